@@ -1,0 +1,108 @@
+"""Validation problems: every bad row of a file, with where and why, in Chinese or English.
+
+Validation collects all problems of a file before anything is written; the caller shows
+them all and the database stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# code -> (Chinese, English); fields in braces come from Problem.params.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "empty_file": ("文件为空", "the file is empty"),
+    "not_utf8": (
+        "文件不是 UTF-8 编码（看起来是 GBK/GB18030），请另存为 UTF-8 后重新上传",
+        "the file is not UTF-8 (it looks like GBK/GB18030): save it as UTF-8 and upload again",
+    ),
+    "undecodable": ("无法识别文件编码，请另存为 UTF-8", "cannot tell the file's encoding: save it as UTF-8"),
+    "not_target_table": (
+        "不是财政项目支出绩效目标表：缺少“{label}”",
+        "not a 绩效目标表 (performance target table): “{label}” is missing",
+    ),
+    "no_indicators": ("项目“{project}”的绩效目标表没有任何指标", "the target table of “{project}” has no indicators"),
+    "duplicate_indicator": (
+        "指标重复：与第 {other} 行相同（{key}）",
+        "duplicated indicator: same as line {other} ({key})",
+    ),
+    "duplicate_project": (
+        "项目重复：与第 {other} 行的项目同名同年",
+        "duplicated project: same name and year as line {other}",
+    ),
+    "unknown_level1": (
+        "未知的一级目标“{value}”，应为：{allowed}",
+        "unknown 一级 label “{value}”; expected one of: {allowed}",
+    ),
+    "missing_level1": ("指标行之前没有一级目标", "an indicator row comes before any 一级 label"),
+    "missing_level2": ("指标行之前没有二级目标", "an indicator row comes before any 二级 label"),
+    "unpaired_cells": (
+        "无法把这些单元格拆分为“三级目标 + 指标目标值”：{cells}",
+        "cannot split these cells into 三级目标 + 指标目标值 pairs: {cells}",
+    ),
+    "not_a_number": ("“{value}”不是数字", "“{value}” is not a number"),
+    "negative": ("“{value}”不能为负数", "“{value}” must not be negative"),
+    "not_a_date": ("“{value}”不是日期（应为 YYYY-MM-DD）", "“{value}” is not a date (YYYY-MM-DD)"),
+    "not_a_year": ("“{value}”不是年度（应为四位年份）", "“{value}” is not a year (four digits)"),
+    "required": ("必填项为空", "required value is empty"),
+    "missing_columns": ("缺少必需的列：{columns}", "required columns are missing: {columns}"),
+    "unknown_column": ("无法识别的列“{value}”", "unknown column “{value}”"),
+    "inconsistent_project": (
+        "同一项目的“{column}”与第 {other} 行不一致（“{expected}”）",
+        "“{column}” differs from line {other} of the same project (“{expected}”)",
+    ),
+    "merged_cells": (
+        "表格含合并单元格 {ranges}，请取消合并后上传",
+        "the sheet has merged cells {ranges}: unmerge them and upload again",
+    ),
+    "extra_header": (
+        "表头应在第 1 行，此处发现表头（请删除表头上方的标题行）",
+        "the header belongs on row 1 and was found here: delete the title rows above it",
+    ),
+    "no_header": ("找不到表头：第 1 行应为列名", "no header found: row 1 should hold the column names"),
+    "unsupported_file": (
+        "不支持的文件类型“{value}”（支持 .txt .csv .xlsx）",
+        "unsupported file type “{value}” (use .txt, .csv or .xlsx)",
+    ),
+    "unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file: where (file, line, column), the value, and why."""
+
+    file: str
+    code: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: dict = field(default_factory=dict)
+
+    def reason(self, lang: str = "zh") -> str:
+        zh, en = MESSAGES[self.code]
+        params = {"value": self.value, **self.params}
+        return (en if lang == "en" else zh).format(**params)
+
+    def format(self, lang: str = "zh") -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"第 {self.line} 行" if lang != "en" else f"line {self.line}")
+        if self.column:
+            where.append(f"列“{self.column}”" if lang != "en" else f"column “{self.column}”")
+        text = ", ".join(where) if lang == "en" else "，".join(where)
+        value = ""
+        if self.value not in (None, "") and "{value}" not in MESSAGES[self.code][0]:
+            value = f"（值“{self.value}”）" if lang != "en" else f" (value “{self.value}”)"
+        sep = ": " if lang == "en" else "："
+        return f"{text}{value}{sep}{self.reason(lang)}"
+
+
+class ValidationFailed(Exception):
+    """Raised with every problem found; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+    def format(self, lang: str = "zh") -> str:
+        return "\n".join(p.format(lang) for p in self.problems)

@@ -1,0 +1,87 @@
+"""What a target table says, as plain records: the parsers produce them, the writer stores them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Project fields in the order of the 绩效目标表, with their Chinese labels.
+PROJECT_TEXT_FIELDS = {
+    "unit": "申报单位名称",
+    "name": "项目名称",
+    "category": "项目类别",
+    "gov_purchase": "是否含有政府购买服务",
+    "perf_type": "绩效类型",
+    "overview": "项目概况",
+    "basis": "立项依据",
+    "necessity": "项目设立的必要性",
+    "measures": "保证项目实施的制度、措施",
+    "plan": "项目实施计划",
+    "goals": "总目标及阶段性目标",
+}
+PROJECT_DATE_FIELDS = {"start_date": "计划开始日期", "end_date": "计划完成日期"}
+PROJECT_MONEY_FIELDS = {
+    "total_budget": "项目总预算（元）",
+    "budget": "项目当年预算（元）",
+    "prev_budget": "同名项目上年预算额（元）",
+    "prev_executed": "同名项目上年预算执行数（元）",
+}
+
+
+@dataclass
+class IndicatorRecord:
+    """One row of the indicator table: three levels and the verbatim target text."""
+
+    level1: str
+    level2: str
+    level3: str
+    target: str
+    line: int | None = None
+    weight: float | None = None
+
+
+@dataclass
+class ProjectRecord:
+    """One project's target table."""
+
+    year: int
+    name: str
+    unit: str = ""
+    category: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    gov_purchase: str | None = None
+    perf_type: str | None = None
+    overview: str | None = None
+    basis: str | None = None
+    necessity: str | None = None
+    measures: str | None = None
+    plan: str | None = None
+    goals: str | None = None
+    total_budget: Decimal | None = None
+    budget: Decimal | None = None
+    prev_budget: Decimal | None = None
+    prev_executed: Decimal | None = None
+    indicators: list[IndicatorRecord] = field(default_factory=list)
+    line: int | None = None
+
+
+def split_overview(overview: str | None) -> tuple[str | None, str | None, str | None]:
+    """项目概况 → (背景, 内容, 架构), by its numbered parts "1、项目背景：… 2、…内容：… 3、…架构：…".
+
+    An overview written otherwise is kept whole as the background.
+    """
+    if not overview:
+        return None, None, None
+    m = re.search(
+        r"1[、.．]\s*(?:项目)?背景[：:](?P<bg>.*?)2[、.．]\s*(?:项目)?(?:实施)?内容[：:](?P<content>.*?)"
+        r"(?:3[、.．]\s*(?:项目|组织)?架构[：:](?P<structure>.*))?$",
+        overview,
+        flags=re.S,
+    )
+    if not m:
+        return overview, None, None
+    parts = (m.group("bg"), m.group("content"), m.group("structure"))
+    return tuple(p.strip() if p else None for p in parts)

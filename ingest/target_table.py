@@ -1,0 +1,241 @@
+"""The structured targets file: one row per indicator, CSV or XLSX with the same columns.
+
+A person edits it for next year in Excel.  Project columns may be left blank on a
+project's later rows (they mean "same as above"); if filled they must agree.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ingest.problems import Problem
+from ingest.tables import Column, Table, read_table
+from ingest.target_records import (
+    PROJECT_DATE_FIELDS,
+    PROJECT_MONEY_FIELDS,
+    PROJECT_TEXT_FIELDS,
+    IndicatorRecord,
+    ProjectRecord,
+)
+from ingest.target_text import parse_date, parse_money
+
+PROJECT_COLUMNS = [
+    Column("year", "年度", "year", True, "预算年度，四位数字", "budget year, four digits"),
+    Column("unit", "申报单位名称", "unit", True, "申报单位全称", "the reporting unit", aliases=("申报单位",)),
+    Column("name", "项目名称", "project", True, "项目全称，每个项目一致", "the project's full name", aliases=("name",)),
+    Column("category", "项目类别", "category", help_zh="如：其他一次性项目", help_en="e.g. 其他一次性项目"),
+    Column("start_date", "计划开始日期", "start_date", help_zh="YYYY-MM-DD", help_en="YYYY-MM-DD"),
+    Column("end_date", "计划完成日期", "end_date", help_zh="YYYY-MM-DD", help_en="YYYY-MM-DD"),
+    Column("gov_purchase", "是否含有政府购买服务", "gov_purchase", help_zh="是 / 否", help_en="是 / 否"),
+    Column("perf_type", "绩效类型", "performance_type"),
+    Column("total_budget", "项目总预算（元）", "total_budget", help_zh="元，数字", help_en="yuan, a number"),
+    Column("budget", "项目当年预算（元）", "budget", True, "元，数字", "yuan, a number"),
+    Column("prev_budget", "同名项目上年预算额（元）", "prev_budget", help_zh="元，可空", help_en="yuan, may be empty"),
+    Column(
+        "prev_executed",
+        "同名项目上年预算执行数（元）",
+        "prev_executed",
+        help_zh="元，可空",
+        help_en="yuan, may be empty",
+    ),
+    Column(
+        "overview",
+        "项目概况",
+        "overview",
+        help_zh="含 1、项目背景 2、项目内容 3、项目架构",
+        help_en="background, content, structure",
+    ),
+    Column("basis", "立项依据", "basis"),
+    Column("necessity", "项目设立的必要性", "necessity"),
+    Column("measures", "保证项目实施的制度、措施", "measures"),
+    Column("plan", "项目实施计划", "plan"),
+    Column("goals", "总目标及阶段性目标", "goals"),
+]
+INDICATOR_COLUMNS = [
+    Column(
+        "level1",
+        "一级目标",
+        "level1",
+        True,
+        "产出目标 / 效果目标 / 影响力目标 等",
+        "产出目标 / 效果目标 / 影响力目标 …",
+        aliases=("一级指标",),
+    ),
+    Column(
+        "level2",
+        "二级目标",
+        "level2",
+        True,
+        "数量 / 质量 / 时效 / 成本 / 社会效益 等",
+        "数量 / 质量 / 时效 …",
+        aliases=("二级指标",),
+    ),
+    Column("level3", "三级目标", "level3", True, "指标名称", "the indicator's name", aliases=("三级指标", "indicator")),
+    Column(
+        "target",
+        "指标目标值",
+        "target",
+        True,
+        "原文照录，如 >=98%、及时、同比提高",
+        "verbatim, e.g. >=98%, 及时, 同比提高",
+        aliases=("年度指标值",),
+    ),
+    Column(
+        "weight",
+        "分值",
+        "weight",
+        help_zh="自评分值，可空（按默认权重分配）",
+        help_en="self-evaluation points, may be empty",
+    ),
+]
+TARGET_COLUMNS = PROJECT_COLUMNS + INDICATOR_COLUMNS
+_PROJECT_KEYS = [c.key for c in PROJECT_COLUMNS]
+
+
+def parse_target_table(path: Path, display_name: str | None = None) -> tuple[list[ProjectRecord], list[Problem]]:
+    """Projects and indicators of a structured targets file, with every problem found."""
+    table, problems = read_table(path, TARGET_COLUMNS, display_name, formulas_as_text=True)
+    if problems:
+        return [], problems
+    return _records(table)
+
+
+def _records(table: Table) -> tuple[list[ProjectRecord], list[Problem]]:
+    file = table.file
+    problems: list[Problem] = []
+    projects: dict[tuple, ProjectRecord] = {}
+    first_values: dict[tuple, tuple[int, dict]] = {}
+    for line, row in table.rows:
+        year_text = row.get("year", "")
+        if not (year_text.isdigit() and len(year_text) == 4):
+            problems.append(Problem(file, "not_a_year", line=line, column="年度", value=year_text))
+            continue
+        if not row.get("name"):
+            problems.append(Problem(file, "required", line=line, column="项目名称"))
+            continue
+        key = (int(year_text), row["name"])
+        if key not in projects:
+            project, found = _project(file, line, row)
+            problems.extend(found)
+            projects[key] = project
+            first_values[key] = (line, row)
+        else:
+            first_line, first_row = first_values[key]
+            for col in PROJECT_COLUMNS:
+                value = row.get(col.key, "")
+                if value and value != first_row.get(col.key, ""):
+                    problems.append(
+                        Problem(
+                            file,
+                            "inconsistent_project",
+                            line=line,
+                            column=col.zh,
+                            value=value,
+                            params={"column": col.zh, "other": first_line, "expected": first_row.get(col.key, "")},
+                        )
+                    )
+        indicator, found = _indicator(file, line, row)
+        problems.extend(found)
+        if indicator:
+            projects[key].indicators.append(indicator)
+    return list(projects.values()), problems
+
+
+def _project(file: str, line: int, row: dict) -> tuple[ProjectRecord, list[Problem]]:
+    problems = []
+    project = ProjectRecord(year=int(row["year"]), name="".join(row["name"].split()), line=line)
+    for key in PROJECT_TEXT_FIELDS:
+        if key != "name" and row.get(key):
+            setattr(project, key, row[key])
+    for key, label in PROJECT_DATE_FIELDS.items():
+        value = parse_date(row.get(key, ""))
+        if value is False:
+            problems.append(Problem(file, "not_a_date", line=line, column=label, value=row.get(key)))
+        else:
+            setattr(project, key, value)
+    for key, label in PROJECT_MONEY_FIELDS.items():
+        value = parse_money(row.get(key, ""))
+        if value is False:
+            problems.append(Problem(file, "not_a_number", line=line, column=label, value=row.get(key)))
+        elif value is not None and value < 0:
+            problems.append(Problem(file, "negative", line=line, column=label, value=row.get(key)))
+        else:
+            setattr(project, key, value)
+    if project.budget is None and not any(p.code == "not_a_number" for p in problems):
+        problems.append(Problem(file, "required", line=line, column=PROJECT_MONEY_FIELDS["budget"]))
+    return project, problems
+
+
+def _indicator(file: str, line: int, row: dict) -> tuple[IndicatorRecord | None, list[Problem]]:
+    problems = [
+        Problem(file, "required", line=line, column=c.zh)
+        for c in INDICATOR_COLUMNS
+        if c.required and not row.get(c.key)
+    ]
+    weight = None
+    if row.get("weight"):
+        weight = parse_money(row["weight"])
+        if weight is False:
+            problems.append(Problem(file, "not_a_number", line=line, column="分值", value=row["weight"]))
+            weight = None
+    if problems:
+        return None, problems
+    return IndicatorRecord(
+        row["level1"],
+        row["level2"],
+        row["level3"],
+        row["target"],
+        line=line,
+        weight=float(weight) if weight is not None else None,
+    ), []
+
+
+def _row_values(project: ProjectRecord, indicator: IndicatorRecord) -> list[str]:
+    def text(value) -> str:
+        if value is None:
+            return ""
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    values = [text(getattr(project, key)) for key in _PROJECT_KEYS]
+    weight = "" if indicator.weight is None else f"{indicator.weight:g}"
+    return values + [indicator.level1, indicator.level2, indicator.level3, indicator.target, weight]
+
+
+def write_target_table(projects: list[ProjectRecord], path: Path) -> Path:
+    """Write projects as the structured targets file (``.csv`` UTF-8 with BOM for Excel, or ``.xlsx``)."""
+    header = [c.zh for c in TARGET_COLUMNS]
+    rows = [_row_values(p, ind) for p in projects for ind in p.indicators]
+    if path.suffix.lower() == ".xlsx":
+        _write_xlsx(header, rows, path)
+    else:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+    return path
+
+
+def _write_xlsx(header: list[str], rows: list[list[str]], path: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("绩效目标")
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    text = wb.add_format({"num_format": "@", "valign": "top"})
+    for col, title in enumerate(header):
+        ws.write_string(0, col, title, head)
+        ws.set_column(col, col, 14 if col < len(PROJECT_COLUMNS) else 22, text)
+    for r, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            ws.write_string(r, col, value, text)  # strings stay strings: "=100%" is no formula
+    ws.freeze_panes(1, 0)
+    help_ws = wb.add_worksheet("填写说明")
+    help_ws.write_row(0, 0, ["列名", "Column", "必填", "说明", "Notes"], head)
+    for r, col in enumerate(TARGET_COLUMNS, start=1):
+        help_ws.write_row(r, 0, [col.zh, col.en, "是" if col.required else "", col.help_zh, col.help_en])
+    help_ws.write(len(TARGET_COLUMNS) + 2, 0, "每行一个指标；同一项目的项目列可只在第一行填写，其余行留空表示相同。")
+    help_ws.set_column(0, 0, 28)
+    help_ws.set_column(1, 1, 18)
+    help_ws.set_column(3, 4, 40)
+    wb.close()

@@ -1,0 +1,264 @@
+"""Parse the text export of 财政项目支出绩效目标表 (as PDF extraction leaves it).
+
+The export breaks lines in the middle of names and values, spills table cells over
+several lines and puts several tables back to back.  The header is read by its labels
+in their fixed order over the text with line breaks removed; the indicator table is
+read line by line, where a cell line as wide as the column was wrapped and continues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from ingest.problems import Problem
+from ingest.target_records import IndicatorRecord, ProjectRecord
+from metrics.config import load_config
+
+TITLE = "财政项目支出绩效目标表"
+TABLE_HEADER = ("一级目标", "二级目标", "三级目标", "指标目标值")
+
+# Header labels in the order the form prints them, and the field each one fills.
+HEADER_LABELS: list[tuple[str, str | None]] = [
+    ("申报单位名称：", "unit"),
+    ("项目名称：", "name"),
+    ("项目类别：", "category"),
+    ("计划开始日期：", "start_date"),
+    ("计划完成日期：", "end_date"),
+    ("是否含有政府购买服务：", "gov_purchase"),
+    ("绩效类型：", "perf_type"),
+    ("项目概况：", "overview"),
+    ("立项依据：", "basis"),
+    ("项目设立的必要性：", "necessity"),
+    ("保证项目实施的制度、措施：", "measures"),
+    ("项目实施计划：", "plan"),
+    ("总目标及阶段性目标：", "goals"),
+    ("本项目上年度市级财政资金使用情况", None),
+    ("项目总预算（元）：", "total_budget"),
+    ("项目当年预算（元）：", "budget"),
+    ("同名项目上年预算额（元）：", "prev_budget"),
+    ("同名项目上年预算执行数（元）：", "prev_executed"),
+]
+REQUIRED_LABELS = ("项目名称：", "项目当年预算（元）：")
+MONEY = {"total_budget", "budget", "prev_budget", "prev_executed"}
+DATES = {"start_date", "end_date"}
+CAPTION = re.compile(r"\s*\d{4}年绩效目标\s*")
+OPERATOR_TOKENS = {">=", "<=", "≥", "≤", "=", ">", "<", "＞", "＜", "＝"}
+
+
+@dataclass
+class _Joined:
+    """Lines joined without breaks, remembering the source line of every character."""
+
+    text: str
+    line_of: list[int]
+
+    @classmethod
+    def of(cls, lines: list[tuple[int, str]]) -> _Joined:
+        parts, line_of = [], []
+        for number, line in lines:
+            parts.append(line)
+            line_of.extend([number] * len(line))
+        return cls("".join(parts), line_of)
+
+    def line_at(self, pos: int) -> int:
+        if not self.line_of:
+            return 1
+        return self.line_of[min(pos, len(self.line_of) - 1)]
+
+
+def display_width(text: str) -> float:
+    """Width in CJK characters: ASCII counts half, as in the PDF's columns."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text)
+
+
+def parse_target_text(text: str, file: str) -> tuple[list[ProjectRecord], list[Problem]]:
+    """All target tables in ``text``; problems name ``file`` and the 1-based line."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.strip() == TITLE]
+    if not starts:
+        return [], [Problem(file, "not_target_table", line=1, params={"label": TITLE})]
+    projects: list[ProjectRecord] = []
+    problems: list[Problem] = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        numbered = [(i + 1, lines[i]) for i in range(start, end)]
+        project, found = _parse_one(numbered, file)
+        problems.extend(found)
+        if project is not None:
+            projects.append(project)
+    return projects, problems
+
+
+def _parse_one(numbered: list[tuple[int, str]], file: str) -> tuple[ProjectRecord | None, list[Problem]]:
+    title_line = numbered[0][0]
+    header_at = next((i for i, (_, line) in enumerate(numbered) if line.split()[:4] == list(TABLE_HEADER)), None)
+    if header_at is None:
+        return None, [Problem(file, "not_target_table", line=title_line, params={"label": " ".join(TABLE_HEADER)})]
+    fields, problems = _parse_header(numbered[:header_at], file)
+    if problems:
+        return None, problems
+    year_match = re.search(r"（\s*(\d{4})\s*年度\s*）", "".join(line for _, line in numbered[:4]))
+    year = int(year_match.group(1)) if year_match else None
+    if year is None and fields.get("start_date"):
+        year = fields["start_date"].year
+    if year is None:
+        return None, [Problem(file, "not_target_table", line=title_line, params={"label": "（年度）"})]
+    project = ProjectRecord(year=year, line=title_line, **fields)
+    project.indicators, table_problems = _parse_table(numbered[header_at + 1 :], file)
+    if not project.indicators and not table_problems:
+        table_problems.append(Problem(file, "no_indicators", line=title_line, params={"project": project.name}))
+    return project, table_problems
+
+
+def _parse_header(numbered: list[tuple[int, str]], file: str) -> tuple[dict, list[Problem]]:
+    # the "2020年绩效目标" caption above the indicator table belongs to no field
+    numbered = [(n, line) for n, line in numbered if not CAPTION.fullmatch(line)]
+    joined = _Joined.of(numbered)
+    text = joined.text
+    found: list[tuple[str, str | None, int, int]] = []  # label, field, start, end of label
+    pos = 0
+    for label, name in HEADER_LABELS:
+        at = text.find(label, pos)
+        if at < 0:
+            continue
+        found.append((label, name, at, at + len(label)))
+        pos = at + len(label)
+    labels_found = {label for label, *_ in found}
+    problems = [
+        Problem(file, "not_target_table", line=numbered[0][0] if numbered else 1, params={"label": label.rstrip("：")})
+        for label in REQUIRED_LABELS
+        if label not in labels_found
+    ]
+    if problems:
+        return {}, problems
+    fields: dict = {}
+    for i, (label, name, _, value_start) in enumerate(found):
+        value_end = found[i + 1][2] if i + 1 < len(found) else len(text)
+        if name is None:
+            continue
+        raw = text[value_start:value_end].strip()
+        line = joined.line_at(value_start)
+        if name in MONEY:
+            amount = parse_money(raw)
+            if amount is False:
+                problems.append(Problem(file, "not_a_number", line=line, column=label.rstrip("："), value=raw))
+            else:
+                fields[name] = amount
+        elif name in DATES:
+            value = parse_date(raw)
+            if value is False:
+                problems.append(Problem(file, "not_a_date", line=line, column=label.rstrip("："), value=raw))
+            else:
+                fields[name] = value
+        elif name in ("name", "unit", "category", "gov_purchase", "perf_type"):
+            fields[name] = re.sub(r"\s+", "", raw)
+        else:
+            fields[name] = raw
+    if not fields.get("name"):
+        problems.append(Problem(file, "required", line=joined.line_at(0), column="项目名称"))
+    return fields, problems
+
+
+def parse_money(raw: str | None) -> Decimal | None | bool:
+    """``3,890,000`` → Decimal; empty → None; anything else → False."""
+    cleaned = re.sub(r"[,，\s元]", "", raw or "")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return False
+    return value if value.is_finite() else False
+
+
+def parse_date(raw: str | None) -> date | None | bool:
+    """``2020-01-01`` (or 2020/01/01, 2020年1月1日) → date; empty → None; anything else → False."""
+    cleaned = re.sub(r"\s+", "", raw or "")
+    if not cleaned:
+        return None
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:00:00:00)?", cleaned)
+    if not m:
+        return False
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return False
+
+
+def _parse_table(numbered: list[tuple[int, str]], file: str) -> tuple[list[IndicatorRecord], list[Problem]]:
+    config = load_config()
+    level1_known = set(config["levels"]["level1_to_form"])
+    level2_known = set(config["levels"]["level2"])
+    wrap = config["seed_text"]["wrapped_cell_width"]
+    indicators: list[IndicatorRecord] = []
+    problems: list[Problem] = []
+    level1: str | None = None
+    level2: str | None = None
+    cells: list[list] = []  # [text, first line]
+    open_cell = False
+
+    def flush() -> None:
+        nonlocal cells, open_cell
+        if cells:
+            if len(cells) % 2:
+                problems.append(
+                    Problem(
+                        file,
+                        "unpaired_cells",
+                        line=cells[0][1],
+                        params={"cells": " | ".join(text for text, _ in cells)},
+                    )
+                )
+            else:
+                for k in range(0, len(cells), 2):
+                    indicators.append(
+                        IndicatorRecord(level1 or "", level2 or "", cells[k][0], cells[k + 1][0], line=cells[k][1])
+                    )
+        cells, open_cell = [], False
+
+    for number, line in numbered:
+        tokens = _merge_operators(line.split())
+        if not tokens:
+            continue
+        if tokens[0] in level1_known:
+            flush()
+            level1, level2 = tokens.pop(0), None
+        elif _looks_like_level1(tokens, level2_known):
+            flush()  # an unknown 一级 label: kept, so validation reports it on each of its rows
+            level1, level2 = tokens.pop(0), None
+        if tokens and tokens[0] in level2_known:
+            flush()
+            level2 = tokens.pop(0)
+        if not tokens:
+            continue
+        if level1 is None or level2 is None:
+            code = "missing_level1" if level1 is None else "missing_level2"
+            problems.append(Problem(file, code, line=number, value=" ".join(tokens)))
+            continue
+        for i, token in enumerate(tokens):
+            if i == 0 and open_cell:
+                cells[-1][0] += token
+            else:
+                cells.append([token, number])
+        open_cell = display_width(tokens[-1]) >= wrap
+    flush()
+    return indicators, problems
+
+
+def _merge_operators(tokens: list[str]) -> list[str]:
+    """``>= 98%`` split by a space is one value."""
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] in OPERATOR_TOKENS:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _looks_like_level1(tokens: list[str], level2_known: set[str]) -> bool:
+    first = tokens[0]
+    return len(first) <= 6 and first.endswith(("目标", "指标")) and (len(tokens) == 1 or tokens[1] in level2_known)

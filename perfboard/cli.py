@@ -1,0 +1,210 @@
+"""``perfboard``: a thin command line over the ingest and metrics functions (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+from ingest.problems import ValidationFailed
+from perfboard import db
+from perfboard.paths import SEED_TARGETS
+from perfboard.textgrid import render
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_BUSY = 3
+
+
+def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--db", type=Path, help="database file (default: $PERFBOARD_DB or data/perfboard.duckdb)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common(argparse.ArgumentParser(add_help=False))
+    parser = argparse.ArgumentParser(
+        prog="perfboard", description="财政项目支出绩效监控 / budget-project performance monitoring"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", parents=[common], help="create or upgrade the database")
+
+    ingest = sub.add_parser("ingest", help="load files").add_subparsers(dest="what", required=True)
+    targets = ingest.add_parser("targets", parents=[common], help="绩效目标表 text export or structured targets file")
+    targets.add_argument("files", nargs="+", type=Path)
+
+    status = sub.add_parser("status", parents=[common], help="lights per indicator and project")
+    status.add_argument("--year", type=int)
+    status.add_argument("--month", help="YYYY-MM (default: the latest month due)")
+    status.add_argument("--project")
+    status.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    export = sub.add_parser("export", help="write forms and files").add_subparsers(dest="what", required=True)
+    export_targets = export.add_parser("targets", parents=[common], help="the structured targets file (CSV or XLSX)")
+    export_targets.add_argument("--year", type=int)
+    export_targets.add_argument("--out", type=Path, required=True, help="file ending in .csv or .xlsx")
+
+    template = sub.add_parser("template", parents=[common], help="write an empty upload template with an example row")
+    template.add_argument("kind", choices=("targets",))
+    template.add_argument("--out", type=Path, required=True, help="file ending in .csv or .xlsx")
+
+    demo = sub.add_parser("demo", parents=[common], help="load the seed's 2020 targets")
+    demo.add_argument("--year", type=int, default=2020)
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds no project yet")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationFailed as failed:
+        print(failed.format(args.lang), file=sys.stderr)
+        summary = (
+            f"{len(failed.problems)} 个问题，未写入任何数据"
+            if args.lang == "zh"
+            else f"{len(failed.problems)} problem(s): nothing was written"
+        )
+        print(summary, file=sys.stderr)
+        return EXIT_INVALID
+    except db.DatabaseBusy as busy:
+        print(str(busy), file=sys.stderr)
+        return EXIT_BUSY
+    except (db.DatabaseMissing, UsageError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `perfboard status | head`: the reader left, which is fine
+        sys.stderr.close()
+        return 0
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as given."""
+
+
+def cmd_init(args) -> int:
+    before = db.init(args.db)
+    path = args.db or db.default_db_path()
+    if before == db.SCHEMA_VERSION:
+        print(f"{path}: schema {db.SCHEMA_VERSION}, up to date")
+    else:
+        print(f"{path}: schema {before} → {db.SCHEMA_VERSION}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from ingest.target_store import load_targets
+
+    loaded = load_targets(args.files, args.db)
+    for name, projects, indicators in loaded.files:
+        if args.lang == "en":
+            print(f"{name}: {projects} projects, {indicators} indicators loaded")
+        else:
+            print(f"{name}：已载入 {projects} 个项目、{indicators} 个指标")
+    return 0
+
+
+def _parse_month(text: str | None, year: int | None) -> tuple[int | None, int | None]:
+    if not text:
+        return year, None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise UsageError(f"--month {text}: expected YYYY-MM")
+    if year is not None and int(m.group(1)) != year:
+        raise UsageError(f"--month {text} is not in --year {year}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def cmd_status(args) -> int:
+    from metrics.status import STATUS_LABELS, compute_status, status_rows
+
+    year, month = _parse_month(args.month, args.year)
+    with db.read_connection(args.db) as con:
+        report = compute_status(con, year, month, args.project)
+    if args.project and not report.projects:
+        raise UsageError(f"no project named {args.project} in {report.year}")
+    if args.format == "json":
+        json.dump(report.to_dict(args.lang), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    rows = status_rows(report, args.lang)
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["month"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    labels = STATUS_LABELS[args.lang]
+    header = (
+        ["项目", "一级", "二级", "三级指标", "目标值", "实际", "状态", "说明"]
+        if args.lang == "zh"
+        else ["project", "level 1", "level 2", "indicator", "target", "actual", "light", "explanation"]
+    )
+    table = [
+        [
+            r["project"],
+            r["level1"],
+            r["level2"],
+            r["indicator"],
+            r["target"],
+            "" if r["actual"] is None else str(r["actual"]),
+            labels[r["status"]],
+            r["explanation"],
+        ]
+        for r in rows
+    ]
+    print(f"{report.month}")
+    print(render(header, table, max_width=30))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ingest.target_store import read_projects
+    from ingest.target_table import write_target_table
+
+    with db.read_connection(args.db) as con:
+        projects = read_projects(con, args.year)
+    write_target_table(projects, args.out)
+    print(f"{args.out}: {len(projects)} projects, {sum(len(p.indicators) for p in projects)} indicators")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from ingest.templates import write_targets_template
+
+    write_targets_template(args.out)
+    print(args.out)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from ingest.target_store import load_targets
+
+    if args.year != 2020:
+        raise UsageError(f"demo data exists for 2020 only, not {args.year}")
+    db.init(args.db)
+    if args.if_empty:
+        with db.read_connection(args.db) as con:
+            if con.execute("SELECT count(*) FROM project").fetchone()[0]:
+                return 0
+    loaded = load_targets([SEED_TARGETS], args.db)
+    print(f"{SEED_TARGETS.name}: {loaded.projects} projects, {loaded.indicators} indicators")
+    return 0
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "ingest": cmd_ingest,
+    "status": cmd_status,
+    "export": cmd_export,
+    "template": cmd_template,
+    "demo": cmd_demo,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

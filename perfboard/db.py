@@ -1,0 +1,230 @@
+"""The DuckDB file: schema and upgrades, short-lived connections, and bounded waits on locks.
+
+DuckDB lets one process open a file read-write and then nobody else can open it, so
+every caller opens, works and closes (DESIGN.md §3).  A connection that meets a lock
+retries for a bounded time, then raises ``DatabaseBusy`` and nothing has changed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from perfboard.paths import default_db_path
+
+BUSY_TIMEOUT_SECONDS = float(os.environ.get("PERFBOARD_BUSY_TIMEOUT", "20"))
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the database for longer than we are willing to wait."""
+
+
+class DatabaseMissing(RuntimeError):
+    """The database file does not exist yet (``perfboard init`` creates it)."""
+
+
+# Each entry upgrades the schema by one version; never edit a released entry, append one.
+MIGRATIONS: list[str] = [
+    # 1: targets
+    """
+    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+    CREATE SEQUENCE load_id_seq START 1;
+    CREATE TABLE load_log (
+        load_id      BIGINT PRIMARY KEY,
+        kind         VARCHAR NOT NULL,
+        file_name    VARCHAR,
+        file_hash    VARCHAR,
+        row_count    INTEGER NOT NULL,
+        loaded_by    VARCHAR NOT NULL,
+        loaded_at    TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        detail       VARCHAR
+    );
+    CREATE SEQUENCE project_id_seq START 1;
+    CREATE TABLE project (
+        project_id    INTEGER PRIMARY KEY,
+        year          INTEGER NOT NULL,
+        unit          VARCHAR NOT NULL,
+        name          VARCHAR NOT NULL,
+        category      VARCHAR,
+        start_date    DATE,
+        end_date      DATE,
+        gov_purchase  VARCHAR,
+        perf_type     VARCHAR,
+        overview      VARCHAR,
+        background    VARCHAR,
+        content       VARCHAR,
+        structure     VARCHAR,
+        basis         VARCHAR,
+        necessity     VARCHAR,
+        measures      VARCHAR,
+        plan          VARCHAR,
+        goals         VARCHAR,
+        total_budget  DECIMAL(18, 2),
+        budget        DECIMAL(18, 2),
+        prev_budget   DECIMAL(18, 2),
+        prev_executed DECIMAL(18, 2),
+        load_id       BIGINT,
+        UNIQUE (year, name)
+    );
+    CREATE SEQUENCE indicator_id_seq START 1;
+    CREATE TABLE indicator (
+        indicator_id  INTEGER PRIMARY KEY,
+        project_id    INTEGER NOT NULL,
+        seq           INTEGER NOT NULL,
+        level1        VARCHAR NOT NULL,
+        level2        VARCHAR NOT NULL,
+        level3        VARCHAR NOT NULL,
+        form_level1   VARCHAR NOT NULL,
+        target_text   VARCHAR NOT NULL,
+        kind          VARCHAR NOT NULL,
+        operator      VARCHAR,
+        target_value  DOUBLE,
+        unit          VARCHAR,
+        direction     VARCHAR,
+        needs         VARCHAR,
+        deadline      DATE,
+        weight        DOUBLE,
+        UNIQUE (project_id, level1, level2, level3)
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def operator_name() -> str:
+    """Who is writing: ``PERFBOARD_USER`` or the login name (recorded in every load)."""
+    return os.environ.get("PERFBOARD_USER") or getpass.getuser()
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def connect(
+    path: Path | str | None = None, *, read_only: bool = False, timeout: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting up to ``timeout`` seconds for another process to let go."""
+    path = Path(path) if path else default_db_path()
+    if read_only and not path.exists():
+        raise DatabaseMissing(f"database {path} does not exist: run `perfboard init` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (BUSY_TIMEOUT_SECONDS if timeout is None else timeout)
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"数据库正忙：另一个上传或程序正在使用 {path.name}，请一分钟后重试。"
+                    f" / The database is busy: another upload is running, try again in a minute."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def upgrade(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema to ``SCHEMA_VERSION`` in one transaction; returns the version found."""
+    found = schema_version(con)
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema {found} is newer than this program ({SCHEMA_VERSION})")
+    if found == SCHEMA_VERSION:
+        return found
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for sql in MIGRATIONS[found:]:
+            con.execute(sql)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return found
+
+
+def init(path: Path | str | None = None) -> int:
+    """Create or upgrade the database file; returns the schema version it had before."""
+    con = connect(path)
+    try:
+        return upgrade(con)
+    finally:
+        con.close()
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Every write bumps this counter so readers (the dashboard's cache) know to refresh."""
+    con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def write_transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open, upgrade if needed, run the body as one transaction, bump the data version, close."""
+    con = connect(path)
+    try:
+        upgrade(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            bump_data_version(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+
+
+@contextmanager
+def read_connection(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-only connection; fails clearly when the schema is older than this program."""
+    con = connect(path, read_only=True)
+    try:
+        found = schema_version(con)
+        if found != SCHEMA_VERSION:
+            raise RuntimeError(
+                f"database schema version {found}, program expects {SCHEMA_VERSION}: run `perfboard init`"
+            )
+        yield con
+    finally:
+        con.close()
+
+
+def log_load(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str | None,
+    file_hash: str | None,
+    row_count: int,
+    detail: str | None = None,
+) -> int:
+    """Record a write in ``load_log`` inside the caller's transaction; returns its id."""
+    return con.execute(
+        "INSERT INTO load_log (load_id, kind, file_name, file_hash, row_count, loaded_by, detail) "
+        "VALUES (nextval('load_id_seq'), ?, ?, ?, ?, ?, ?) RETURNING load_id",
+        [kind, file_name, file_hash, row_count, operator_name(), detail],
+    ).fetchone()[0]

@@ -63,6 +63,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不支持的文件类型“{value}”（支持 .txt .csv .xlsx）",
         "unsupported file type “{value}” (use .txt, .csv or .xlsx)",
     ),
+    "not_a_count": ("“{value}”不是整数", "“{value}” is not a whole number"),
+    "not_a_month": ("“{value}”不是月份（应为 YYYY-MM）", "“{value}” is not a month (YYYY-MM)"),
+    "not_a_datetime": ("“{value}”不是时间（应为 YYYY-MM-DD HH:MM）", "“{value}” is not a time (YYYY-MM-DD HH:MM)"),
+    "not_a_choice": ("“{value}”不是可选值：{allowed}", "“{value}” is not one of: {allowed}"),
+    "unknown_project": ("未知项目“{value}”{hint}", "unknown project “{value}”{hint}"),
+    "unknown_indicator": (
+        "项目“{project}”没有三级指标“{value}”{hint}",
+        "project “{project}” has no indicator “{value}”{hint}",
+    ),
+    "unknown_item": ("项目“{project}”没有事项“{value}”{hint}", "project “{project}” has no item “{value}”{hint}"),
+    "outside_year": (
+        "“{value}”不在项目“{project}”的年度（{year}年）内",
+        "“{value}” is outside the year of project “{project}” ({year})",
+    ),
+    "in_future": ("“{value}”是将来的时间", "“{value}” is in the future"),
+    "duplicate_row": ("与第 {other} 行重复（{key}）", "duplicates line {other} ({key})"),
+    "wrong_kind": (
+        "这是“{found}”文件，不是“{expected}”文件",
+        "this is a “{found}” file, not a “{expected}” file",
+    ),
+    "unknown_kind": (
+        "无法识别文件类型；最接近“{closest}”，缺少列：{columns}",
+        "cannot tell what kind of file this is; closest is “{closest}”, missing columns: {columns}",
+    ),
+    "greater_than": (
+        "“{column}”（{value}）不能大于“{other}”（{other_value}）",
+        "“{column}” ({value}) cannot exceed “{other}” ({other_value})",
+    ),
+    "earlier_than": (
+        "“{column}”（{value}）早于“{other}”（{other_value}）",
+        "“{column}” ({value}) is earlier than “{other}” ({other_value})",
+    ),
+    "hours_range": ("“{value}”超出 0–24 小时", "“{value}” is outside 0–24 hours"),
+    "percent_over_100": (
+        "百分比“{value}”超过 100，该指标不可能",
+        "percentage “{value}” above 100 is impossible for this indicator",
+    ),
+    "over_budget": (
+        "截至本月累计支出 {total} 元超过项目当年预算 {budget} 元",
+        "spending to date {total} exceeds the project's budget {budget}",
+    ),
+    "reason_required": (
+        "完成目标可能性为“{value}”时必须填写偏差原因和纠偏措施",
+        "with likelihood “{value}” the deviation reason and corrective measures are required",
+    ),
+    "value_or_rating": ("实际值和评级至少填写一项", "fill in the value, the rating, or both"),
     "unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
 }
 

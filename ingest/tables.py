@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+
+import pandas as pd
 
 from ingest.problems import Problem
 
@@ -27,6 +30,9 @@ class Column:
     help_zh: str = ""
     help_en: str = ""
     aliases: tuple[str, ...] = ()
+    type: str = "text"  # text, month, money, count, number, percent, datetime, date, choice
+    choices: tuple[tuple[str, str], ...] = ()  # (word a person writes, stored value)
+    example: str = ""
 
     def names(self) -> set[str]:
         return {_fold(n) for n in (self.key, self.zh, self.en, *self.aliases)}
@@ -34,11 +40,20 @@ class Column:
 
 @dataclass
 class Table:
-    """Rows of text cells keyed by column key; ``line`` is the row number a spreadsheet shows."""
+    """Cells as text in columns named by column key; ``lines`` holds each row's number as a spreadsheet shows it."""
 
     file: str
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lines: list[int] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column key → the header the file used
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        yield from zip(self.lines, self.frame.to_dict("records"), strict=True)
 
 
 def _fold(name: str) -> str:
@@ -127,9 +142,14 @@ def read_table(
     """Read ``path`` and map its header onto ``columns`` (Chinese or English names)."""
     name = display_name or path.name
     raw, problems = read_raw(path, name, formulas_as_text=formulas_as_text)
-    table = Table(name)
     if problems:
-        return table, problems
+        return Table(name), problems
+    return table_from_rows(raw, columns, name)
+
+
+def table_from_rows(raw: list[tuple[int, list[str]]], columns: list[Column], name: str) -> tuple[Table, list[Problem]]:
+    """The first row is the header; map it onto ``columns`` and keep the rows below it."""
+    table = Table(name)
     header_line, header = raw[0]
     mapping = match_header(header, columns)
     if not mapping:
@@ -140,11 +160,13 @@ def read_table(
     missing = [c.zh for c in columns if c.required and c.key not in mapping.values()]
     if missing:
         return table, [Problem(name, "missing_columns", line=header_line, params={"columns": "、".join(missing)})]
-    table.columns = list(mapping.values())
-    for line, cells in raw[1:]:
-        row = {key: (cells[i] if i < len(cells) else "") for i, key in mapping.items()}
-        if any(row.values()):
-            table.rows.append((line, row))
+    frame = pd.DataFrame([cells for _, cells in raw[1:]], dtype=object)  # short rows are padded with None
+    for i in mapping:
+        if i not in frame.columns:
+            frame[i] = None
+    table.frame = frame[list(mapping)].rename(columns=mapping).fillna("").reset_index(drop=True)
+    table.headers = {key: header[i] for i, key in mapping.items()}
+    table.lines = [line for line, _ in raw[1:]]
     return table, []
 
 

@@ -6,10 +6,10 @@ project's later rows (they mean "same as above"); if filled they must agree.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from ingest.problems import Problem
+from ingest.spreadsheet import write_sheet
 from ingest.tables import Column, Table, read_table
 from ingest.target_records import (
     PROJECT_DATE_FIELDS,
@@ -204,38 +204,6 @@ def _row_values(project: ProjectRecord, indicator: IndicatorRecord) -> list[str]
 
 def write_target_table(projects: list[ProjectRecord], path: Path) -> Path:
     """Write projects as the structured targets file (``.csv`` UTF-8 with BOM for Excel, or ``.xlsx``)."""
-    header = [c.zh for c in TARGET_COLUMNS]
     rows = [_row_values(p, ind) for p in projects for ind in p.indicators]
-    if path.suffix.lower() == ".xlsx":
-        _write_xlsx(header, rows, path)
-    else:
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(rows)
-    return path
-
-
-def _write_xlsx(header: list[str], rows: list[list[str]], path: Path) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("绩效目标")
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    text = wb.add_format({"num_format": "@", "valign": "top"})
-    for col, title in enumerate(header):
-        ws.write_string(0, col, title, head)
-        ws.set_column(col, col, 14 if col < len(PROJECT_COLUMNS) else 22, text)
-    for r, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            ws.write_string(r, col, value, text)  # strings stay strings: "=100%" is no formula
-    ws.freeze_panes(1, 0)
-    help_ws = wb.add_worksheet("填写说明")
-    help_ws.write_row(0, 0, ["列名", "Column", "必填", "说明", "Notes"], head)
-    for r, col in enumerate(TARGET_COLUMNS, start=1):
-        help_ws.write_row(r, 0, [col.zh, col.en, "是" if col.required else "", col.help_zh, col.help_en])
-    help_ws.write(len(TARGET_COLUMNS) + 2, 0, "每行一个指标；同一项目的项目列可只在第一行填写，其余行留空表示相同。")
-    help_ws.set_column(0, 0, 28)
-    help_ws.set_column(1, 1, 18)
-    help_ws.set_column(3, 4, 40)
-    wb.close()
+    note = "每行一个指标；同一项目的项目列可只在第一行填写，其余行留空表示相同。"
+    return write_sheet(path, "绩效目标", TARGET_COLUMNS, rows, note)

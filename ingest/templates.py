@@ -1,4 +1,4 @@
-"""Empty upload templates with an example row, generated from the same column specs the readers use."""
+"""Upload templates with an example row, generated from the same column specs the readers use."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ingest.actual_kinds import KINDS
+from ingest.spreadsheet import write_sheet
 from ingest.target_records import IndicatorRecord, ProjectRecord
 from ingest.target_table import write_target_table
+
+TEMPLATE_KINDS = ("targets", *KINDS)
 
 EXAMPLE_PROJECT = ProjectRecord(
     year=2021,
@@ -32,6 +36,19 @@ EXAMPLE_PROJECT = ProjectRecord(
 )
 
 
-def write_targets_template(path: Path) -> Path:
-    """The structured targets file with one example project (CSV or XLSX by the file's suffix)."""
-    return write_target_table([EXAMPLE_PROJECT], path)
+def template_name(kind: str, suffix: str) -> str:
+    return f"{kind}_template{suffix}"
+
+
+def write_template(kind: str, path: Path) -> Path:
+    """The upload file for ``kind`` with one example row (CSV or XLSX by the file's suffix)."""
+    if kind == "targets":
+        return write_target_table([EXAMPLE_PROJECT], path)
+    spec = KINDS[kind]
+    note = f"{spec.zh}：每行一条记录。示例行请替换为实际数据。重新上传同一月份会替换该月数据，旧版本保留在历史中。"
+    return write_sheet(path, spec.zh, list(spec.columns), [spec.example_row()], note)
+
+
+def write_all_templates(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_template(k, folder / template_name(k, s)) for k in TEMPLATE_KINDS for s in (".csv", ".xlsx")]

@@ -7,6 +7,8 @@ from datetime import date
 
 import duckdb
 
+from perfboard import clock
+
 STATUS_ORDER = ("red", "yellow", "grey", "green", "blue")  # worst first
 
 
@@ -74,7 +76,7 @@ def worst(statuses: list[str]) -> str:
 
 def default_month(year: int, today: date | None = None) -> int:
     """The as-of month: the current month for the current year, December for a past year."""
-    today = today or date.today()
+    today = today or clock.today()
     if year < today.year:
         return 12
     if year > today.year:

@@ -9,9 +9,10 @@ import re
 import sys
 from pathlib import Path
 
+from ingest.actual_kinds import KINDS
 from ingest.problems import ValidationFailed
+from ingest.templates import TEMPLATE_KINDS
 from perfboard import db
-from perfboard.paths import SEED_TARGETS
 from perfboard.textgrid import render
 
 EXIT_INVALID = 1
@@ -37,6 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="load files").add_subparsers(dest="what", required=True)
     targets = ingest.add_parser("targets", parents=[common], help="绩效目标表 text export or structured targets file")
     targets.add_argument("files", nargs="+", type=Path)
+    actuals = ingest.add_parser("actuals", parents=[common], help="monthly actuals, CSV or XLSX")
+    actuals.add_argument("files", nargs="+", type=Path)
+    actuals.add_argument(
+        "--kind", choices=sorted(KINDS), help="the kind of file (detected from the header if not given)"
+    )
+    bindings = ingest.add_parser(
+        "bindings", parents=[common], help="which rule produces each indicator's actual (TOML)"
+    )
+    bindings.add_argument("file", type=Path)
+    bindings.add_argument("--year", type=int, required=True)
 
     status = sub.add_parser("status", parents=[common], help="lights per indicator and project")
     status.add_argument("--year", type=int)
@@ -50,10 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     export_targets.add_argument("--out", type=Path, required=True, help="file ending in .csv or .xlsx")
 
     template = sub.add_parser("template", parents=[common], help="write an empty upload template with an example row")
-    template.add_argument("kind", choices=("targets",))
+    template.add_argument("kind", choices=TEMPLATE_KINDS)
     template.add_argument("--out", type=Path, required=True, help="file ending in .csv or .xlsx")
 
-    demo = sub.add_parser("demo", parents=[common], help="load the seed's 2020 targets")
+    demo = sub.add_parser("demo", parents=[common], help="load the seed's 2020 targets, bindings and demo actuals")
     demo.add_argument("--year", type=int, default=2020)
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no project yet")
     return parser
@@ -98,6 +109,10 @@ def cmd_init(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    return {"targets": _ingest_targets, "actuals": _ingest_actuals, "bindings": _ingest_bindings}[args.what](args)
+
+
+def _ingest_targets(args) -> int:
     from ingest.target_store import load_targets
 
     loaded = load_targets(args.files, args.db)
@@ -106,6 +121,30 @@ def cmd_ingest(args) -> int:
             print(f"{name}: {projects} projects, {indicators} indicators loaded")
         else:
             print(f"{name}：已载入 {projects} 个项目、{indicators} 个指标")
+    return 0
+
+
+def _ingest_actuals(args) -> int:
+    from ingest.actuals import ingest_actuals
+
+    for loaded in ingest_actuals(args.files, args.db, args.kind):
+        kind = KINDS[loaded.kind]
+        months = "、".join(loaded.months) if len(loaded.months) <= 3 else f"{loaded.months[0]}…{loaded.months[-1]}"
+        if args.lang == "en":
+            print(f"{loaded.file}: {kind.en}, {loaded.rows} rows for {months}; {loaded.replaced} earlier rows replaced")
+        else:
+            print(
+                f"{loaded.file}：{kind.zh}，{months} 共 {loaded.rows} 行；替换旧数据 {loaded.replaced} 行（旧版本保留）"
+            )
+    return 0
+
+
+def _ingest_bindings(args) -> int:
+    from ingest.bindings import store_bindings
+
+    with db.write_transaction(args.db) as con:
+        count = store_bindings(con, args.file, args.year)
+    print(f"{args.file.name}: {count} indicators bound")
     return 0
 
 
@@ -174,15 +213,15 @@ def cmd_export(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from ingest.templates import write_targets_template
+    from ingest.templates import write_template
 
-    write_targets_template(args.out)
+    write_template(args.kind, args.out)
     print(args.out)
     return 0
 
 
 def cmd_demo(args) -> int:
-    from ingest.target_store import load_targets
+    from ingest.demo_load import load_demo
 
     if args.year != 2020:
         raise UsageError(f"demo data exists for 2020 only, not {args.year}")
@@ -191,8 +230,8 @@ def cmd_demo(args) -> int:
         with db.read_connection(args.db) as con:
             if con.execute("SELECT count(*) FROM project").fetchone()[0]:
                 return 0
-    loaded = load_targets([SEED_TARGETS], args.db)
-    print(f"{SEED_TARGETS.name}: {loaded.projects} projects, {loaded.indicators} indicators")
+    summary = load_demo(args.db)
+    print(f"demo 2020: {summary}")
     return 0
 
 

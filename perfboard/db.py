@@ -18,7 +18,7 @@ import duckdb
 
 from perfboard.paths import default_db_path
 
-BUSY_TIMEOUT_SECONDS = float(os.environ.get("PERFBOARD_BUSY_TIMEOUT", "20"))
+DEFAULT_BUSY_TIMEOUT = 20.0  # seconds a write waits for another process; PERFBOARD_BUSY_TIMEOUT overrides
 
 
 class DatabaseBusy(RuntimeError):
@@ -93,6 +93,65 @@ MIGRATIONS: list[str] = [
         UNIQUE (project_id, level1, level2, level3)
     );
     """,
+    # 2: monthly actuals, bindings of indicators to the streams that produce their actuals
+    """
+    CREATE TABLE binding (
+        indicator_id  INTEGER PRIMARY KEY,
+        rule          VARCHAR NOT NULL,
+        item          VARCHAR,
+        plan          VARCHAR,
+        params        VARCHAR,
+        load_id       BIGINT
+    );
+    CREATE TABLE deliverable_item (
+        project_id    INTEGER NOT NULL,
+        item          VARCHAR NOT NULL,
+        PRIMARY KEY (project_id, item)
+    );
+    CREATE TABLE budget_month (
+        project_id INTEGER NOT NULL, month DATE NOT NULL,
+        spent DECIMAL(18, 2) NOT NULL, received DECIMAL(18, 2), note VARCHAR,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE hotline_month (
+        project_id INTEGER NOT NULL, month DATE NOT NULL,
+        received INTEGER NOT NULL, accepted INTEGER NOT NULL, accepted_on_time INTEGER NOT NULL, closed INTEGER NOT NULL,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE hotline_ticket (
+        project_id INTEGER NOT NULL, month DATE NOT NULL, ticket_id VARCHAR NOT NULL,
+        received_at TIMESTAMP NOT NULL, accepted_at TIMESTAMP, accept_due_at TIMESTAMP, closed_at TIMESTAMP,
+        state VARCHAR,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE opinion_event (
+        project_id INTEGER NOT NULL, month DATE NOT NULL, event_id VARCHAR NOT NULL, level VARCHAR NOT NULL,
+        title VARCHAR, appeared_at TIMESTAMP NOT NULL, detected_at TIMESTAMP NOT NULL, reported_at TIMESTAMP NOT NULL,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE opinion_hours (
+        project_id INTEGER NOT NULL, month DATE NOT NULL, day DATE NOT NULL, hours DOUBLE NOT NULL,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE visitors_month (
+        project_id INTEGER NOT NULL, month DATE NOT NULL, visitors INTEGER NOT NULL, visits INTEGER NOT NULL,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE deliverable_month (
+        project_id INTEGER NOT NULL, month DATE NOT NULL, item VARCHAR NOT NULL, count INTEGER NOT NULL, note VARCHAR,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE indicator_value (
+        indicator_id INTEGER NOT NULL, month DATE NOT NULL, value DOUBLE, rating VARCHAR, likelihood VARCHAR,
+        deviation_reason VARCHAR, measures VARCHAR, evidence VARCHAR, note VARCHAR,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE reference_value (
+        indicator_id INTEGER NOT NULL, month DATE NOT NULL, ref_type VARCHAR NOT NULL, value DOUBLE NOT NULL,
+        note VARCHAR,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -117,7 +176,9 @@ def connect(
         raise DatabaseMissing(f"database {path} does not exist: run `perfboard init` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + (BUSY_TIMEOUT_SECONDS if timeout is None else timeout)
+    if timeout is None:
+        timeout = float(os.environ.get("PERFBOARD_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+    deadline = time.monotonic() + timeout
     delay = 0.05
     while True:
         try:

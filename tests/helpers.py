@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -13,14 +15,43 @@ SEED = ROOT / "data" / "seed_2020_targets.txt"
 
 
 def run_cli(
-    *args: str, db: Path | None = None, check: bool = False, env: dict | None = None
+    *args: str, db: Path | None = None, check: bool = False, env: dict | None = None, subprocess_: bool = False
 ) -> subprocess.CompletedProcess:
-    """Run the real ``perfboard`` command in a subprocess."""
-    argv = [sys.executable, "-m", "perfboard.cli", *args]
-    if db is not None:
-        argv += ["--db", str(db)]
-    full_env = {**os.environ, "PERFBOARD_USER": "tester", **(env or {})}
-    result = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=120)
+    """Run the real ``perfboard`` command: in this process (fast), or as a separate process."""
+    argv = [*args, *(["--db", str(db)] if db is not None else [])]
+    full_env = {"PERFBOARD_USER": "tester", **(env or {})}
+    if subprocess_:
+        result = subprocess.run(
+            [sys.executable, "-m", "perfboard.cli", *argv],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, **full_env},
+            timeout=300,
+        )
+    else:
+        result = _in_process(argv, full_env)
     if check and result.returncode != 0:
         raise AssertionError(f"perfboard {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def _in_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
+    from perfboard.cli import main
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exc:  # argparse usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())

@@ -1,0 +1,536 @@
+"""The kinds of monthly actuals staff upload: their columns, the table each fills, and what a re-upload replaces.
+
+One spec per kind drives the reader (header names in Chinese or English), the
+validation (types, required cells, duplicates), the writer and the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.tables import Column
+
+RATINGS = (
+    ("达成", "achieved"),
+    ("达成年度指标", "achieved"),
+    ("achieved", "achieved"),
+    ("部分达成", "partial"),
+    ("部分达成年度指标并具有一定效果", "partial"),
+    ("partial", "partial"),
+    ("未达成", "missed"),
+    ("未达成年度指标且效果较差", "missed"),
+    ("missed", "missed"),
+)
+LIKELIHOODS = (
+    ("确定能", "certain"),
+    ("certain", "certain"),
+    ("有可能", "possible"),
+    ("possible", "possible"),
+    ("不可能", "impossible"),
+    ("impossible", "impossible"),
+)
+EVENT_LEVELS = (
+    ("热点", "hot"),
+    ("hot", "hot"),
+    ("负面", "negative"),
+    ("negative", "negative"),
+    ("重大", "major"),
+    ("major", "major"),
+    ("一般", "normal"),
+    ("normal", "normal"),
+)
+REFERENCE_TYPES = (
+    ("基期值", "baseline"),
+    ("基期", "baseline"),
+    ("上年同期", "baseline"),
+    ("baseline", "baseline"),
+    ("参考值", "reference"),
+    ("参考", "reference"),
+    ("全市平均", "reference"),
+    ("reference", "reference"),
+)
+
+PROJECT = Column(
+    "project",
+    "项目名称",
+    "project",
+    True,
+    "与绩效目标表中的项目名称一致",
+    "as named in the target table",
+    aliases=("项目",),
+    example="上海体育公共服务经费",
+)
+MONTH = Column(
+    "month",
+    "月份",
+    "month",
+    True,
+    "YYYY-MM，如 2020-03",
+    "YYYY-MM, e.g. 2020-03",
+    aliases=("期间", "period", "年月"),
+    type="month",
+    example="2020-03",
+)
+INDICATOR = Column(
+    "indicator",
+    "三级指标",
+    "indicator",
+    True,
+    "与绩效目标表中的三级目标一致",
+    "the 三级目标 as in the target table",
+    aliases=("指标名称", "三级目标"),
+    example="处理12345热线工单办结率",
+)
+NOTE = Column("note", "备注", "note", help_zh="可空", help_en="optional", aliases=("说明",))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One upload format."""
+
+    name: str
+    zh: str
+    en: str
+    table: str
+    columns: tuple[Column, ...]
+    identity: tuple[str, ...]  # what makes two rows of one file the same row
+    replaces: tuple[str, ...]  # stored columns: a new upload replaces current rows with these values
+    month_from: str = "month"  # the column whose month places the row in a year
+    baseline_year_ok: bool = False  # rows of the year before the project's year are baselines
+    examples: tuple[tuple[str, str], ...] = ()  # template example values that differ from the columns' own
+
+    def example_row(self) -> list[str]:
+        own = dict(self.examples)
+        return [own.get(c.key, c.example) for c in self.columns]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "budget",
+            "预算执行",
+            "budget execution",
+            "budget_month",
+            (
+                PROJECT,
+                MONTH,
+                Column(
+                    "spent",
+                    "当月支出（元）",
+                    "spent",
+                    True,
+                    "当月实际支出金额，元",
+                    "amount spent in the month, yuan",
+                    aliases=("当月执行数", "支出金额", "当月支出"),
+                    type="money",
+                    example="182500.00",
+                ),
+                Column(
+                    "received",
+                    "当月到位资金（元）",
+                    "received",
+                    False,
+                    "当月到位资金，元，可空",
+                    "funds received in the month, yuan",
+                    aliases=("到位资金", "当月到位资金"),
+                    type="money",
+                    example="200000.00",
+                ),
+                NOTE,
+            ),
+            identity=("project", "month"),
+            replaces=("project_id", "month"),
+        ),
+        Kind(
+            "hotline_month",
+            "12345热线月报",
+            "12345 hotline monthly",
+            "hotline_month",
+            (
+                PROJECT,
+                MONTH,
+                Column(
+                    "received",
+                    "受理工单数",
+                    "tickets_received",
+                    True,
+                    "当月收到的流转工单数",
+                    "tickets received",
+                    aliases=("收到工单数", "派单数"),
+                    type="count",
+                    example="120",
+                ),
+                Column(
+                    "accepted",
+                    "接单数",
+                    "tickets_accepted",
+                    True,
+                    "已接单数",
+                    "tickets accepted",
+                    type="count",
+                    example="120",
+                ),
+                Column(
+                    "accepted_on_time",
+                    "按期接单数",
+                    "accepted_on_time",
+                    True,
+                    "在时限内接单数",
+                    "accepted within the limit",
+                    type="count",
+                    example="119",
+                ),
+                Column(
+                    "closed",
+                    "办结数",
+                    "tickets_closed",
+                    True,
+                    "当月办结数",
+                    "tickets closed",
+                    aliases=("办结工单数",),
+                    type="count",
+                    example="115",
+                ),
+            ),
+            identity=("project", "month"),
+            replaces=("project_id", "month"),
+        ),
+        Kind(
+            "hotline_ticket",
+            "12345热线工单明细",
+            "12345 hotline tickets",
+            "hotline_ticket",
+            (
+                PROJECT,
+                Column(
+                    "ticket_id",
+                    "工单编号",
+                    "ticket_id",
+                    True,
+                    "热线系统的工单编号",
+                    "the hotline system's ticket number",
+                    aliases=("工单号",),
+                    example="SH2020030500123",
+                ),
+                Column(
+                    "received_at",
+                    "派单时间",
+                    "received_at",
+                    True,
+                    "YYYY-MM-DD HH:MM",
+                    "YYYY-MM-DD HH:MM",
+                    aliases=("受理时间", "收到时间"),
+                    type="datetime",
+                    example="2020-03-05 09:12",
+                ),
+                Column(
+                    "accepted_at",
+                    "接单时间",
+                    "accepted_at",
+                    False,
+                    "未接单留空",
+                    "empty if not accepted",
+                    type="datetime",
+                    example="2020-03-05 10:02",
+                ),
+                Column(
+                    "accept_due_at",
+                    "接单时限",
+                    "accept_due_at",
+                    False,
+                    "按期接单的截止时间，可空（默认派单后24小时）",
+                    "deadline to accept; default 24 h after received",
+                    aliases=("接单截止时间",),
+                    type="datetime",
+                    example="2020-03-06 09:12",
+                ),
+                Column(
+                    "closed_at",
+                    "办结时间",
+                    "closed_at",
+                    False,
+                    "未办结留空",
+                    "empty if not closed",
+                    type="datetime",
+                    example="2020-03-09 16:40",
+                ),
+                Column(
+                    "state",
+                    "工单状态",
+                    "state",
+                    False,
+                    "如：已办结、处理中",
+                    "e.g. 已办结, 处理中",
+                    aliases=("状态",),
+                    example="已办结",
+                ),
+            ),
+            identity=("project", "ticket_id"),
+            replaces=("project_id", "month"),
+            month_from="received_at",
+        ),
+        Kind(
+            "opinion_event",
+            "舆情事件",
+            "public-opinion events",
+            "opinion_event",
+            (
+                PROJECT,
+                Column("event_id", "事件编号", "event_id", True, "本单位编号", "your own number", example="YQ2020-015"),
+                Column(
+                    "level",
+                    "舆情级别",
+                    "level",
+                    True,
+                    "热点 / 负面 / 重大 / 一般",
+                    "hot / negative / major / normal",
+                    type="choice",
+                    choices=EVENT_LEVELS,
+                    example="负面",
+                ),
+                Column("title", "事件摘要", "summary", False, "可空", "optional", example="某赛事票务投诉"),
+                Column(
+                    "appeared_at",
+                    "出现时间",
+                    "appeared_at",
+                    True,
+                    "YYYY-MM-DD HH:MM",
+                    "YYYY-MM-DD HH:MM",
+                    aliases=("发生时间",),
+                    type="datetime",
+                    example="2020-05-12 08:05",
+                ),
+                Column(
+                    "detected_at",
+                    "发现时间",
+                    "detected_at",
+                    True,
+                    "YYYY-MM-DD HH:MM",
+                    "YYYY-MM-DD HH:MM",
+                    type="datetime",
+                    example="2020-05-12 08:31",
+                ),
+                Column(
+                    "reported_at",
+                    "上报时间",
+                    "reported_at",
+                    True,
+                    "YYYY-MM-DD HH:MM",
+                    "YYYY-MM-DD HH:MM",
+                    type="datetime",
+                    example="2020-05-12 08:52",
+                ),
+            ),
+            identity=("project", "event_id"),
+            replaces=("project_id", "month"),
+            month_from="appeared_at",
+            examples=(("project", "上海体育宣传服务经费"),),
+        ),
+        Kind(
+            "opinion_hours",
+            "舆情监控时长",
+            "monitoring hours",
+            "opinion_hours",
+            (
+                PROJECT,
+                Column("day", "日期", "date", True, "YYYY-MM-DD", "YYYY-MM-DD", type="date", example="2020-05-12"),
+                Column(
+                    "hours",
+                    "监控时长（小时）",
+                    "hours_monitored",
+                    True,
+                    "当日人工加系统监控小时数，0–24",
+                    "hours monitored, 0–24",
+                    aliases=("监控时长", "监控小时数"),
+                    type="number",
+                    example="15.5",
+                ),
+            ),
+            identity=("project", "day"),
+            replaces=("project_id", "month"),
+            month_from="day",
+            examples=(("project", "上海体育宣传服务经费"),),
+        ),
+        Kind(
+            "visitors",
+            "博物馆参观",
+            "museum visitors",
+            "visitors_month",
+            (
+                PROJECT,
+                MONTH,
+                Column(
+                    "visitors",
+                    "参观人数",
+                    "visitors",
+                    True,
+                    "当月参观人数（人次）；上年各月作为基期一并上传",
+                    "visitors in the month; upload last year's months as the baseline",
+                    aliases=("参观人次",),
+                    type="count",
+                    example="3200",
+                ),
+                Column(
+                    "visits",
+                    "参观次数",
+                    "visits",
+                    True,
+                    "当月接待参观批次（团体及个人）",
+                    "visits (groups and individual)",
+                    aliases=("接待批次", "参观批次"),
+                    type="count",
+                    example="410",
+                ),
+            ),
+            identity=("project", "month"),
+            replaces=("project_id", "month"),
+            baseline_year_ok=True,
+            examples=(("project", "上海体育文史业务经费"),),
+        ),
+        Kind(
+            "deliverables",
+            "产出数量",
+            "deliverables",
+            "deliverable_month",
+            (
+                PROJECT,
+                MONTH,
+                Column(
+                    "item",
+                    "事项",
+                    "item",
+                    True,
+                    "如：党校微课堂、党校干部培训、体荟魔都主题活动",
+                    "e.g. 党校微课堂",
+                    aliases=("产出事项", "工作事项"),
+                    example="党校微课堂",
+                ),
+                Column(
+                    "count",
+                    "数量",
+                    "count",
+                    True,
+                    "当月完成数量",
+                    "completed in the month",
+                    aliases=("当月数量", "完成数量"),
+                    type="count",
+                    example="4",
+                ),
+                NOTE,
+            ),
+            identity=("project", "item", "month"),
+            replaces=("project_id", "item", "month"),
+            examples=(("project", "上海体育系统人员培训经费"),),
+        ),
+        Kind(
+            "indicator_values",
+            "指标值与评级",
+            "indicator values and ratings",
+            "indicator_value",
+            (
+                PROJECT,
+                INDICATOR,
+                MONTH,
+                Column(
+                    "value",
+                    "实际值",
+                    "value",
+                    False,
+                    "数值指标的累计实际值；百分比可写 98 或 98%",
+                    "the value to date",
+                    aliases=("实际完成值",),
+                    type="percent",
+                    example="96.5",
+                ),
+                Column(
+                    "rating",
+                    "评级",
+                    "rating",
+                    False,
+                    "达成 / 部分达成 / 未达成",
+                    "achieved / partial / missed",
+                    aliases=("完成情况",),
+                    type="choice",
+                    choices=RATINGS,
+                    example="达成",
+                ),
+                Column(
+                    "likelihood",
+                    "完成目标可能性",
+                    "likelihood",
+                    False,
+                    "确定能 / 有可能 / 不可能",
+                    "certain / possible / impossible",
+                    type="choice",
+                    choices=LIKELIHOODS,
+                    example="确定能",
+                ),
+                Column(
+                    "deviation_reason",
+                    "偏差原因",
+                    "deviation_reason",
+                    False,
+                    "有可能、不可能时必填",
+                    "required for possible / impossible",
+                    aliases=("偏差原因分析",),
+                ),
+                Column(
+                    "measures",
+                    "纠偏措施",
+                    "measures",
+                    False,
+                    "有可能、不可能时必填",
+                    "required for possible / impossible",
+                    aliases=("改进措施",),
+                ),
+                Column(
+                    "evidence",
+                    "佐证材料",
+                    "evidence",
+                    False,
+                    "文件名或链接",
+                    "file name or link",
+                    aliases=("证明材料",),
+                ),
+                NOTE,
+            ),
+            identity=("project", "indicator", "month"),
+            replaces=("indicator_id", "month"),
+        ),
+        Kind(
+            "reference",
+            "基期值与参考值",
+            "baselines and references",
+            "reference_value",
+            (
+                PROJECT,
+                INDICATOR,
+                MONTH,
+                Column(
+                    "ref_type",
+                    "类型",
+                    "type",
+                    True,
+                    "基期值（上年同期）/ 参考值（如全市平均）",
+                    "baseline / reference",
+                    type="choice",
+                    choices=REFERENCE_TYPES,
+                    example="参考值",
+                ),
+                Column("value", "数值", "value", True, "", "", aliases=("值",), type="percent", example="85"),
+                NOTE,
+            ),
+            identity=("project", "indicator", "month", "ref_type"),
+            replaces=("indicator_id", "month", "ref_type"),
+            examples=(("project", "上海市体育局信息技术保障经费"), ("indicator", "政府资源开放工作评估")),
+        ),
+    )
+}
+
+
+def required_keys(kind: Kind) -> set[str]:
+    return {c.key for c in kind.columns if c.required}

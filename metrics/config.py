@@ -6,13 +6,18 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from perfboard.paths import CONFIG_FILE
+from perfboard.paths import config_path
+
+
+def load_config(path: Path | None = None) -> dict:
+    """The TOML configuration: ``path``, else ``$PERFBOARD_CONFIG``, else ``data/config.toml``."""
+    resolved = Path(path or config_path()).resolve()
+    return _read(resolved, resolved.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=8)
-def load_config(path: Path | None = None) -> dict:
-    """Read the TOML configuration (``data/config.toml`` unless a path is given)."""
-    with open(path or CONFIG_FILE, "rb") as fh:
+def _read(path: Path, mtime: int) -> dict:
+    with open(path, "rb") as fh:
         return tomllib.load(fh)
 
 

@@ -13,13 +13,23 @@ import pandas as pd
 from metrics.config import load_config
 
 
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list, as_records: bool):
+    """A DataFrame, or plain dicts (cheaper when every row is visited in Python, as the judges do)."""
+    cursor = con.execute(sql, params)
+    if not as_records:
+        return cursor.df()
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _period(year: int, month: int) -> list:
     return [f"{year}-01-01", f"{year}-{month:02d}-01"]
 
 
-def budget_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
+def budget_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per project: spent and received to date, 执行率 and 到位率 against 当年预算, months reported."""
-    return con.execute(
+    return _query(
+        con,
         """
         SELECT p.project_id,
                CAST(p.budget AS DOUBLE) AS budget,
@@ -27,7 +37,8 @@ def budget_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.
                coalesce(sum(b.received), 0)::DOUBLE AS received,
                CASE WHEN p.budget > 0 THEN coalesce(sum(b.spent), 0) / p.budget END::DOUBLE AS execution_rate,
                CASE WHEN p.budget > 0 THEN coalesce(sum(b.received), 0) / p.budget END::DOUBLE AS funds_rate,
-               list_sort(list(DISTINCT month(b.month)) FILTER (WHERE b.month IS NOT NULL)) AS months_reported
+               coalesce(list_sort(list(DISTINCT month(b.month)) FILTER (WHERE b.month IS NOT NULL)), [])
+                   AS months_reported
         FROM project p
         LEFT JOIN budget_month b
                ON b.project_id = p.project_id AND b.replaced_by IS NULL
@@ -37,7 +48,8 @@ def budget_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.
         ORDER BY p.project_id
         """,
         [*_period(year, month), year],
-    ).df()
+        as_records,
+    )
 
 
 def budget_by_month(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
@@ -57,14 +69,15 @@ def budget_by_month(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     ).df()
 
 
-def hotline_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
+def hotline_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per project: tickets received, accepted, accepted on time, closed to date, and their rates.
 
     A month's figures come from the ticket-level export where there is one, else from the monthly report.
     """
     cfg = load_config()["hotline"]
     closed_states = list(cfg["closed_states"])
-    return con.execute(
+    return _query(
+        con,
         """
         WITH tickets AS (
             SELECT project_id, month,
@@ -92,16 +105,18 @@ def hotline_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd
         FROM both_ GROUP BY project_id ORDER BY project_id
         """,
         [cfg["accept_limit_hours"], closed_states, *_period(year, month), *_period(year, month)],
-    ).df()
+        as_records,
+    )
 
 
-def opinion_events_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
+def opinion_events_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per project: events to date, how many were reported within the limit, the share and the slowest response.
 
     Response time is from the event appearing to it being reported (发现、上报 within the limit).
     """
     limit = load_config()["opinion"]["report_limit_hours"]
-    return con.execute(
+    return _query(
+        con,
         """
         SELECT project_id,
                count(*) AS events,
@@ -117,55 +132,60 @@ def opinion_events_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int
         GROUP BY project_id ORDER BY project_id
         """,
         [limit, limit, *_period(year, month)],
-    ).df()
+        as_records,
+    )
 
 
-def opinion_hours_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
+def opinion_hours_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per project: days monitored, the shortest day, and the days under the daily minimum."""
     minimum = load_config()["opinion"]["daily_hours_minimum"]
-    return con.execute(
+    return _query(
+        con,
         """
         SELECT project_id, count(*) AS days, min(hours)::DOUBLE AS min_hours, avg(hours)::DOUBLE AS avg_hours,
                count(*) FILTER (WHERE hours < ?) AS days_under,
-               list_sort(list(day) FILTER (WHERE hours < ?)) AS short_days,
+               CAST(min(day) FILTER (WHERE hours < ?) AS VARCHAR) AS first_short_day,
                list_sort(list(DISTINCT month(month))) AS months_reported
         FROM opinion_hours
         WHERE replaced_by IS NULL AND month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
         GROUP BY project_id ORDER BY project_id
         """,
         [minimum, minimum, *_period(year, month)],
-    ).df()
-
-
-def visitors_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
-    """Per project: visitors and visits to date against the same months of the year before."""
-    return (
-        con.execute(
-            """
-        SELECT v.project_id,
-               sum(visitors) FILTER (WHERE year(month) = ?)::BIGINT AS visitors,
-               sum(visits) FILTER (WHERE year(month) = ?)::BIGINT AS visits,
-               sum(visitors) FILTER (WHERE year(month) = ? - 1)::BIGINT AS baseline_visitors,
-               sum(visits) FILTER (WHERE year(month) = ? - 1)::BIGINT AS baseline_visits,
-               count(DISTINCT month) FILTER (WHERE year(month) = ? - 1) AS baseline_months,
-               list_sort(list(DISTINCT month(month)) FILTER (WHERE year(month) = ?)) AS months_reported
-        FROM visitors_month v
-        WHERE replaced_by IS NULL AND month(month) <= ? AND year(month) IN (?, ? - 1)
-        GROUP BY v.project_id ORDER BY v.project_id
-        """,
-            [year, year, year, year, year, year, month, year, year],
-        )
-        .df()
-        .assign(
-            visitors_change=lambda d: d["visitors"] / d["baseline_visitors"].where(d["baseline_visitors"] > 0) - 1,
-            visits_change=lambda d: d["visits"] / d["baseline_visits"].where(d["baseline_visits"] > 0) - 1,
-        )
+        as_records,
     )
 
 
-def deliverables_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
+def visitors_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
+    """Per project: visitors and visits to date against the same months of the year before."""
+    return _query(
+        con,
+        """
+        WITH sums AS (
+            SELECT v.project_id,
+                   sum(visitors) FILTER (WHERE year(month) = ?)::BIGINT AS visitors,
+                   sum(visits) FILTER (WHERE year(month) = ?)::BIGINT AS visits,
+                   sum(visitors) FILTER (WHERE year(month) = ? - 1)::BIGINT AS baseline_visitors,
+                   sum(visits) FILTER (WHERE year(month) = ? - 1)::BIGINT AS baseline_visits,
+                   count(DISTINCT month) FILTER (WHERE year(month) = ? - 1) AS baseline_months,
+                   coalesce(list_sort(list(DISTINCT month(month)) FILTER (WHERE year(month) = ?)), [])
+                       AS months_reported
+            FROM visitors_month v
+            WHERE replaced_by IS NULL AND month(month) <= ? AND year(month) IN (?, ? - 1)
+            GROUP BY v.project_id
+        )
+        SELECT *, (visitors / nullif(baseline_visitors, 0) - 1)::DOUBLE AS visitors_change,
+                  (visits / nullif(baseline_visits, 0) - 1)::DOUBLE AS visits_change
+        FROM sums ORDER BY project_id
+        """,
+        [year, year, year, year, year, year, month, year, year],
+        as_records,
+    )
+
+
+def deliverables_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per project and item: the count to date."""
-    return con.execute(
+    return _query(
+        con,
         """
         SELECT project_id, item, sum(count)::BIGINT AS count_to_date,
                list_sort(list(DISTINCT month(month))) AS months_reported
@@ -174,12 +194,14 @@ def deliverables_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) 
         GROUP BY project_id, item ORDER BY project_id, item
         """,
         _period(year, month),
-    ).df()
+        as_records,
+    )
 
 
-def values_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
+def values_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per indicator: the latest value and rating entered up to the month, and the sum of values."""
-    return con.execute(
+    return _query(
+        con,
         """
         SELECT indicator_id,
                arg_max(value, month) FILTER (WHERE value IS NOT NULL) AS latest_value,
@@ -187,19 +209,20 @@ def values_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.
                arg_max(rating, month) FILTER (WHERE rating IS NOT NULL) AS latest_rating,
                max(month) FILTER (WHERE rating IS NOT NULL) AS rating_month,
                arg_max(likelihood, month) FILTER (WHERE likelihood IS NOT NULL) AS likelihood,
-               sum(value)::DOUBLE AS value_sum,
-               list_sort(list(DISTINCT month(month))) AS months_reported
+               sum(value)::DOUBLE AS value_sum
         FROM indicator_value
         WHERE replaced_by IS NULL AND month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
         GROUP BY indicator_id ORDER BY indicator_id
         """,
         _period(year, month),
-    ).df()
+        as_records,
+    )
 
 
-def references_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) -> pd.DataFrame:
+def references_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per indicator: the latest baseline and reference values that apply by the month."""
-    return con.execute(
+    return _query(
+        con,
         """
         SELECT indicator_id,
                arg_max(value, month) FILTER (WHERE ref_type = 'baseline') AS baseline,
@@ -209,4 +232,5 @@ def references_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int) ->
         GROUP BY indicator_id ORDER BY indicator_id
         """,
         _period(year, month),
-    ).df()
+        as_records,
+    )

@@ -9,7 +9,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 TEMPLATES_DIR = DATA_DIR / "templates"
 SEED_TARGETS = DATA_DIR / "seed_2020_targets.txt"
-CONFIG_FILE = DATA_DIR / "config.toml"
+DEFAULT_CONFIG = DATA_DIR / "config.toml"
+
+
+def config_path() -> Path:
+    """``PERFBOARD_CONFIG`` if set, else ``data/config.toml``."""
+    env = os.environ.get("PERFBOARD_CONFIG")
+    return Path(env) if env else DEFAULT_CONFIG
 
 
 def default_db_path() -> Path:

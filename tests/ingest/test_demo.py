@@ -47,7 +47,7 @@ def test_demo_loads_every_stream(db_path):
     con.close()
     assert all(counts.values()), counts
     assert counts["budget_month"] == 60 and counts["opinion_hours"] == 366 and counts["visitors_month"] == 24
-    assert bound == 19
+    assert bound == 23
     report = json.loads(run_cli("status", "--format", "json", db=db_path, check=True).stdout)
     assert len(report["projects"]) == 5
 

@@ -1,8 +1,8 @@
-# Two commands for a fresh machine:  `make run` (set up, load the demo, show it)  and  `make test`.
+# Two commands for a fresh machine:  `make run` (set up, start the dashboard on the demo)  and  `make test`.
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint
+.PHONY: setup run test lint screenshots
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,9 +13,10 @@ $(BIN)/.installed: pyproject.toml
 setup: $(BIN)/.installed
 
 run: setup
-	$(BIN)/perfboard init
-	$(BIN)/perfboard demo --if-empty
-	$(BIN)/perfboard status
+	$(BIN)/perfboard serve
+
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
 
 test: setup
 	$(BIN)/python -m pytest

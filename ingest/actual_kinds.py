@@ -21,6 +21,8 @@ RATINGS = (
     ("未达成年度指标且效果较差", "missed"),
     ("missed", "missed"),
 )
+RATING_WORDS = ("达成", "部分达成", "未达成")  # the three official bands, as staff pick them
+LIKELIHOOD_WORDS = ("确定能", "有可能", "不可能")
 LIKELIHOODS = (
     ("确定能", "certain"),
     ("certain", "certain"),

@@ -455,6 +455,29 @@ def _hint(name: str, candidates: set[str]) -> str:
     return f"，是否为“{close[0]}”？" if close else ""
 
 
+def replaced_count(con: duckdb.DuckDBPyConnection, upload: Upload) -> int:
+    """How many current rows a valid upload would replace (for the preview before confirming)."""
+    kind = upload.kind
+    keys = upload.rows[list(kind.replaces)].drop_duplicates()
+    con.register("upload_keys", keys)
+    try:
+        match = " AND ".join(f"t.{k} = CAST(k.{k} AS {_KEY_TYPES[k]})" for k in kind.replaces)
+        return con.execute(
+            f"SELECT count(*) FROM {kind.table} t JOIN upload_keys k ON {match} WHERE t.replaced_by IS NULL"
+        ).fetchall()[0][0]
+    finally:
+        con.unregister("upload_keys")
+
+
+_KEY_TYPES = {
+    "project_id": "INTEGER",
+    "indicator_id": "INTEGER",
+    "month": "DATE",
+    "item": "VARCHAR",
+    "ref_type": "VARCHAR",
+}
+
+
 def write_upload(con: duckdb.DuckDBPyConnection, upload: Upload) -> Loaded:
     """Store a validated upload inside the caller's transaction; returns what it did."""
     kind = upload.kind
@@ -488,8 +511,12 @@ def ingest_actuals(
     kind: str | None = None,
     display_names: list[str] | None = None,
     today: date | None = None,
+    also=None,
 ) -> list[Loaded]:
-    """Validate every file, then write them all in one transaction, or raise ValidationFailed and write nothing."""
+    """Validate every file, then write them all in one transaction, or raise ValidationFailed and write nothing.
+
+    ``also(con, loaded)``, when given, writes more in the same transaction (e.g. an evidence file).
+    """
     with write_transaction(db_path) as con:
         catalog = Catalog.load(con)
         uploads = [
@@ -502,6 +529,8 @@ def ingest_actuals(
         if problems:
             raise ValidationFailed(problems)
         loaded = [write_upload(con, u) for u in uploads]
+        if also is not None:
+            also(con, loaded)
         pause = float(os.environ.get("PERFBOARD_PAUSE_BEFORE_COMMIT", "0"))  # lets tests kill a load mid-way
         if pause:
             print("writing", flush=True)

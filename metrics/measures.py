@@ -56,7 +56,8 @@ def budget_by_month(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """Per project and month: spending and cumulative 执行率 (the S-curve)."""
     return con.execute(
         """
-        SELECT b.project_id, month(b.month) AS month, sum(b.spent)::DOUBLE AS spent,
+        SELECT b.project_id, month(b.month) AS month, any_value(p.budget)::DOUBLE AS budget,
+               sum(b.spent)::DOUBLE AS spent,
                sum(sum(b.spent)) OVER (PARTITION BY b.project_id ORDER BY month(b.month))::DOUBLE AS spent_to_date,
                (sum(sum(b.spent)) OVER (PARTITION BY b.project_id ORDER BY month(b.month)) / any_value(p.budget))::DOUBLE
                    AS execution_rate

@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("kind", choices=TEMPLATE_KINDS)
     template.add_argument("--out", type=Path, required=True, help="file ending in .csv or .xlsx")
 
+    serve = sub.add_parser(
+        "serve", parents=[common], help="start the dashboard (loads the demo into an empty database)"
+    )
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="localhost", help="address to listen on (default localhost)")
+
+    export_status = export.add_parser("status", parents=[common], help="the status table, CSV or XLSX with colours")
+    export_status.add_argument("--year", type=int)
+    export_status.add_argument("--month", help="YYYY-MM")
+    export_status.add_argument("--out", type=Path, required=True, help="file ending in .csv or .xlsx")
+
     demo = sub.add_parser("demo", parents=[common], help="load the seed's 2020 targets, bindings and demo actuals")
     demo.add_argument("--year", type=int, default=2020)
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no project yet")
@@ -202,6 +213,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.what == "status":
+        return _export_status(args)
     from ingest.target_store import read_projects
     from ingest.target_table import write_target_table
 
@@ -210,6 +223,62 @@ def cmd_export(args) -> int:
     write_target_table(projects, args.out)
     print(f"{args.out}: {len(projects)} projects, {sum(len(p.indicators) for p in projects)} indicators")
     return 0
+
+
+def _export_status(args) -> int:
+    from exports.status_table import status_csv, status_xlsx
+    from metrics.status import compute_status
+
+    year, month = _parse_month(args.month, args.year)
+    with db.read_connection(args.db) as con:
+        report = compute_status(con, year, month)
+    writer = status_xlsx if args.out.suffix.lower() == ".xlsx" else status_csv
+    args.out.write_bytes(writer(report, args.lang))
+    print(f"{args.out}: {report.month}, {sum(len(p.indicators) for p in report.projects)} indicators")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Start Streamlit on the dashboard; the database path travels in PERFBOARD_DB."""
+    import os
+
+    from ingest.demo_load import load_demo
+
+    path = Path(args.db or db.default_db_path()).resolve()
+    db.init(path)
+    with db.read_connection(path) as con:
+        empty = con.execute("SELECT count(*) FROM project").fetchone()[0] == 0
+    if empty:
+        print(f"{path.name}: empty, loading the demo …", flush=True)
+        load_demo(path)
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    argv = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--server.maxUploadSize",
+        "20",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--theme.base",
+        "light",
+        "--client.toolbarMode",
+        "viewer",
+    ]
+    os.environ["PERFBOARD_DB"] = str(path)
+    print(f"perfboard: http://{args.address}:{args.port}", flush=True)
+    os.execv(sys.executable, argv)
+    return 0  # not reached
 
 
 def cmd_template(args) -> int:
@@ -242,6 +311,7 @@ COMMANDS = {
     "export": cmd_export,
     "template": cmd_template,
     "demo": cmd_demo,
+    "serve": cmd_serve,
 }
 
 

@@ -152,6 +152,18 @@ MIGRATIONS: list[str] = [
         load_id BIGINT NOT NULL, replaced_by BIGINT
     );
     """,
+    # 3: evidence files attached to entered values and ratings
+    """
+    CREATE SEQUENCE evidence_id_seq START 1;
+    CREATE TABLE evidence (
+        evidence_id  BIGINT PRIMARY KEY,
+        sha256       VARCHAR NOT NULL,
+        file_name    VARCHAR NOT NULL,
+        size         BIGINT NOT NULL,
+        content      BLOB NOT NULL,
+        load_id      BIGINT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,112 @@
+"""Plotly figures: budget execution against time progress, and an indicator's path through the year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.render import COLOURS
+
+MONTHS = list(range(1, 13))
+
+
+def _layout(fig: go.Figure, y_title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=30, b=10),
+        legend=dict(orientation="h", y=-0.2),
+        xaxis=dict(
+            title=None, tickmode="array", tickvals=MONTHS, ticktext=[f"{m}月" for m in MONTHS], range=[0.5, 12.5]
+        ),
+        yaxis=dict(title=y_title),
+        font=dict(family="Noto Sans CJK SC, Noto Sans SC, sans-serif"),
+    )
+    return fig
+
+
+def budget_execution(
+    curves: pd.DataFrame, as_of: int, labels: dict[str, str], names: list[str] | None = None
+) -> go.Figure:
+    """Cumulative 执行率 by month for the unit and the named projects, against the time-progress line m/12."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[0, *MONTHS],
+            y=[m / 12 * 100 for m in [0, *MONTHS]],
+            name=labels["time"],
+            mode="lines",
+            line=dict(color="#888", dash="dash"),
+        )
+    )
+    data = curves[curves["month"] <= as_of]
+    if names is None or len(names) > 1:
+        unit = data.groupby("month").agg(spent=("spent_to_date", "sum"), budget=("budget", "sum")).reset_index()
+        fig.add_trace(
+            go.Scatter(
+                x=unit["month"],
+                y=unit["spent"] / unit["budget"] * 100,
+                name=labels["unit"],
+                mode="lines",
+                line=dict(color="#222", width=4),
+            )
+        )
+    if names is not None:
+        data = data[data["name"].isin(names)]
+    for name, rows in data.groupby("name", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["month"],
+                y=rows["execution_rate"] * 100,
+                name=str(name),
+                mode="lines+markers",
+                hovertemplate="%{x}月 %{y:.1f}%<extra>" + str(name) + "</extra>",
+            )
+        )
+    fig.add_vline(x=as_of, line=dict(color="#bbb", width=1))
+    return _layout(fig, labels["rate"] + " %")
+
+
+def indicator_path(path: pd.DataFrame, target: float | None, labels: dict[str, str], title: str) -> go.Figure:
+    """Actual to date month by month, the expected path, and the annual target."""
+    fig = go.Figure()
+    numeric = path[pd.to_numeric(path["actual"], errors="coerce").notna()]
+    if numeric.empty:  # ratings and other texts: the light month by month
+        fig.add_trace(
+            go.Scatter(
+                x=path["month"],
+                y=[0] * len(path),
+                mode="markers+text",
+                text=path["actual"].fillna("—"),
+                textposition="top center",
+                marker=dict(size=16, color=[COLOURS[s] for s in path["status"]]),
+                hovertext=path["status"],
+                showlegend=False,
+            )
+        )
+        fig.update_yaxes(visible=False, range=[-1, 1.5])
+    else:
+        fig.add_trace(
+            go.Scatter(
+                x=numeric["month"],
+                y=numeric["actual"],
+                name=labels["actual"],
+                mode="lines+markers",
+                marker=dict(size=10, color=[COLOURS[s] for s in numeric["status"]]),
+                line=dict(color="#444"),
+            )
+        )
+    expected = path[pd.to_numeric(path["expected"], errors="coerce").notna()]
+    if not expected.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=expected["month"],
+                y=expected["expected"],
+                name=labels["expected"],
+                mode="lines",
+                line=dict(color="#888", dash="dot"),
+            )
+        )
+    if target is not None:
+        fig.add_hline(y=target, line=dict(color=COLOURS["blue"], dash="dash"), annotation_text=labels["target"])
+    fig.update_layout(title=dict(text=title, font=dict(size=13)))
+    return _layout(fig, "", height=260)

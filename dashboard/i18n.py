@@ -1,0 +1,125 @@
+"""The dashboard's words in Simplified Chinese (default) and English."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = {"zh": "中文", "en": "English"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("财政项目支出绩效监控", "Budget project performance"),
+    "overview": ("总览", "Overview"),
+    "project": ("项目", "Project"),
+    "entry": ("填报", "Data entry"),
+    "exports": ("导出", "Exports"),
+    "language": ("语言 / Language", "语言 / Language"),
+    "year": ("年度", "Year"),
+    "as_of": ("截至月份", "As of month"),
+    "projects": ("项目数", "Projects"),
+    "budget": ("当年预算（万元）", "Budget (10k yuan)"),
+    "executed": ("已执行（万元）", "Executed (10k yuan)"),
+    "execution_rate": ("执行率", "Executed"),
+    "vs_time": ("{points} 个百分点", "{points} points"),
+    "reds": ("红灯", "Red"),
+    "yellows": ("黄灯", "Yellow"),
+    "greys": ("未填报", "No data"),
+    "matrix": ("指标灯一览", "Lights by indicator"),
+    "budget_chart": ("预算执行进度", "Budget execution"),
+    "attention": ("需要关注", "Needs attention"),
+    "nothing_attention": ("没有红灯、黄灯或缺报。", "No red, yellow or missing data."),
+    "time_progress": ("时间进度", "Time progress"),
+    "cumulative_rate": ("累计执行率", "Cumulative execution"),
+    "month": ("月份", "Month"),
+    "col_project": ("项目", "Project"),
+    "col_level1": ("一级目标", "Level 1"),
+    "col_level2": ("二级目标", "Level 2"),
+    "col_indicator": ("三级指标", "Indicator"),
+    "col_target": ("目标值", "Target"),
+    "col_actual": ("截至当月实际", "Actual to date"),
+    "col_light": ("状态", "Light"),
+    "col_explanation": ("说明", "Explanation"),
+    "col_budget_light": ("预算执行", "Budget"),
+    "filter": ("只看", "Show"),
+    "filter_all": ("全部", "All"),
+    "page": ("页", "Page"),
+    "of_pages": ("共 {n} 页", "of {n}"),
+    "choose_project": ("选择项目", "Project"),
+    "facts": ("项目概况", "Facts"),
+    "total_budget": ("项目总预算（元）", "Total budget (yuan)"),
+    "year_budget": ("项目当年预算（元）", "Budget this year (yuan)"),
+    "prev_budget": ("上年预算额（元）", "Last year's budget (yuan)"),
+    "prev_executed": ("上年执行数（元）", "Last year's execution (yuan)"),
+    "dates": ("计划起止", "Planned dates"),
+    "goals": ("总目标及阶段性目标", "Goals and stages"),
+    "indicators": ("绩效指标", "Indicators"),
+    "actual_path": ("累计实际", "Actual to date"),
+    "expected_path": ("应达", "Expected"),
+    "target_line": ("年度目标", "Annual target"),
+    "s_curve": ("预算执行 S 曲线", "Budget S-curve"),
+    "history": ("上传记录", "Upload history"),
+    "no_history": ("尚无上传记录。", "No uploads yet."),
+    "templates": ("下载模板", "Templates"),
+    "upload": ("上传实际数据（CSV / XLSX）", "Upload actuals (CSV / XLSX)"),
+    "upload_help": (
+        "先校验、预览，确认后一次写入；有任何错误则不写入。",
+        "Checked and previewed first; written in one go on confirmation, never with errors.",
+    ),
+    "problems": ("发现 {n} 个问题，未写入任何数据：", "{n} problem(s) found; nothing was written:"),
+    "valid": (
+        "校验通过：{kind}，{rows} 行，月份 {months}；将替换现有数据 {replaced} 行（旧版本保留）。",
+        "Valid: {kind}, {rows} rows for {months}; {replaced} current rows will be replaced (kept in history).",
+    ),
+    "confirm": ("确认写入", "Write it"),
+    "written": (
+        "已写入：{rows} 行，替换 {replaced} 行。总览已更新。",
+        "Written: {rows} rows, {replaced} replaced. The overview is updated.",
+    ),
+    "checking": ("正在校验…", "Checking…"),
+    "writing": ("正在写入…", "Writing…"),
+    "rating_form": ("评级、偏差原因与纠偏措施", "Ratings, deviations and measures"),
+    "rating_help": (
+        "定性指标的评级、完成目标可能性；有可能、不可能时须填写偏差原因和纠偏措施。",
+        "Ratings and likelihood; 'possible' and 'impossible' need a reason and measures.",
+    ),
+    "indicator": ("指标", "Indicator"),
+    "value": ("实际值（可空）", "Value (optional)"),
+    "rating": ("评级", "Rating"),
+    "likelihood": ("完成目标可能性", "Likelihood"),
+    "reason": ("偏差原因", "Deviation reason"),
+    "measures": ("纠偏措施", "Corrective measures"),
+    "note": ("说明", "Note"),
+    "evidence": ("佐证材料（可选）", "Evidence file (optional)"),
+    "save": ("保存", "Save"),
+    "saved": ("已保存。", "Saved."),
+    "status_table": ("状态表", "Status table"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_xlsx": ("下载 XLSX（灯为底色）", "Download XLSX (lights as colours)"),
+    "forms_soon": (
+        "年度自评表与监控表：见下方（导出功能逐步提供）。",
+        "Self-evaluation and monitoring forms: see below.",
+    ),
+    "busy": ("数据库正忙，请稍后重试。", "The database is busy; try again shortly."),
+    "rows_label": ("行", "row"),
+    "file_label": ("文件", "file"),
+    "column_label": ("列", "column"),
+    "value_label": ("值", "value"),
+    "reason_label": ("原因", "reason"),
+    "preview": ("预览（前 20 行）", "Preview (first 20 rows)"),
+    "kind_label": ("类型", "kind"),
+    "loaded_at": ("时间", "when"),
+    "loaded_by": ("上传人", "by"),
+    "replaced_later": ("其中已被替换", "replaced since"),
+    "unit_total": ("全单位", "Whole unit"),
+    "more_attention": ("另有 {n} 项未列出（请用上方筛选查看）。", "{n} more not listed (use the filter above)."),
+    "open_project": ("查看项目", "Open project"),
+    "none": ("无", "none"),
+}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "zh")
+
+
+def t(key: str, **params) -> str:
+    zh, en = TEXT[key]
+    return (en if lang() == "en" else zh).format(**params)

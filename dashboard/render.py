@@ -1,0 +1,70 @@
+"""HTML for the lights matrix. Every text from data is escaped: names and notes are shown, never run."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from metrics.lights import WORST_FIRST
+from metrics.status import STATUS_LABELS, ProjectStatus, StatusReport
+
+COLOURS = {"green": "#2e9d4b", "yellow": "#e0a800", "red": "#d64541", "blue": "#2f6fd6", "grey": "#9aa0a6"}
+
+
+def worst_first(projects: list[ProjectStatus]) -> list[ProjectStatus]:
+    """Projects ordered worst light first, then by how many red and yellow lights they have."""
+    return sorted(projects, key=lambda p: (WORST_FIRST.index(p.status), -p.counts()["red"], -p.counts()["yellow"]))
+
+
+def light(status: str, lang: str, title: str = "") -> str:
+    label = STATUS_LABELS[lang][status]
+    return (
+        f'<span class="pb-light" data-status="{status}" title="{escape(title)}" style="display:inline-flex;'
+        f'align-items:center;gap:4px;white-space:nowrap"><span style="display:inline-block;width:14px;height:14px;'
+        f'border-radius:50%;background:{COLOURS[status]}"></span>{escape(label)}</span>'
+    )
+
+
+def _actual(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def project_link(name: str, month: str, lang: str) -> str:
+    return "project?" + urlencode({"project": name, "month": month, "lang": lang})
+
+
+def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, headers: list[str]) -> str:
+    """One row per indicator grouped by project; the light's explanation shows on hover."""
+    cell = "padding:4px 8px;border-bottom:1px solid #e6e6e6;vertical-align:top"
+    short = cell + ";white-space:nowrap"
+    head = "".join(f'<th style="{short};text-align:left;background:#f3f5f8">{escape(h)}</th>' for h in headers)
+    rows = []
+    for p in projects:
+        span = max(1, len(p.indicators))
+        explanation = p.budget_explanation_en if lang == "en" else p.budget_explanation
+        first = (
+            f'<td rowspan="{span}" style="{cell};min-width:12em"><a href="{escape(project_link(p.name, report.month, lang))}" '
+            f'target="_self" class="pb-project">{escape(p.name)}</a><br>{light(p.status, lang)}</td>'
+            f'<td rowspan="{span}" style="{cell}">{light(p.budget_status, lang, explanation)}</td>'
+        )
+        for k, i in enumerate(p.indicators):
+            text = i.explanation_en if lang == "en" else i.explanation
+            rows.append(
+                f'<tr class="pb-row" title="{escape(text)}" data-project="{escape(p.name)}" '
+                f'data-indicator="{escape(i.name)}" data-status="{i.status}">{first if k == 0 else ""}'
+                f'<td style="{short}">{escape(i.level1)}</td><td style="{short}">{escape(i.level2)}</td>'
+                f'<td style="{cell};min-width:8em">{escape(i.name)}</td><td style="{cell};max-width:16em">{escape(i.target)}</td>'
+                f'<td style="{short};text-align:right">{escape(_actual(i.actual))}</td>'
+                f'<td style="{short}">{light(i.status, lang, text)}</td>'
+                f'<td style="{cell};color:#555;font-size:0.85em">{escape(text)}</td></tr>'
+            )
+        if not p.indicators:
+            rows.append(f"<tr>{first}</tr>")
+    return (
+        f'<table id="pb-matrix" data-month="{escape(report.month)}" style="border-collapse:collapse;width:100%;'
+        f'font-size:0.9em"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )

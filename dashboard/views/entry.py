@@ -1,0 +1,138 @@
+"""填报: staff download templates, upload actuals (checked and previewed before writing), and rate indicators."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import lang, t
+from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
+from ingest.entry import Entry
+from ingest.problems import ValidationFailed
+from ingest.templates import TEMPLATE_KINDS, template_name
+from perfboard.db import DatabaseBusy
+from perfboard.paths import TEMPLATES_DIR
+
+MAX_UPLOAD_MB = 20
+
+
+def _kind_label(kind: str) -> str:
+    if kind == "targets":
+        return "绩效目标表" if lang() == "zh" else "targets"
+    return KINDS[kind].zh if lang() == "zh" else KINDS[kind].en
+
+
+def templates() -> None:
+    st.subheader(t("templates"))
+    cols = st.columns(5)
+    for k, kind in enumerate(TEMPLATE_KINDS):
+        name = template_name(kind, ".xlsx")
+        cols[k % 5].download_button(
+            _kind_label(kind),
+            (TEMPLATES_DIR / name).read_bytes(),
+            file_name=name,
+            key=f"tpl_{kind}",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+def problems_table(problems) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                t("file_label"): p.file,
+                t("rows_label"): p.line,
+                t("column_label"): p.column or "",
+                t("value_label"): p.value or "",
+                t("reason_label"): p.reason(lang()),
+            }
+            for p in problems
+        ]
+    )
+
+
+def upload() -> None:
+    st.subheader(t("upload"))
+    st.caption(t("upload_help"))
+    file = st.file_uploader(t("upload"), type=["csv", "xlsx"], key="upload", label_visibility="collapsed")
+    if file is None:
+        return
+    content = file.getvalue()
+    if len(content) > MAX_UPLOAD_MB * 1024 * 1024:
+        st.error(f"> {MAX_UPLOAD_MB} MB")
+        return
+    with st.spinner(t("checking")):
+        checked, replaced = data.check_upload(content, file.name)
+    if checked.problems:
+        st.error(t("problems", n=len(checked.problems)))
+        st.dataframe(problems_table(checked.problems), hide_index=True, width="stretch")
+        return
+    kind = checked.kind.zh if lang() == "zh" else checked.kind.en
+    months = "、".join(checked.months) if len(checked.months) <= 4 else f"{checked.months[0]}…{checked.months[-1]}"
+    st.success(t("valid", kind=kind, rows=len(checked.rows), months=months, replaced=replaced))
+    with st.expander(t("preview")):
+        st.dataframe(checked.rows.head(20), hide_index=True, width="stretch")
+    if st.button(t("confirm"), type="primary", key="confirm"):
+        progress = st.progress(0.1, text=t("writing"))
+        try:
+            loaded = data.write_upload(content, file.name)
+        except ValidationFailed as failed:
+            progress.empty()
+            st.error(t("problems", n=len(failed.problems)))
+            st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+            return
+        except DatabaseBusy:
+            progress.empty()
+            st.error(t("busy"))
+            return
+        progress.progress(1.0, text=t("written", rows=loaded.rows, replaced=loaded.replaced))
+        st.success(t("written", rows=loaded.rows, replaced=loaded.replaced))
+
+
+def rating_form() -> None:
+    st.subheader(t("rating_form"))
+    st.caption(t("rating_help"))
+    year = data.years()[0]
+    indicators = data.indicators(year)
+    if indicators.empty:
+        return
+    projects = list(dict.fromkeys(indicators["project"]))
+    project = st.selectbox(t("col_project"), projects, key="form_project")
+    names = indicators.loc[indicators["project"] == project, "indicator"].tolist()
+    with st.form("rating", clear_on_submit=False):
+        indicator = st.selectbox(t("indicator"), names, key="form_indicator")
+        month = st.selectbox(
+            t("month"), [f"{year}-{m:02d}" for m in range(1, 13)], index=data.latest_month(year) - 1, key="form_month"
+        )
+        value = st.text_input(t("value"), key="form_value")
+        rating = st.selectbox(t("rating"), ["", *RATING_WORDS], key="form_rating")
+        likelihood = st.selectbox(t("likelihood"), ["", *LIKELIHOOD_WORDS], key="form_likelihood")
+        reason = st.text_area(t("reason"), key="form_reason")
+        measures = st.text_area(t("measures"), key="form_measures")
+        note = st.text_input(t("note"), key="form_note")
+        evidence = st.file_uploader(t("evidence"), key="form_evidence")
+        submitted = st.form_submit_button(t("save"), type="primary")
+    if not submitted:
+        return
+    entry = Entry(project, indicator, month, value, rating, likelihood, reason, measures, note)
+    try:
+        data.save_entry(entry, (evidence.name, evidence.getvalue()) if evidence else None)
+    except ValidationFailed as failed:
+        st.error(t("problems", n=len(failed.problems)))
+        st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+        return
+    except (DatabaseBusy, ValueError) as exc:
+        st.error(t("busy") if isinstance(exc, DatabaseBusy) else str(exc))
+        return
+    st.success(t("saved"))
+
+
+def render() -> None:
+    st.title(t("entry"))
+    templates()
+    upload()
+    rating_form()
+
+
+render()

@@ -1,0 +1,92 @@
+"""项目: one project's facts, its lights, each indicator's path through the year, budget S-curve, uploads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.i18n import lang, t
+from dashboard.render import matrix_html
+from dashboard.views.common import chart_labels, year_and_month
+
+
+def _money(value) -> str:
+    return "—" if value is None else f"{float(value):,.2f}"
+
+
+def render() -> None:
+    year, month = year_and_month()
+    names = [p.name for p in data.status(year, month).projects]
+    if not names:
+        st.info(t("none"))
+        return
+    asked = st.query_params.get("project")
+    name = st.selectbox(t("choose_project"), names, index=names.index(asked) if asked in names else 0, key="project")
+    st.query_params["project"] = name
+    st.title(name)
+    facts = data.project_facts(year, name)
+    report = data.status(year, month, name)
+    project = report.projects[0]
+
+    cols = st.columns(4)
+    cols[0].metric(t("year_budget"), _money(facts["budget"]))
+    cols[1].metric(t("total_budget"), _money(facts["total_budget"]))
+    cols[2].metric(t("prev_budget"), _money(facts["prev_budget"]))
+    cols[3].metric(t("prev_executed"), _money(facts["prev_executed"]))
+    with st.expander(t("goals"), expanded=True):
+        st.text(facts["goals"] or "—")  # shown as text, never as Markdown or HTML
+        st.caption(f"{t('dates')}: {facts['start_date'] or '—'} – {facts['end_date'] or '—'}")
+
+    st.subheader(t("indicators"))
+    headers = [
+        t(k)
+        for k in (
+            "col_project",
+            "col_budget_light",
+            "col_level1",
+            "col_level2",
+            "col_indicator",
+            "col_target",
+            "col_actual",
+            "col_light",
+            "col_explanation",
+        )
+    ]
+    st.html(matrix_html(report, [project], lang(), headers))
+
+    paths = data.indicator_paths(year, name, month)
+    labels = {"actual": t("actual_path"), "expected": t("expected_path"), "target": t("target_line")}
+    columns = st.columns(2)
+    for k, indicator in enumerate(project.indicators):
+        path = paths[paths["indicator"] == indicator.name]
+        target = indicator.expected if indicator.kind in ("at_least", "equal", "at_most") and month == 12 else None
+        with columns[k % 2]:
+            st.plotly_chart(
+                charts.indicator_path(path, target, labels, f"{indicator.name}（{indicator.target}）"),
+                width="stretch",
+                key=f"path_{k}",
+            )
+
+    st.subheader(t("s_curve"))
+    st.plotly_chart(charts.budget_execution(data.budget_curves(year), month, chart_labels(), [name]), width="stretch")
+
+    st.subheader(t("history"))
+    history = data.upload_history(year, name)
+    if history.empty:
+        st.info(t("no_history"))
+    else:
+        shown = history.rename(
+            columns={
+                "loaded_at": t("loaded_at"),
+                "loaded_by": t("loaded_by"),
+                "kind": t("kind_label"),
+                "file_name": t("file_label"),
+                "detail": t("month"),
+                "rows": t("rows_label"),
+                "replaced_later": t("replaced_later"),
+            }
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+render()

@@ -1,0 +1,67 @@
+"""The dashboard in a real browser: Chinese text, coloured lights, month change, navigation, upload, download."""
+
+import time
+from urllib.parse import quote
+
+from helpers import DATA
+
+MICRO = '#pb-matrix tr[data-indicator="党校微课堂"]'
+
+
+def rendered_overview(page):
+    page.wait_for_selector("#pb-matrix")
+    page.wait_for_selector(".js-plotly-plot")
+
+
+def test_overview_renders_chinese_and_coloured_lights(server, page, capsys):
+    started = time.perf_counter()
+    page.goto(f"{server}/?month=2020-06")
+    rendered_overview(page)
+    first = time.perf_counter() - started
+    assert page.get_by_role("heading", name="总览").is_visible()
+    assert page.get_by_text("指标灯一览").is_visible()
+    red = page.locator('#pb-matrix .pb-light[data-status="red"] span').first
+    assert red.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(214, 69, 65)"
+    assert page.locator('#pb-matrix .pb-light[data-status="blue"]').count() >= 1
+    assert page.locator(MICRO).get_attribute("data-status") == "blue"
+    # the month selector: from June to December, by keyboard on the slider
+    slider = page.get_by_role("slider")
+    slider.focus()
+    started = time.perf_counter()
+    slider.press("End")
+    page.wait_for_selector('#pb-matrix[data-month="2020-12"]')
+    page.wait_for_selector(f'{MICRO}[data-status="green"]')
+    change = time.perf_counter() - started
+    with capsys.disabled():
+        print(f"\n[timing] overview first render {first:.2f} s; month change {change:.2f} s")
+
+
+def test_navigation_to_a_project(server, page):
+    page.goto(f"{server}/?month=2020-06")
+    rendered_overview(page)
+    page.locator("a.pb-project", has_text="上海体育文史业务经费").click()
+    page.wait_for_selector('h1:has-text("上海体育文史业务经费")')
+    page.wait_for_selector(".js-plotly-plot")
+    assert "project" in page.url and quote("上海体育文史业务经费") in page.url
+    assert page.locator("#pb-matrix tr.pb-row").count() == 10
+
+
+def test_bad_upload_shows_its_errors(server, page):
+    page.goto(f"{server}/entry")
+    page.wait_for_selector("text=下载模板")
+    page.locator('input[type="file"]').first.set_input_files(str(DATA / "actuals_bad" / "unknown_project.csv"))
+    page.wait_for_selector("text=发现 1 个问题，未写入任何数据")
+    page.wait_for_selector('[data-testid="stDataFrame"]')
+    assert page.get_by_role("button", name="确认写入").count() == 0
+
+
+def test_template_download_arrives(server, page, tmp_path):
+    page.goto(f"{server}/entry")
+    page.wait_for_selector("text=下载模板")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="预算执行").click()
+    download = info.value
+    assert download.suggested_filename == "budget_template.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.stat().st_size > 1000 and saved.read_bytes()[:2] == b"PK"

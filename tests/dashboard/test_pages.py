@@ -1,0 +1,165 @@
+"""Every page through streamlit.testing.v1.AppTest, on a fresh demo database."""
+
+import html
+import json
+import re
+
+import pytest
+from helpers import DATA, ROOT, run_cli
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "dashboard" / "app.py")
+ROW = re.compile(
+    r'<tr class="pb-row" title="[^"]*" data-project="([^"]*)" data-indicator="([^"]*)" data-status="(\w+)"'
+)
+
+
+@pytest.fixture
+def demo_db(tmp_path, monkeypatch):
+    db = tmp_path / "dash.duckdb"
+    run_cli("demo", db=db, check=True)
+    monkeypatch.setenv("PERFBOARD_DB", str(db))
+    monkeypatch.setenv("PERFBOARD_USER", "tester")
+    return db
+
+
+def app(month: str | None = "2020-06", page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if month:
+        at.query_params["month"] = month
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def matrix_lights(at: AppTest) -> dict:
+    body = next(h.value for h in at.html if 'id="pb-matrix"' in h.value)
+    return {(html.unescape(p), html.unescape(i)): s for p, i, s in ROW.findall(body)}
+
+
+def cli_lights(db, month: str) -> dict:
+    report = json.loads(run_cli("status", "--month", month, "--format", "json", db=db, check=True).stdout)
+    return {(p["name"], i["name"]): i["status"] for p in report["projects"] for i in p["indicators"]}
+
+
+@pytest.mark.parametrize("month", ["2020-06", "2020-12"])
+def test_overview_lights_equal_the_cli(demo_db, month):
+    at = app(month)
+    assert at.title[0].value == "总览"
+    assert matrix_lights(at) == cli_lights(demo_db, month)
+    assert [m.label for m in at.metric][:2] == ["项目数", "当年预算（万元）"]
+    assert at.metric[0].value == "5"
+
+
+def test_overview_defaults_to_the_latest_month_with_data(demo_db):
+    at = app(month=None)
+    assert at.select_slider[0].value == 12
+
+
+def test_month_selector_changes_the_lights(demo_db):
+    at = app("2020-12")
+    assert matrix_lights(at)[("上海体育系统人员培训经费", "党校微课堂")] == "green"
+    at.select_slider[0].set_value(6).run()
+    assert matrix_lights(at)[("上海体育系统人员培训经费", "党校微课堂")] == "blue"
+
+
+def test_overview_worst_first_and_attention(demo_db):
+    at = app("2020-06")
+    projects = list(dict.fromkeys(p for p, _ in matrix_lights(at)))
+    assert projects[:2] == ["上海体育系统人员培训经费", "上海体育文史业务经费"]  # both red, training has more reds
+    attention = at.dataframe[0].value
+    assert set(attention["状态"]) <= {"红", "黄", "未填报"}
+    assert "提升博物馆的社会知名度，让公众进一步了解上海体育历史" in set(attention["三级指标"])
+
+
+def test_english_switch(demo_db):
+    at = app("2020-06", lang="en")
+    assert at.title[0].value == "Overview"
+    assert "Lights by indicator" in [s.value for s in at.subheader]
+
+
+def test_project_page_deep_link(demo_db):
+    at = app("2020-06", page="views/project.py", project="上海体育文史业务经费")
+    assert at.title[0].value == "上海体育文史业务经费"
+    assert at.selectbox(key="project").value == "上海体育文史业务经费"
+    lights = matrix_lights(at)
+    assert lights[("上海体育文史业务经费", "提升博物馆的社会知名度，让公众进一步了解上海体育历史")] == "red"
+    assert len(lights) == 10
+    assert at.metric[0].value == "35,987,000.00"
+    history = at.dataframe[0].value
+    assert "visitors_2019_2020.csv" in set(history["文件"])
+
+
+BAD = DATA / "actuals_bad" / "unknown_project.csv"
+GOOD = DATA / "actuals" / "deliverables.csv"
+
+
+def counts(db) -> tuple:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT (SELECT count(*) FROM load_log), (SELECT count(*) FROM deliverable_month)"
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def test_entry_bad_upload_shows_errors_and_writes_nothing(demo_db):
+    before = counts(demo_db)
+    at = app(None, page="views/entry.py")
+    assert len(at.get("download_button")) == 10  # a template per kind
+    at.file_uploader(key="upload").set_value(("unknown_project.csv", BAD.read_bytes(), "text/csv")).run()
+    assert at.error[0].value.startswith("发现 1 个问题，未写入任何数据")
+    problems = at.dataframe[0].value
+    assert problems.iloc[0]["行"] == 2 and "是否为“上海体育公共服务经费”" in problems.iloc[0]["原因"]
+    assert not [b for b in at.button if b.key == "confirm"]
+    assert counts(demo_db) == before
+
+
+def test_entry_good_upload_changes_the_overview(demo_db):
+    at = app("2020-02", page="views/entry.py")
+    at.file_uploader(key="upload").set_value(("deliverables.csv", GOOD.read_bytes(), "text/csv")).run()
+    assert "校验通过：产出数量，3 行" in at.success[0].value
+    assert "将替换现有数据 3 行" in at.success[0].value
+    at.button(key="confirm").click().run()
+    assert any("已写入：3 行，替换 3 行" in s.value for s in at.success)
+    overview = app("2020-02")
+    # 党校微课堂 by February: 7 uploaded now (4 + 3) against the plan's 6.67 → 105%, green
+    assert matrix_lights(overview)[("上海体育系统人员培训经费", "党校微课堂")] == "green"
+    body = next(h.value for h in overview.html if 'id="pb-matrix"' in h.value)
+    assert "截至2月完成7期" in body
+
+
+def test_rating_form_writes_one_value(demo_db):
+    at = app(None, page="views/entry.py")
+    at.selectbox(key="form_project").set_value("上海市体育局信息技术保障经费").run()
+    at.selectbox(key="form_indicator").set_value("工作完成及时性")
+    at.selectbox(key="form_month").set_value("2020-09")
+    at.selectbox(key="form_rating").set_value("部分达成")
+    at.selectbox(key="form_likelihood").set_value("有可能")
+    at.text_area(key="form_reason").input("人手不足")
+    at.text_area(key="form_measures").input("增派人员")
+    at.button[-1].click().run()
+    assert at.success and at.success[-1].value == "已保存。"
+    overview = app("2020-09")
+    assert matrix_lights(overview)[("上海市体育局信息技术保障经费", "工作完成及时性")] == "yellow"
+
+
+def test_rating_form_refuses_a_missing_reason(demo_db):
+    at = app(None, page="views/entry.py")
+    at.selectbox(key="form_likelihood").set_value("不可能")
+    at.selectbox(key="form_rating").set_value("未达成")
+    at.button[-1].click().run()
+    assert at.error and "发现 1 个问题" in at.error[0].value
+
+
+def test_exports_page_offers_status_files(demo_db):
+    at = app("2020-06", page="views/exports.py")
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["下载 CSV", "下载 XLSX（灯为底色）"]

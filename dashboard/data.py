@@ -228,6 +228,33 @@ def write_upload(data: bytes, file_name: str):
             _version.clear()
 
 
+def form_zip(kind: str, year: int, month: int, fmt: str, final: bool = False, progress=None) -> tuple[bytes, list[str]]:
+    """The self-evaluation (``kind="selfeval"``) or monitoring forms of every project, zipped, and their warnings."""
+    from exports.forms import export_monitor, export_selfeval
+
+    with tempfile.TemporaryDirectory() as folder, _LOCK:
+        try:
+            if kind == "selfeval":
+                done = export_selfeval(db_path(), year, Path(folder), fmt=fmt, final=final, progress=progress)
+            else:
+                done = export_monitor(db_path(), year, month, Path(folder), fmt=fmt, progress=progress)
+        finally:
+            if final:
+                _version.clear()
+        archive = next(p for p in done.files if p.suffix == ".zip")
+        return archive.read_bytes(), done.warnings
+
+
+def save_summary(project: str, month: str, summary: str):
+    from ingest.entry import enter_summary
+
+    with _LOCK:
+        try:
+            return enter_summary(project, month, summary, db_path())
+        finally:
+            _version.clear()
+
+
 def save_entry(entry: Entry, evidence: tuple[str, bytes] | None):
     with _LOCK:
         try:

@@ -319,6 +319,24 @@ def references() -> pd.DataFrame:
     )
 
 
+SUMMARIES = {
+    IT: "全年完成互联网应用云检测巡检、直属单位信息系统季度安全检测、政务云数据迁移和公务网年度维护；等保测评得分86分，"
+    "局官网年度测评为全市优秀网站，全年无重大安全故障。",
+    HOTLINE: "全年处理12345流转工单1,257件，接单率100%，按期接单率99.4%，办结率95.2%；热线数据库每周更新，"
+    "体育消费调查完成问卷采集与数据分析。",
+    MUSEUM: "完成展陈设计、施工招标与改建施工，12月试运行；藏品拍卖、社会征集按计划完成，收购完成92%；"
+    "受疫情和闭馆改建影响，全年参观人数较上年大幅下降。",
+    TRAINING: "举办领导干部培训和年轻干部培训2期、新进人员入职培训1期，发布党校微课堂50期，举办“体荟魔都”主题活动8期；"
+    "教练员中级岗位培训延至次年。",
+    PUBLICITY: "完成市民运动会等重大赛事宣传报道，《健身时代》栏目全年播出；舆情监控全年366天，53起热点及负面舆情中"
+    "52起在1小时内上报。",
+}
+
+
+def summaries() -> pd.DataFrame:
+    return pd.DataFrame([{"项目名称": p, "月份": "2020-12", "实际完成情况": text} for p, text in SUMMARIES.items()])
+
+
 def demo_frames() -> dict[str, pd.DataFrame]:
     """File name → table, in the order they load."""
     tickets = hotline_tickets()
@@ -332,6 +350,7 @@ def demo_frames() -> dict[str, pd.DataFrame]:
         "deliverables_2020.csv": deliverables(),
         "indicator_values_2020.csv": indicator_values(),
         "reference_values_2020.csv": references(),
+        "summary_2020.csv": summaries(),
     }
 
 

@@ -21,6 +21,7 @@ DEMO_FILES = (
     "deliverables_2020.csv",
     "indicator_values_2020.csv",
     "reference_values_2020.csv",
+    "summary_2020.csv",
 )
 
 

@@ -49,10 +49,21 @@ def enter_value(entry: Entry, db_path=None, evidence: tuple[str, bytes] | None =
                 [digest, Path(evidence[0]).name, len(evidence[1]), evidence[1], loaded[0].load_id],
             )
 
+    return enter_row("indicator_values", values, db_path, also=store_evidence)
+
+
+def enter_summary(project: str, month: str, summary: str, db_path=None) -> Loaded:
+    """The year's 实际完成情况 of a project (the self-evaluation's 年度总体目标 row)."""
+    return enter_row("summary", {"project": project, "month": month, "summary": summary}, db_path)
+
+
+def enter_row(kind: str, values: dict[str, str], db_path=None, also=None) -> Loaded:
+    """One row of ``kind`` typed on a form, validated and written exactly as an uploaded file would be."""
+    spec = KINDS[kind]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "entry.csv"
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow([c.zh for c in spec.columns])
-            writer.writerow([values[c.key] for c in spec.columns])
-        return ingest_actuals([path], db_path, "indicator_values", [FORM_NAME], also=store_evidence)[0]
+            writer.writerow([values.get(c.key, "") for c in spec.columns])
+        return ingest_actuals([path], db_path, kind, [FORM_NAME], also=also)[0]

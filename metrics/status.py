@@ -45,6 +45,8 @@ class IndicatorStatus:
     at_risk: bool = False
     missing: list[int] = field(default_factory=list)
     not_due: bool = False
+    target_value: float | None = None
+    unit: str | None = None
 
 
 @dataclass
@@ -264,6 +266,8 @@ def compute_status(
                 j.at_risk,
                 j.missing,
                 j.not_due,
+                value,
+                unit,
             )
         )
     for ps in projects.values():

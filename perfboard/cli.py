@@ -70,6 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost", help="address to listen on (default localhost)")
 
+    selfeval = export.add_parser("selfeval", parents=[common], help="项目支出绩效自评表, scored (XLSX or PDF)")
+    selfeval.add_argument("--year", type=int, required=True)
+    selfeval.add_argument("--out", type=Path, required=True, help="folder for the files")
+    selfeval.add_argument("--project")
+    selfeval.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
+    freeze = selfeval.add_mutually_exclusive_group()
+    freeze.add_argument("--final", action="store_true", help="the final form: record a snapshot to reproduce it later")
+    freeze.add_argument("--from-snapshot", action="store_true", help="reproduce the forms as last frozen")
+    monitor = export.add_parser("monitor", parents=[common], help="项目支出绩效目标执行监控表 for months 1–N")
+    monitor.add_argument("--year", type=int, required=True)
+    monitor.add_argument("--month", required=True, help="YYYY-MM: the form covers months 1 to this one")
+    monitor.add_argument("--out", type=Path, required=True, help="folder for the files")
+    monitor.add_argument("--format", choices=("xlsx", "pdf"), default="xlsx")
+
     export_status = export.add_parser("status", parents=[common], help="the status table, CSV or XLSX with colours")
     export_status.add_argument("--year", type=int)
     export_status.add_argument("--month", help="YYYY-MM")
@@ -215,6 +229,8 @@ def cmd_status(args) -> int:
 def cmd_export(args) -> int:
     if args.what == "status":
         return _export_status(args)
+    if args.what in ("selfeval", "monitor"):
+        return _export_form(args)
     from ingest.target_store import read_projects
     from ingest.target_table import write_target_table
 
@@ -222,6 +238,38 @@ def cmd_export(args) -> int:
         projects = read_projects(con, args.year)
     write_target_table(projects, args.out)
     print(f"{args.out}: {len(projects)} projects, {sum(len(p.indicators) for p in projects)} indicators")
+    return 0
+
+
+def _export_form(args) -> int:
+    from exports.forms import export_monitor, export_selfeval
+    from exports.forms_pdf import FontMissing
+
+    try:
+        if args.what == "selfeval":
+            done = export_selfeval(
+                args.db,
+                args.year,
+                args.out,
+                args.project,
+                args.format,
+                final=args.final,
+                from_snapshot=args.from_snapshot,
+            )
+        else:
+            year, month = _parse_month(args.month, args.year)
+            done = export_monitor(args.db, year, month, args.out, args.format)
+    except FontMissing as exc:
+        raise UsageError(str(exc)) from exc
+    if getattr(args, "project", None) and not done.forms:
+        raise UsageError(f"no project named {args.project} in {args.year}")
+    for form in done.forms:
+        score = f"{form.total_score:.2f} {form.grade}" if args.what == "selfeval" else f"{form.execution_rate:.2%}"
+        print(f"{form.name}\t{score}")
+    for path in done.files:
+        print(path)
+    for warning in done.warnings:
+        print(("警告：" if args.lang == "zh" else "warning: ") + warning, file=sys.stderr)
     return 0
 
 

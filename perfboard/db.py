@@ -164,6 +164,24 @@ MIGRATIONS: list[str] = [
         load_id      BIGINT NOT NULL
     );
     """,
+    # 4: year-end texts and the frozen self-evaluations
+    """
+    CREATE TABLE project_summary (
+        project_id INTEGER NOT NULL, month DATE NOT NULL, summary VARCHAR NOT NULL,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE SEQUENCE snapshot_id_seq START 1;
+    CREATE TABLE selfeval_snapshot (
+        snapshot_id  BIGINT PRIMARY KEY,
+        year         INTEGER NOT NULL,
+        project      VARCHAR NOT NULL,
+        created_at   TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        created_by   VARCHAR NOT NULL,
+        digest       VARCHAR NOT NULL,
+        form         VARCHAR NOT NULL,
+        config       VARCHAR NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

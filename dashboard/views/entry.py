@@ -128,11 +128,31 @@ def rating_form() -> None:
     st.success(t("saved"))
 
 
+def summary_form() -> None:
+    st.subheader(t("summary_form"))
+    year = data.years()[0]
+    projects = list(dict.fromkeys(data.indicators(year)["project"]))
+    with st.form("summary"):
+        project = st.selectbox(t("col_project"), projects, key="summary_project")
+        text = st.text_area(t("summary_form"), key="summary_text", height=150)
+        submitted = st.form_submit_button(t("save"))
+    if not submitted:
+        return
+    try:
+        data.save_summary(project, f"{year}-12", text)
+    except ValidationFailed as failed:
+        st.error(t("problems", n=len(failed.problems)))
+        st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+        return
+    st.success(t("saved"))
+
+
 def render() -> None:
     st.title(t("entry"))
     templates()
     upload()
     rating_form()
+    summary_form()
 
 
 render()

@@ -1,4 +1,4 @@
-"""导出: the status table as CSV or XLSX with the lights as colours."""
+"""导出: the self-evaluation and monitoring forms, and the status table with the lights as colours."""
 
 from __future__ import annotations
 
@@ -7,12 +7,52 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import lang, t
 from dashboard.views.common import year_and_month
+from exports.forms_pdf import FontMissing
 from exports.status_table import status_csv, status_xlsx
+
+
+def forms(year: int, month: int) -> None:
+    st.subheader(t("forms"))
+    left, right = st.columns(2)
+    with left:
+        fmt = st.radio(t("format"), ["xlsx", "pdf"], horizontal=True, key="form_format")
+        final = st.checkbox(t("final"), key="final", help=t("final_help"))
+    with right:
+        kind = st.radio(
+            t("form_kind"),
+            ["selfeval", "monitor"],
+            key="form_kind",
+            horizontal=True,
+            format_func=lambda k: t("selfeval") if k == "selfeval" else t("monitor", n=month),
+        )
+        make = st.button(t("prepare"), type="primary", key="prepare")
+    if not make:
+        return
+    bar = st.progress(0.0, text=t("preparing"))
+    try:
+        content, warnings = data.form_zip(
+            kind,
+            year,
+            month,
+            fmt,
+            final and kind == "selfeval",
+            progress=lambda x: bar.progress(min(x, 1.0), text=t("preparing")),
+        )
+    except FontMissing as exc:
+        bar.empty()
+        st.error(str(exc))
+        return
+    bar.progress(1.0, text=t("ready"))
+    for warning in warnings:
+        st.warning(warning)
+    name = f"{'自评表' if kind == 'selfeval' else '监控表'}_{year}{'' if kind == 'selfeval' else f'年1-{month}月'}.zip"
+    st.download_button(t("download_zip"), content, file_name=name, mime="application/zip", key="form_zip")
 
 
 def render() -> None:
     st.title(t("exports"))
     year, month = year_and_month()
+    forms(year, month)
     report = data.status(year, month)
     st.subheader(t("status_table"))
     cols = st.columns(2)

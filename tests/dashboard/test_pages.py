@@ -113,7 +113,7 @@ def counts(db) -> tuple:
 def test_entry_bad_upload_shows_errors_and_writes_nothing(demo_db):
     before = counts(demo_db)
     at = app(None, page="views/entry.py")
-    assert len(at.get("download_button")) == 10  # a template per kind
+    assert len(at.get("download_button")) == 11  # a template per kind
     at.file_uploader(key="upload").set_value(("unknown_project.csv", BAD.read_bytes(), "text/csv")).run()
     assert at.error[0].value.startswith("发现 1 个问题，未写入任何数据")
     problems = at.dataframe[0].value
@@ -136,6 +136,10 @@ def test_entry_good_upload_changes_the_overview(demo_db):
     assert "截至2月完成7期" in body
 
 
+def submit(at: AppTest, form: str) -> None:
+    next(b for b in at.button if b.form_id == form).click().run()
+
+
 def test_rating_form_writes_one_value(demo_db):
     at = app(None, page="views/entry.py")
     at.selectbox(key="form_project").set_value("上海市体育局信息技术保障经费").run()
@@ -145,7 +149,7 @@ def test_rating_form_writes_one_value(demo_db):
     at.selectbox(key="form_likelihood").set_value("有可能")
     at.text_area(key="form_reason").input("人手不足")
     at.text_area(key="form_measures").input("增派人员")
-    at.button[-1].click().run()
+    submit(at, "rating")
     assert at.success and at.success[-1].value == "已保存。"
     overview = app("2020-09")
     assert matrix_lights(overview)[("上海市体育局信息技术保障经费", "工作完成及时性")] == "yellow"
@@ -155,7 +159,7 @@ def test_rating_form_refuses_a_missing_reason(demo_db):
     at = app(None, page="views/entry.py")
     at.selectbox(key="form_likelihood").set_value("不可能")
     at.selectbox(key="form_rating").set_value("未达成")
-    at.button[-1].click().run()
+    submit(at, "rating")
     assert at.error and "发现 1 个问题" in at.error[0].value
 
 
@@ -163,3 +167,22 @@ def test_exports_page_offers_status_files(demo_db):
     at = app("2020-06", page="views/exports.py")
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["下载 CSV", "下载 XLSX（灯为底色）"]
+
+
+def test_exports_page_makes_the_forms(demo_db):
+
+    at = app("2020-06", page="views/exports.py")
+    at.button(key="prepare").click().run()
+    assert not at.exception, at.exception
+    download = [b for b in at.get("download_button") if b.label == "下载 ZIP"]
+    assert download
+    warnings = [w.value for w in at.warning]
+    assert any("缺少偏差原因分析及改进措施" in w for w in warnings)
+
+
+def test_summary_form(demo_db):
+    at = app(None, page="views/entry.py")
+    at.selectbox(key="summary_project").set_value("上海体育宣传服务经费")
+    at.text_area(key="summary_text").input("全年宣传任务完成")
+    submit(at, "summary")
+    assert at.success[-1].value == "已保存。"

@@ -1,0 +1,162 @@
+"""Export the forms: a file per project, one workbook (or PDF) with every project, and a ZIP of all.
+
+The final self-evaluation is frozen: ``final=True`` records a snapshot of each form with
+the configuration it was scored under, so the same form can be reproduced later
+(``from_snapshot=True``); any later export says when the data no longer match it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from exports.forms_pdf import monitor_pdf, selfeval_pdf
+from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
+from metrics.config import load_config
+from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, self_evaluations
+from perfboard import db
+
+
+@dataclass
+class Exported:
+    files: list[Path]
+    forms: list[ProjectForm]
+    warnings: list[str]
+
+
+def safe_file_name(name: str) -> str:
+    """A file name from data: letters, digits and CJK kept, anything else (slashes, dots…) becomes _."""
+    cleaned = re.sub(r"[^\w\u4e00-\u9fff（）()-]", "_", name).strip("._") or "project"
+    return cleaned[:80]
+
+
+def form_digest(form: ProjectForm) -> str:
+    return hashlib.sha256(json.dumps(form.as_dict(), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _from_json(data: dict) -> ProjectForm:
+    indicators = [FormIndicator(**i) for i in data.pop("indicators")]
+    return ProjectForm(**data, indicators=indicators)
+
+
+def _latest_snapshots(con, year: int) -> dict[str, tuple[str, str, str]]:
+    rows = con.execute(
+        "SELECT project, arg_max(digest, snapshot_id), arg_max(form, snapshot_id), "
+        "strftime(max(created_at), '%Y-%m-%d %H:%M') FROM selfeval_snapshot WHERE year = ? GROUP BY project",
+        [year],
+    ).fetchall()
+    return {p: (d, f, when) for p, d, f, when in rows}
+
+
+def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict) -> None:
+    with db.write_transaction(db_path) as con:
+        for form in forms:
+            con.execute(
+                "INSERT INTO selfeval_snapshot (snapshot_id, year, project, created_by, digest, form, config) "
+                "VALUES (nextval('snapshot_id_seq'), ?, ?, ?, ?, ?, ?)",
+                [
+                    year,
+                    form.name,
+                    db.operator_name(),
+                    form_digest(form),
+                    json.dumps(form.as_dict(), ensure_ascii=False),
+                    json.dumps(config, ensure_ascii=False),
+                ],
+            )
+        db.log_load(con, "selfeval_snapshot", None, None, len(forms), detail=f"{year}")
+
+
+def selfeval_forms(
+    db_path, year: int, project: str | None = None, *, final: bool = False, from_snapshot: bool = False
+) -> tuple[list[ProjectForm], dict[str, str]]:
+    """The forms (computed now, or as frozen) and a note per project comparing them with the snapshot."""
+    config = load_config()
+    with db.read_connection(db_path) as con:
+        snapshots = _latest_snapshots(con, year)
+        forms = [] if from_snapshot else self_evaluations(con, year, project, config)
+    notes: dict[str, str] = {}
+    if from_snapshot:
+        forms = [_from_json(json.loads(f)) for name, (_, f, _) in snapshots.items() if project in (None, name)]
+        notes = {f.name: f"按{snapshots[f.name][2]}定稿快照重现" for f in forms}
+    elif final:
+        _freeze(db_path, year, forms, config)
+        notes = {f.name: "已定稿并记录快照" for f in forms}
+    else:
+        for form in forms:
+            snap = snapshots.get(form.name)
+            if snap and snap[0] != form_digest(form):
+                notes[form.name] = f"当前数据与{snap[2]}的定稿快照不一致"
+    return forms, notes
+
+
+def export_selfeval(
+    db_path,
+    year: int,
+    out: Path,
+    project: str | None = None,
+    fmt: str = "xlsx",
+    *,
+    final: bool = False,
+    from_snapshot: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> Exported:
+    """Write each project's self-evaluation, the combined file and a ZIP of them into ``out``."""
+    forms, notes = selfeval_forms(db_path, year, project, final=final, from_snapshot=from_snapshot)
+    title = load_config()["forms"]["selfeval_title"]
+    if fmt == "pdf":
+
+        def render(chunk: list[ProjectForm]) -> bytes:
+            return selfeval_pdf(chunk, title, notes)
+    else:
+
+        def render(chunk: list[ProjectForm]) -> bytes:
+            return workbook_bytes(chunk, write_selfeval, title, notes)
+
+    files = _write_all(out, f"自评表_{year}", forms, render, fmt, progress)
+    warnings = [f"{f.name}：{w}" for f in forms for w in f.warnings] + [f"{k}：{v}" for k, v in notes.items()]
+    return Exported(files, forms, warnings)
+
+
+def export_monitor(
+    db_path, year: int, month: int, out: Path, fmt: str = "xlsx", progress: Callable[[float], None] | None = None
+) -> Exported:
+    """Write each project's monitoring form for months 1–``month``, the combined file and a ZIP into ``out``."""
+    with db.read_connection(db_path) as con:
+        forms = monitoring_forms(con, year, month)
+    title = load_config()["forms"]["monitor_title"]
+    if fmt == "pdf":
+
+        def render(chunk: list[ProjectForm]) -> bytes:
+            return monitor_pdf(chunk, title)
+    else:
+
+        def render(chunk: list[ProjectForm]) -> bytes:
+            return workbook_bytes(chunk, write_monitor, title)
+
+    files = _write_all(out, f"监控表_{year}年1-{month}月", forms, render, fmt, progress)
+    return Exported(files, forms, [f"{f.name}：{w}" for f in forms for w in f.warnings])
+
+
+def _write_all(out: Path, stem: str, forms: list[ProjectForm], render, fmt: str, progress) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for k, form in enumerate(forms, start=1):
+        path = out / f"{stem}_{safe_file_name(form.name)}.{fmt}"
+        path.write_bytes(render([form]))
+        files.append(path)
+        if progress:
+            progress(k / (len(forms) + 1))
+    combined = out / f"{stem}_全部项目.{fmt}"
+    combined.write_bytes(render(forms))
+    archive = out / f"{stem}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in [*files, combined]:
+            zf.write(path, path.name)
+    if progress:
+        progress(1.0)
+    return [*files, combined, archive]

@@ -1,0 +1,255 @@
+"""The self-evaluation and monitoring forms as XLSX, in the official layout (DOMAIN.md §5–6).
+
+Eight columns, merged header cells, borders, A4 print setup and a frozen header.  Every
+text from the data is written as a string (a target such as ``=100%`` never becomes a
+formula, and a note starting with ``=``, ``+``, ``-`` or ``@`` stays inert).
+"""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+
+from metrics.forms import MISSING_MARK, ProjectForm
+
+WIDTHS = [11, 11, 24, 20, 20, 8, 10, 36]
+DASH = "—"
+
+
+class _Styles:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"font_name": "SimSun", "font_size": 10, "border": 1, "valign": "vcenter", "text_wrap": True}
+        self.title = wb.add_format(
+            {"font_name": "SimHei", "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"}
+        )
+        self.sub = wb.add_format({"font_name": "SimSun", "font_size": 10, "align": "center"})
+        self.head = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
+        self.label = wb.add_format({**base, "bold": True, "align": "center"})
+        self.text = wb.add_format({**base, "align": "left"})
+        self.center = wb.add_format({**base, "align": "center"})
+        self.money = wb.add_format({**base, "align": "right", "num_format": "#,##0.00"})
+        self.points = wb.add_format({**base, "align": "center", "num_format": "0.00"})
+        self.percent = wb.add_format({**base, "align": "center", "num_format": "0.00%"})
+        self.gap = wb.add_format({**base, "align": "left", "font_color": "#C00000", "bg_color": "#FFF2CC"})
+        self.total = wb.add_format({**base, "bold": True, "align": "center", "num_format": "0.00"})
+
+
+def _text(ws, row: int, col: int, value: str, fmt, gap_fmt) -> None:
+    value = value or ""
+    ws.write_string(row, col, value, gap_fmt if value.startswith(MISSING_MARK) else fmt)
+
+
+def _merge_text(ws, first_row, first_col, last_row, last_col, value: str, fmt, gap_fmt=None) -> None:
+    value = value or ""
+    use = gap_fmt if gap_fmt is not None and value.startswith(MISSING_MARK) else fmt
+    if (first_row, first_col) == (last_row, last_col):
+        ws.write_string(first_row, first_col, value, use)
+    else:
+        ws.merge_range(first_row, first_col, last_row, last_col, "", use)
+        ws.write_string(first_row, first_col, value, use)
+
+
+def _setup(ws, rows_frozen: int) -> None:
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    ws.set_paper(9)  # A4
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.repeat_rows(rows_frozen - 1)
+    ws.freeze_panes(rows_frozen, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _header(ws, s: _Styles, form: ProjectForm, title: str, period: str) -> int:
+    ws.merge_range(0, 0, 0, 7, title, s.title)
+    ws.set_row(0, 30)
+    ws.merge_range(1, 0, 1, 7, period, s.sub)
+    _merge_text(ws, 2, 0, 2, 1, "项目名称", s.label)
+    _merge_text(ws, 2, 2, 2, 7, form.name, s.text)
+    _merge_text(ws, 3, 0, 3, 1, "主管部门", s.label)
+    _merge_text(ws, 3, 2, 3, 3, form.supervisor, s.text)
+    _merge_text(ws, 3, 4, 3, 4, "实施单位", s.label)
+    _merge_text(ws, 3, 5, 3, 7, form.unit, s.text)
+    return 4
+
+
+def _indicator_table(ws, s: _Styles, form: ProjectForm, row: int, headers: list[str], cells) -> int:
+    """The 绩效指标 rows with 一级 and 二级 merged down their groups; returns the next free row."""
+    for col, head in enumerate(headers):
+        ws.write_string(row, col, head, s.head)
+    row += 1
+    start = row
+    level_points: dict[str, float] = {}
+    for ind in form.indicators:
+        level_points[ind.level1] = level_points.get(ind.level1, 0) + ind.weight
+    for k, ind in enumerate(form.indicators):
+        cells(ws, row + k, ind)
+    _merge_groups(
+        ws,
+        s,
+        form,
+        start,
+        0,
+        lambda i: i.level1,
+        lambda i: f"{i.level1}（{level_points[i.level1]:g}分）" if form.months == 12 else i.level1,
+    )
+    _merge_groups(ws, s, form, start, 1, lambda i: (i.level1, i.level2), lambda i: i.level2)
+    return row + len(form.indicators)
+
+
+def _merge_groups(ws, s: _Styles, form: ProjectForm, start: int, col: int, key, label) -> None:
+    k = 0
+    while k < len(form.indicators):
+        end = k
+        while end + 1 < len(form.indicators) and key(form.indicators[end + 1]) == key(form.indicators[k]):
+            end += 1
+        _merge_text(ws, start + k, col, start + end, col, label(form.indicators[k]), s.center)
+        k = end + 1
+
+
+def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title: str, note: str = "") -> None:
+    """One project's 项目支出绩效自评表 on a new sheet of ``wb``."""
+    s = _Styles(wb)
+    ws = wb.add_worksheet(sheet)
+    row = _header(ws, s, form, title, f"（{form.year}年度）")
+    # 项目资金（元）
+    _merge_text(ws, row, 0, row + 4, 0, "项目资金（元）", s.label)
+    for col, head in enumerate(["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=1):
+        ws.write_string(row, col, head, s.head)
+    funds = [
+        ("年度资金总额", form.budget_start, form.budget_full, form.executed, True),
+        ("其中：当年财政拨款", form.budget_start, form.budget_full, form.executed, False),
+        ("上年结转资金", None, None, None, False),
+        ("其他资金", None, None, None, False),
+    ]
+    for k, (label, start_, full, executed, total) in enumerate(funds, start=1):
+        ws.write_string(row + k, 1, label, s.text)
+        for col, value in ((2, start_), (3, full), (4, executed)):
+            if value is None:
+                ws.write_string(row + k, col, DASH, s.center)
+            else:
+                ws.write_number(row + k, col, value, s.money)
+        if total:
+            ws.write_number(row + k, 5, form.budget_weight, s.points)
+            ws.write_number(row + k, 6, form.execution_rate, s.percent)
+            ws.write_number(row + k, 7, form.budget_score, s.points)
+        else:
+            for col in (5, 6, 7):
+                ws.write_string(row + k, col, DASH, s.center)
+    row += 5
+    # 年度总体目标
+    _merge_text(ws, row, 0, row + 1, 0, "年度总体目标", s.label)
+    _merge_text(ws, row, 1, row, 3, "预期目标", s.head)
+    _merge_text(ws, row, 4, row, 7, "实际完成情况", s.head)
+    ws.set_row(row + 1, 150)
+    _merge_text(ws, row + 1, 1, row + 1, 3, form.goals, s.text)
+    _merge_text(ws, row + 1, 4, row + 1, 7, form.summary, s.text, s.gap)
+    row += 2
+
+    def cells(ws, r, ind):
+        _text(ws, r, 2, ind.level3, s.text, s.gap)
+        _text(ws, r, 3, ind.target, s.text, s.gap)
+        _text(ws, r, 4, ind.actual, s.text, s.gap)
+        ws.write_number(r, 5, ind.weight, s.points)
+        ws.write_number(r, 6, ind.score, s.points)
+        _text(ws, r, 7, ind.deviation, s.text, s.gap)
+
+    row = _indicator_table(
+        ws,
+        s,
+        form,
+        row,
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        cells,
+    )
+    _merge_text(ws, row, 0, row, 4, "总分", s.label)
+    ws.write_number(row, 5, form.total_weight, s.total)
+    ws.write_number(row, 6, form.total_score, s.total)
+    ws.write_string(row, 7, f"自评等级：{form.grade}", s.label)
+    row += 1
+    if note or form.warnings:
+        text = "；".join([note, *form.warnings] if note else form.warnings)
+        _merge_text(ws, row, 0, row, 7, "注：" + text, s.gap)
+    _setup(ws, 4)
+
+
+def write_monitor(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title: str) -> None:
+    """One project's 项目支出绩效目标执行监控表 for months 1–N on a new sheet of ``wb``."""
+    s = _Styles(wb)
+    ws = wb.add_worksheet(sheet)
+    n = form.months
+    row = _header(ws, s, form, title, f"（{form.year}年1–{n}月）")
+    _merge_text(ws, row, 0, row + 1, 0, "项目资金（元）", s.label)
+    for col, head in enumerate(["年初预算数", f"1–{n}月执行数", f"1–{n}月执行率", "全年预计执行数"]):
+        _merge_text(ws, row, 1 + 2 * col, row, 2 + 2 * col, head, s.head)
+    ws.merge_range(row + 1, 1, row + 1, 2, "", s.money)
+    ws.write_number(row + 1, 1, form.budget_start, s.money)
+    ws.merge_range(row + 1, 3, row + 1, 4, "", s.money)
+    ws.write_number(row + 1, 3, form.executed, s.money)
+    ws.merge_range(row + 1, 5, row + 1, 6, "", s.percent)
+    ws.write_number(row + 1, 5, form.execution_rate, s.percent)
+    ws.write_number(row + 1, 7, form.projected, s.money)
+    row += 2
+
+    def cells(ws, r, ind):
+        _text(ws, r, 2, f"{ind.level3}\n年度指标值：{ind.target}", s.text, s.gap)
+        _text(ws, r, 3, ind.actual, s.text, s.gap)
+        _text(ws, r, 4, ind.projection, s.text, s.gap)
+        _text(ws, r, 5, ind.likelihood, s.center, s.gap)
+        _merge_text(ws, r, 6, r, 7, "；".join(t for t in (ind.deviation, ind.note) if t), s.text, s.gap)
+
+    row = _indicator_table(
+        ws,
+        s,
+        form,
+        row,
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标 / 年度指标值",
+            f"1–{n}月执行情况",
+            "全年预计完成情况",
+            "完成目标可能性",
+            "偏差原因分析（经费、制度、人员、硬件、其他）及备注",
+            "",
+        ],
+        cells,
+    )
+    ws.merge_range(
+        row - len(form.indicators) - 1,
+        6,
+        row - len(form.indicators) - 1,
+        7,
+        "偏差原因分析（经费保障、制度保障、人员保障、硬件条件保障、其他）及备注",
+        s.head,
+    )
+    if form.warnings:
+        _merge_text(ws, row, 0, row, 7, "注：" + "；".join(form.warnings), s.gap)
+    _setup(ws, 4)
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
+    candidate, k = clean, 2
+    while candidate in taken:
+        suffix = f"_{k}"
+        candidate, k = clean[: 31 - len(suffix)] + suffix, k + 1
+    taken.add(candidate)
+    return candidate
+
+
+def workbook_bytes(forms: list[ProjectForm], writer, title: str, notes: dict[str, str] | None = None) -> bytes:
+    """All ``forms`` in one workbook, a sheet per project."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    taken: set[str] = set()
+    for form in forms:
+        if writer is write_selfeval:
+            writer(wb, sheet_name(form.name, taken), form, title, (notes or {}).get(form.name, ""))
+        else:
+            writer(wb, sheet_name(form.name, taken), form, title)
+    wb.close()
+    return buffer.getvalue()

@@ -1,0 +1,287 @@
+"""The content of the two forms, computed from the same status engine as the lights.
+
+- ``self_evaluations``: 项目支出绩效自评表 per project (DOMAIN.md §5), scored.
+- ``monitoring_forms``: 项目支出绩效目标执行监控表 for months 1–N (DOMAIN.md §6).
+
+Writers in ``exports/`` lay these out as XLSX and PDF; nothing here knows about files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import duckdb
+
+from metrics import scoring
+from metrics.config import load_config
+from metrics.judge import LIKELIHOOD_ZH, RATING_ZH
+from metrics.status import IndicatorStatus, ProjectStatus, compute_status
+
+MISSING_MARK = "【待补充】"
+
+
+@dataclass
+class FormIndicator:
+    level1: str  # the form's label: 产出指标 / 效益指标 / 满意度指标
+    level2: str
+    level3: str
+    target: str  # 年度指标值, verbatim
+    actual: str  # 实际完成值 (or 1–N月执行情况)
+    weight: float  # 分值
+    score: float  # 得分
+    deviation: str  # 偏差原因分析及改进措施
+    status: str
+    needs_explanation: bool = False
+    projection: str = ""  # 全年预计完成情况 (monitoring)
+    likelihood: str = ""  # 完成目标可能性 (monitoring)
+    note: str = ""
+
+
+@dataclass
+class ProjectForm:
+    year: int
+    months: int  # 12 for the self-evaluation, N for monitoring
+    name: str
+    unit: str
+    supervisor: str
+    budget_start: float  # 年初预算数
+    budget_full: float  # 全年预算数
+    executed: float  # 全年执行数 / 1–N月执行数
+    execution_rate: float
+    budget_weight: float
+    budget_score: float
+    projected: float = 0.0  # 全年预计执行数 (monitoring)
+    goals: str = ""  # 预期目标
+    summary: str = ""  # 实际完成情况
+    indicators: list[FormIndicator] = field(default_factory=list)
+    total_weight: float = 100.0
+    total_score: float = 0.0
+    grade: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, dict]:
+    """Per indicator: the latest deviation reason, measures, likelihood, rating and note up to the month."""
+    rows = con.execute(
+        """
+        SELECT indicator_id,
+               arg_max(deviation_reason, month) FILTER (WHERE deviation_reason IS NOT NULL),
+               arg_max(measures, month) FILTER (WHERE measures IS NOT NULL),
+               arg_max(likelihood, month) FILTER (WHERE likelihood IS NOT NULL),
+               arg_max(note, month) FILTER (WHERE note IS NOT NULL)
+        FROM indicator_value
+        WHERE replaced_by IS NULL AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1)
+        GROUP BY indicator_id
+        """,
+        [year, year, month],
+    ).fetchall()
+    return {r[0]: {"reason": r[1], "measures": r[2], "likelihood": r[3], "note": r[4]} for r in rows}
+
+
+def _summaries(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, str]:
+    rows = con.execute(
+        "SELECT project_id, arg_max(summary, month) FROM project_summary WHERE replaced_by IS NULL "
+        "AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1) GROUP BY project_id",
+        [year, year, month],
+    ).fetchall()
+    return dict(rows)
+
+
+def _shown(i: IndicatorStatus) -> str:
+    if i.actual is None:
+        return MISSING_MARK + "无实际数据"
+    if isinstance(i.actual, str):
+        return i.actual
+    value = f"{i.actual:,.2f}".rstrip("0").rstrip(".")
+    if i.rule == "visitors_yoy" and i.expected:
+        return f"参观{value}人次（上年同期{i.expected:,.0f}）"
+    if i.rule == "opinion_report_within":
+        return f"最长{i.actual * 60:.0f}分钟"
+    if i.rule == "budget_timeliness":
+        return f"执行率{value}%（时间进度{i.expected:.0f}%）"
+    if i.rule == "opinion_daily_hours":
+        return f"每日最少{value}小时"
+    return f"{value}{i.unit or ''}"
+
+
+def indicator_points(i: IndicatorStatus, weight: float, cfg: dict) -> float:
+    """得分 of one indicator by its kind (the status engine supplies actual and target)."""
+    if i.status == "grey" or i.actual is None:
+        return 0.0
+    if isinstance(i.actual, str):  # a rating
+        rating = {v: k for k, v in RATING_ZH.items()}[i.actual]
+        return scoring.band(rating, weight, cfg)
+    kind, actual = i.kind, float(i.actual)
+    if kind == "qualitative":  # judged by a stream (e.g. 及时 by the budget light): its light gives the band
+        return scoring.band(
+            {"green": "achieved", "blue": "achieved", "yellow": "partial"}.get(i.status, "missed"), weight, cfg
+        )
+    if kind == "zero_events":
+        return scoring.zero_events(actual, weight)
+    if kind == "at_most":
+        return scoring.at_most(actual, i.target_value if i.target_value is not None else float(i.expected), weight)
+    reference = i.target_value if kind in ("at_least", "equal") else i.expected
+    if reference is None:
+        return 0.0
+    if kind in ("increase", "above_reference") and actual > reference:
+        return weight
+    if kind in ("increase", "above_reference"):
+        return weight * max(actual, 0) / reference if reference > 0 else 0.0
+    return scoring.at_least(actual, float(reference), weight)
+
+
+def _over_achieved(i: IndicatorStatus, cfg: dict) -> bool:
+    if not isinstance(i.actual, (int, float)) or i.kind not in ("at_least", "equal") or not i.target_value:
+        return False
+    return float(i.actual) >= cfg["over_achievement"] * i.target_value
+
+
+def _deviation(texts: dict | None) -> str:
+    if not texts:
+        return ""
+    parts = [t for t in (texts.get("reason"), texts.get("measures")) if t]
+    return "；".join(parts)
+
+
+def _project_rows(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict]:
+    cur = con.execute(
+        "SELECT project_id, name, unit, CAST(budget AS DOUBLE) AS budget, goals FROM project WHERE year = ?", [year]
+    )
+    cols = [d[0] for d in cur.description]
+    return {r[1]: dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
+
+
+def _levels(con: duckdb.DuckDBPyConnection, year: int) -> dict[int, tuple[str, float | None]]:
+    rows = con.execute(
+        "SELECT i.indicator_id, i.form_level1, i.weight FROM indicator i JOIN project p USING (project_id) "
+        "WHERE p.year = ?",
+        [year],
+    ).fetchall()
+    return {iid: (lvl, w) for iid, lvl, w in rows}
+
+
+def self_evaluations(
+    con: duckdb.DuckDBPyConnection, year: int, project: str | None = None, config: dict | None = None
+) -> list[ProjectForm]:
+    """The scored self-evaluation form of each project of ``year`` (from the data as of December)."""
+    return _forms(con, year, 12, project, config, scored=True)
+
+
+def monitoring_forms(
+    con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None = None, config: dict | None = None
+) -> list[ProjectForm]:
+    """The monitoring form for months 1–``month`` of each project of ``year``."""
+    return _forms(con, year, month, project, config, scored=False)
+
+
+def _forms(con, year: int, month: int, project: str | None, config: dict | None, scored: bool) -> list[ProjectForm]:
+    cfg = config or load_config()
+    sc = cfg["scoring"]
+    report = compute_status(con, year, month, project, config=cfg)
+    facts = _project_rows(con, year)
+    levels = _levels(con, year)
+    texts = _texts(con, year, month)
+    summaries = _summaries(con, year, month)
+    return [_form(p, facts[p.name], levels, texts, summaries, cfg, sc, year, month, scored) for p in report.projects]
+
+
+def _form(
+    p: ProjectStatus,
+    fact: dict,
+    levels: dict,
+    texts: dict,
+    summaries: dict,
+    cfg: dict,
+    sc: dict,
+    year: int,
+    month: int,
+    scored: bool,
+) -> ProjectForm:
+    budget = fact["budget"] or 0.0
+    executed = p.executed_to_date or 0.0
+    rate, budget_score = scoring.execution(executed, budget, sc["budget_weight"])
+    weights, problems = scoring.distribute(
+        [
+            scoring.Weighted(
+                i.indicator_id, levels[i.indicator_id][0], levels[i.indicator_id][1], i.kind != "not_applicable"
+            )
+            for i in p.indicators
+        ],
+        sc,
+    )
+    form = ProjectForm(
+        year,
+        month,
+        p.name,
+        fact["unit"],
+        cfg["forms"]["supervisor"],
+        budget,
+        budget,
+        executed,
+        rate if scored else (executed / budget if budget else 0.0),
+        sc["budget_weight"],
+        budget_score,
+        projected=min(budget, executed / month * 12) if month else 0.0,
+        goals=fact["goals"] or "",
+        summary=summaries.get(fact["project_id"]) or "",
+        warnings=list(problems),
+    )
+    for i in p.indicators:
+        if i.kind == "not_applicable":
+            continue
+        weight = scoring.money2(weights[i.indicator_id])
+        score = scoring.money2(indicator_points(i, weights[i.indicator_id], sc)) if scored else 0.0
+        text = texts.get(i.indicator_id)
+        deviation = _deviation(text)
+        over = scored and _over_achieved(i, sc)
+        needs = scored and (over or score < weight)
+        if needs and not deviation:
+            deviation = MISSING_MARK + (
+                "超额完成130%以上，须说明目标是否偏低" if over else "未达成年度指标，须分析偏差原因"
+            )
+            form.warnings.append(f"{i.name}：缺少偏差原因分析及改进措施")
+        likelihood = LIKELIHOOD_ZH.get((text or {}).get("likelihood") or "", "")
+        if not scored and not likelihood:
+            likelihood = "有可能" if i.at_risk else "确定能"
+        if not scored and likelihood in ("有可能", "不可能") and not deviation:
+            deviation = MISSING_MARK + "完成目标可能性为" + likelihood + "，须填写偏差原因和纠偏措施"
+            form.warnings.append(f"{i.name}：缺少偏差原因和纠偏措施")
+        form.indicators.append(
+            FormIndicator(
+                levels[i.indicator_id][0],
+                i.level2,
+                i.name,
+                i.target,
+                _shown(i),
+                weight,
+                score,
+                deviation,
+                i.status,
+                needs,
+                projection=_projection(i),
+                likelihood=likelihood,
+                note=(text or {}).get("note") or "",
+            )
+        )
+    if not form.summary and scored:
+        form.summary = MISSING_MARK + "请填写年度总体目标实际完成情况"
+        form.warnings.append("缺少年度总体目标实际完成情况")
+    form.total_weight = scoring.money2(sc["budget_weight"] + sum(i.weight for i in form.indicators))
+    form.total_score = scoring.money2(budget_score + sum(i.score for i in form.indicators))
+    form.grade = scoring.grade(form.total_score, sc) if scored else ""
+    return form
+
+
+RATING_OUTLOOK = {"确定能": "预计达成", "有可能": "存在不能达成的风险", "不可能": "预计无法达成"}
+
+
+def _projection(i: IndicatorStatus) -> str:
+    if i.projection is None:
+        return "—"
+    if isinstance(i.projection, str):
+        return RATING_OUTLOOK.get(i.projection, i.projection)
+    value = f"{i.projection:,.2f}".rstrip("0").rstrip(".")
+    return f"预计{value}{i.unit or ''}" + ("（有完不成风险）" if i.at_risk else "")

@@ -93,6 +93,16 @@ def _grouped(form: ProjectForm, first: bool, scored: bool) -> list[tuple[str, st
     return out
 
 
+def _notes(pdf: _Pdf, texts: list[str]) -> None:
+    """Warnings under the table, in red: a gap in the form is said, never hidden."""
+    texts = [t for t in texts if t]
+    if texts:
+        pdf.ln(2)
+        pdf.set_text_color(192, 0, 0)
+        pdf.multi_cell(0, 5, "注：" + "；".join(texts))
+        pdf.set_text_color(0, 0, 0)
+
+
 def selfeval_pdf(forms: list[ProjectForm], title: str, notes: dict[str, str] | None = None) -> bytes:
     pdf = _new_pdf()
     for form in forms:
@@ -165,12 +175,7 @@ def selfeval_pdf(forms: list[ProjectForm], title: str, notes: dict[str, str] | N
             ]
         )
         _table(pdf, rows, heads)
-        note = (notes or {}).get(form.name, "")
-        if note or form.warnings:
-            pdf.ln(2)
-            pdf.set_text_color(192, 0, 0)
-            pdf.multi_cell(0, 5, "注：" + "；".join([t for t in [note, *form.warnings] if t]))
-            pdf.set_text_color(0, 0, 0)
+        _notes(pdf, [(notes or {}).get(form.name, ""), *form.warnings])
     return bytes(pdf.output())
 
 
@@ -221,9 +226,5 @@ def monitor_pdf(forms: list[ProjectForm], title: str) -> bytes:
                 ]
             )
         _table(pdf, rows, {2, 4})
-        if form.warnings:
-            pdf.ln(2)
-            pdf.set_text_color(192, 0, 0)
-            pdf.multi_cell(0, 5, "注：" + "；".join(form.warnings))
-            pdf.set_text_color(0, 0, 0)
+        _notes(pdf, form.warnings)
     return bytes(pdf.output())

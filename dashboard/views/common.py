@@ -28,3 +28,20 @@ def year_and_month() -> tuple[int, int]:
 
 def chart_labels() -> dict[str, str]:
     return {"time": t("time_progress"), "rate": t("cumulative_rate"), "unit": t("unit_total")}
+
+
+MATRIX_COLUMNS = (
+    "col_project",
+    "col_budget_light",
+    "col_level1",
+    "col_level2",
+    "col_indicator",
+    "col_target",
+    "col_actual",
+    "col_light",
+    "col_explanation",
+)
+
+
+def matrix_headers() -> list[str]:
+    return [t(k) for k in MATRIX_COLUMNS]

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.i18n import lang, t
 from dashboard.render import matrix_html, worst_first
-from dashboard.views.common import chart_labels, year_and_month
+from dashboard.views.common import chart_labels, matrix_headers, year_and_month
 from metrics.status import STATUS_LABELS
 
 PAGE_SIZE = 25  # projects per page: the matrix stays usable at city scale
@@ -52,21 +52,7 @@ def render() -> None:
     if pages > 1:
         page = st.number_input(t("page"), 1, pages, 1, help=t("of_pages", n=pages), key="page")
     shown = projects[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    headers = [
-        t(k)
-        for k in (
-            "col_project",
-            "col_budget_light",
-            "col_level1",
-            "col_level2",
-            "col_indicator",
-            "col_target",
-            "col_actual",
-            "col_light",
-            "col_explanation",
-        )
-    ]
-    st.html(matrix_html(report, shown, lang(), headers))
+    st.html(matrix_html(report, shown, lang(), matrix_headers()))
 
     left, right = st.columns([3, 2])
     with left:

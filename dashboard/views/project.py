@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.i18n import lang, t
 from dashboard.render import matrix_html
-from dashboard.views.common import chart_labels, year_and_month
+from dashboard.views.common import chart_labels, matrix_headers, year_and_month
 
 
 def _money(value) -> str:
@@ -38,21 +38,7 @@ def render() -> None:
         st.caption(f"{t('dates')}: {facts['start_date'] or '—'} – {facts['end_date'] or '—'}")
 
     st.subheader(t("indicators"))
-    headers = [
-        t(k)
-        for k in (
-            "col_project",
-            "col_budget_light",
-            "col_level1",
-            "col_level2",
-            "col_indicator",
-            "col_target",
-            "col_actual",
-            "col_light",
-            "col_explanation",
-        )
-    ]
-    st.html(matrix_html(report, [project], lang(), headers))
+    st.html(matrix_html(report, [project], lang(), matrix_headers()))
 
     paths = data.indicator_paths(year, name, month)
     labels = {"actual": t("actual_path"), "expected": t("expected_path"), "target": t("target_line")}

@@ -8,7 +8,7 @@ indicators' lights; the unit's roll-up weighs projects by budget.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -332,7 +332,3 @@ def status_rows(report: StatusReport, lang: str = "zh") -> list[dict]:
             )
     return rows
 
-
-def asdict_report(report: StatusReport) -> dict:
-    """Everything in the report, for caching and debugging."""
-    return asdict(report)

@@ -331,4 +331,3 @@ def status_rows(report: StatusReport, lang: str = "zh") -> list[dict]:
                 }
             )
     return rows
-

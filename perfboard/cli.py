@@ -20,16 +20,27 @@ EXIT_USAGE = 2
 EXIT_BUSY = 3
 
 
-def _common(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--db", type=Path, help="database file (default: $PERFBOARD_DB or data/perfboard.duckdb)")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)")
+def _common(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> argparse.ArgumentParser:
+    """--db and --lang, accepted before the command (``perfboard --db X status``) or after it."""
+    parser.add_argument(
+        "--db", type=Path, default=default, help="database file (default: $PERFBOARD_DB or data/perfboard.duckdb)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=default if default is argparse.SUPPRESS else "zh",
+        help="language of messages (default zh)",
+    )
     return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common(argparse.ArgumentParser(add_help=False))
-    parser = argparse.ArgumentParser(
-        prog="perfboard", description="财政项目支出绩效监控 / budget-project performance monitoring"
+    parser = _common(
+        argparse.ArgumentParser(
+            prog="perfboard", description="财政项目支出绩效监控 / budget-project performance monitoring"
+        ),
+        default=None,
     )
     sub = parser.add_subparsers(dest="command", required=True)
 

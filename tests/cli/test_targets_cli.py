@@ -143,3 +143,8 @@ def test_demo_loads_the_seed(db_path):
     assert len(report["projects"]) == 5
     again = run_cli("demo", "--if-empty", db=db_path, check=True)
     assert again.stdout == ""
+
+
+def test_db_and_lang_before_the_command(seeded):
+    out = run_cli("--db", str(seeded), "--lang", "en", "status", "--format", "table", check=True)
+    assert "no data" in out.stdout

@@ -24,7 +24,9 @@ def test_templates_are_current(tmp_path):
     assert {p.name for p in fresh} == {p.name for p in (ROOT / "data" / "templates").iterdir()}
     for path in fresh:
         if path.suffix == ".csv":
-            assert path.read_bytes() == (ROOT / "data" / "templates" / path.name).read_bytes(), f"regenerate {path.name}"
+            assert path.read_bytes() == (ROOT / "data" / "templates" / path.name).read_bytes(), (
+                f"regenerate {path.name}"
+            )
     assert {p.stem.removesuffix("_template") for p in fresh} == set(TEMPLATE_KINDS)
 
 

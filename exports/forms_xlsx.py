@@ -13,7 +13,7 @@ import xlsxwriter
 
 from metrics.forms import MISSING_MARK, ProjectForm
 
-WIDTHS = [11, 11, 24, 20, 20, 8, 10, 36]
+WIDTHS = [12, 12, 24, 22, 20, 8, 10, 36]
 DASH = "—"
 
 
@@ -50,6 +50,24 @@ def _merge_text(ws, first_row, first_col, last_row, last_col, value: str, fmt, g
         ws.write_string(first_row, first_col, value, use)
 
 
+def _lines(text: str, width_chars: float) -> int:
+    """How many lines a wrapped text needs in a column this wide (a CJK character is two characters)."""
+    total = 0
+    for part in (text or "").split("\n"):
+        width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+        total += max(1, -(-width // max(int(width_chars) - 1, 1)))
+    return total
+
+
+def _fit_row(ws, row: int, cells: list[tuple[str, float]], line_height: float = 14.0) -> None:
+    """Row height for the tallest wrapped text: xlsxwriter does not measure, and viewers do not re-flow."""
+    ws.set_row(row, max(18.0, max(_lines(text, width) for text, width in cells) * line_height))
+
+
+def _span(first: int, last: int) -> float:
+    return sum(WIDTHS[first : last + 1])
+
+
 def _setup(ws, rows_frozen: int) -> None:
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
@@ -79,6 +97,7 @@ def _indicator_table(ws, s: _Styles, form: ProjectForm, row: int, headers: list[
     """The 绩效指标 rows with 一级 and 二级 merged down their groups; returns the next free row."""
     for col, head in enumerate(headers):
         ws.write_string(row, col, head, s.head)
+    _fit_row(ws, row, [(h, WIDTHS[c]) for c, h in enumerate(headers)])
     row += 1
     start = row
     level_points: dict[str, float] = {}
@@ -126,6 +145,7 @@ def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title
     ]
     for k, (label, start_, full, executed, total) in enumerate(funds, start=1):
         ws.write_string(row + k, 1, label, s.text)
+        _fit_row(ws, row + k, [(label, WIDTHS[1])])
         for col, value in ((2, start_), (3, full), (4, executed)):
             if value is None:
                 ws.write_string(row + k, col, DASH, s.center)
@@ -143,12 +163,17 @@ def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title
     _merge_text(ws, row, 0, row + 1, 0, "年度总体目标", s.label)
     _merge_text(ws, row, 1, row, 3, "预期目标", s.head)
     _merge_text(ws, row, 4, row, 7, "实际完成情况", s.head)
-    ws.set_row(row + 1, 150)
+    _fit_row(ws, row + 1, [(form.goals, _span(1, 3)), (form.summary, _span(4, 7))])
     _merge_text(ws, row + 1, 1, row + 1, 3, form.goals, s.text)
     _merge_text(ws, row + 1, 4, row + 1, 7, form.summary, s.text, s.gap)
     row += 2
 
     def cells(ws, r, ind):
+        _fit_row(
+            ws,
+            r,
+            [(ind.level3, WIDTHS[2]), (ind.target, WIDTHS[3]), (ind.actual, WIDTHS[4]), (ind.deviation, WIDTHS[7])],
+        )
         _text(ws, r, 2, ind.level3, s.text, s.gap)
         _text(ws, r, 3, ind.target, s.text, s.gap)
         _text(ws, r, 4, ind.actual, s.text, s.gap)
@@ -182,23 +207,39 @@ def write_monitor(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title:
     n = form.months
     row = _header(ws, s, form, title, f"（{form.year}年1–{n}月）")
     _merge_text(ws, row, 0, row + 1, 0, "项目资金（元）", s.label)
-    for col, head in enumerate(["年初预算数", f"1–{n}月执行数", f"1–{n}月执行率", "全年预计执行数"]):
-        _merge_text(ws, row, 1 + 2 * col, row, 2 + 2 * col, head, s.head)
-    ws.merge_range(row + 1, 1, row + 1, 2, "", s.money)
-    ws.write_number(row + 1, 1, form.budget_start, s.money)
-    ws.merge_range(row + 1, 3, row + 1, 4, "", s.money)
-    ws.write_number(row + 1, 3, form.executed, s.money)
-    ws.merge_range(row + 1, 5, row + 1, 6, "", s.percent)
-    ws.write_number(row + 1, 5, form.execution_rate, s.percent)
-    ws.write_number(row + 1, 7, form.projected, s.money)
+    spans = [(1, 2), (3, 4), (5, 5), (6, 7)]
+    heads = ["年初预算数", f"1–{n}月执行数", f"1–{n}月执行率", "全年预计执行数"]
+    values = [
+        (form.budget_start, s.money),
+        (form.executed, s.money),
+        (form.execution_rate, s.percent),
+        (form.projected, s.money),
+    ]
+    _fit_row(ws, row, [(h, _span(a, b)) for (a, b), h in zip(spans, heads, strict=True)])
+    for (first, last), head, (value, fmt) in zip(spans, heads, values, strict=True):
+        _merge_text(ws, row, first, row, last, head, s.head)
+        if first != last:
+            ws.merge_range(row + 1, first, row + 1, last, "", fmt)
+        ws.write_number(row + 1, first, value, fmt)
     row += 2
 
     def cells(ws, r, ind):
+        deviation = "；".join(t for t in (ind.deviation, ind.note) if t)
+        _fit_row(
+            ws,
+            r,
+            [
+                (f"{ind.level3}\n年度指标值：{ind.target}", WIDTHS[2]),
+                (ind.actual, WIDTHS[3]),
+                (ind.projection, WIDTHS[4]),
+                (deviation, _span(6, 7)),
+            ],
+        )
         _text(ws, r, 2, f"{ind.level3}\n年度指标值：{ind.target}", s.text, s.gap)
         _text(ws, r, 3, ind.actual, s.text, s.gap)
         _text(ws, r, 4, ind.projection, s.text, s.gap)
         _text(ws, r, 5, ind.likelihood, s.center, s.gap)
-        _merge_text(ws, r, 6, r, 7, "；".join(t for t in (ind.deviation, ind.note) if t), s.text, s.gap)
+        _merge_text(ws, r, 6, r, 7, deviation, s.text, s.gap)
 
     row = _indicator_table(
         ws,

@@ -283,5 +283,10 @@ def _projection(i: IndicatorStatus) -> str:
         return "—"
     if isinstance(i.projection, str):
         return RATING_OUTLOOK.get(i.projection, i.projection)
+    risk = "（有完不成风险）" if i.at_risk else ""
+    if i.rule == "visitors_yoy":
+        return f"预计同比{i.projection:+.1%}{risk}"
+    if i.rule == "opinion_report_within":
+        return f"最长{i.projection * 60:.0f}分钟{risk}"
     value = f"{i.projection:,.2f}".rstrip("0").rstrip(".")
-    return f"预计{value}{i.unit or ''}" + ("（有完不成风险）" if i.at_risk else "")
+    return f"预计{value}{i.unit or ''}{risk}"

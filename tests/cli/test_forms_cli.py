@@ -105,7 +105,7 @@ def test_monitor_form(demo_db, tmp_path):
     heads = find_row(rows, "1–6月执行数")
     values = rows[rows.index(heads) + 1]
     assert values[1] == 2150040 and values[3] == pytest.approx(855715.92) and values[5] == pytest.approx(0.398)
-    assert values[7] == pytest.approx(855715.92 * 2)  # projected at the run rate
+    assert values[6] == pytest.approx(855715.92 * 2)  # projected at the run rate
     rate = find_row(rows, "处理12345热线工单办结率\n年度指标值：>=95%")
     assert rate[3] == "96.47%" and rate[5] == "确定能"
     run_cli(

@@ -15,7 +15,7 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/perfboard serve
 
-screenshots: setup
+screenshots: setup  # with the dashboard running; PERFBOARD_DEMO_PASSWORD is the demo password it printed
 	$(BIN)/python scripts/screenshots.py
 
 test: setup

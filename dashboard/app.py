@@ -1,4 +1,7 @@
-"""perfboard's dashboard: the router. Pages live in dashboard/views and stay thin."""
+"""perfboard's dashboard: the router. Pages live in dashboard/views and stay thin.
+
+Nobody sees data before signing in; the pages offered follow the account's role.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +9,44 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import LANGS, t
+from dashboard.session_cookie import session_cookie, stored_token
+from perfboard.accounts import ROLE_ZH
 
 st.set_page_config(page_title="财政项目支出绩效监控", page_icon=":material/traffic:", layout="wide")
 
 if "lang" not in st.session_state:
     st.session_state["lang"] = st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGS else "zh"
 st.sidebar.radio(t("language"), list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
-st.sidebar.caption(t("app_title"))
 
 data.ensure_database()
+cookie = stored_token()
+if "pb_token" not in st.session_state and cookie:
+    st.session_state["pb_token"] = cookie  # a reload keeps the sign-in until it expires
+actor = data.current_actor(st.session_state.get("pb_token"))
+st.session_state["pb_actor"] = actor
 
-pages = [
-    st.Page("views/overview.py", title=t("overview"), icon=":material/traffic:", url_path="overview", default=True),
-    st.Page("views/project.py", title=t("project"), icon=":material/folder_open:", url_path="project"),
-    st.Page("views/entry.py", title=t("entry"), icon=":material/edit_note:", url_path="entry"),
-    st.Page("views/exports.py", title=t("exports"), icon=":material/download:", url_path="exports"),
-]
-st.navigation(pages).run()
+if actor is None:
+    if st.session_state.pop("pb_token", None) or cookie:
+        session_cookie(None)
+    st.navigation([st.Page("views/login.py", title=t("sign_in"), icon=":material/login:", url_path="login")]).run()
+else:
+    role = ROLE_ZH[actor.role] if st.session_state["lang"] == "zh" else actor.role
+    st.sidebar.caption(f"{t('signed_in_as')} {actor.username}（{role}）")
+    if cookie != st.session_state["pb_token"]:
+        session_cookie(st.session_state["pb_token"])
+    if st.sidebar.button(t("sign_out"), key="sign_out"):
+        data.sign_out(st.session_state.pop("pb_token"))
+        st.session_state["pb_actor"] = None
+        session_cookie(None)
+        st.rerun()
+    pages = [
+        st.Page("views/overview.py", title=t("overview"), icon=":material/traffic:", url_path="overview", default=True),
+        st.Page("views/project.py", title=t("project"), icon=":material/folder_open:", url_path="project"),
+    ]
+    if actor.role in ("staff", "admin"):
+        pages.append(st.Page("views/entry.py", title=t("entry"), icon=":material/edit_note:", url_path="entry"))
+    pages.append(st.Page("views/exports.py", title=t("exports"), icon=":material/download:", url_path="exports"))
+    pages.append(st.Page("views/audit.py", title=t("audit"), icon=":material/history:", url_path="audit"))
+    if actor.is_admin:
+        pages.append(st.Page("views/accounts.py", title=t("accounts"), icon=":material/group:", url_path="accounts"))
+    st.navigation(pages).run()

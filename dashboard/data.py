@@ -23,7 +23,8 @@ from ingest.demo_load import load_demo
 from ingest.entry import Entry, enter_value
 from metrics import measures
 from metrics.status import StatusReport, compute_status, latest_month_with_data
-from perfboard import db
+from perfboard import accounts, db
+from perfboard.accounts import Actor
 from perfboard.paths import default_db_path
 
 _LOCK = threading.RLock()
@@ -35,12 +36,8 @@ def db_path() -> Path:
 
 @contextmanager
 def reading() -> Iterator:
-    with _LOCK:
-        con = db.connect(db_path(), read_only=True)
-        try:
-            yield con
-        finally:
-            con.close()
+    with reading_path(db_path()) as con:
+        yield con
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,7 +51,18 @@ def _ensure(path: str) -> bool:
             con.close()
         if empty:
             load_demo(path)
+            accounts.ensure_demo_accounts(path)
     return True
+
+
+@contextmanager
+def reading_path(path) -> Iterator:
+    with _LOCK:
+        con = db.connect(path, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def ensure_database() -> None:
@@ -219,23 +227,26 @@ def check_upload(data: bytes, file_name: str) -> tuple[Upload, int]:
     return upload, replaced
 
 
-def write_upload(data: bytes, file_name: str):
+def write_upload(data: bytes, file_name: str, actor: Actor):
     """Validate again and write in one transaction (raises ValidationFailed, writing nothing)."""
     with tempfile.TemporaryDirectory() as folder, _LOCK:
         try:
-            return ingest_actuals([_saved(data, file_name, Path(folder))], db_path(), display_names=[file_name])[0]
+            return ingest_actuals([_saved(data, file_name, Path(folder))], db_path(), display_names=[file_name],
+                                  actor=actor)[0]
         finally:
             _version.clear()
 
 
-def form_zip(kind: str, year: int, month: int, fmt: str, final: bool = False, progress=None) -> tuple[bytes, list[str]]:
+def form_zip(kind: str, year: int, month: int, fmt: str, final: bool = False, progress=None,
+             actor: Actor | None = None) -> tuple[bytes, list[str]]:
     """The self-evaluation (``kind="selfeval"``) or monitoring forms of every project, zipped, and their warnings."""
     from exports.forms import export_monitor, export_selfeval
 
     with tempfile.TemporaryDirectory() as folder, _LOCK:
         try:
             if kind == "selfeval":
-                done = export_selfeval(db_path(), year, Path(folder), fmt=fmt, final=final, progress=progress)
+                done = export_selfeval(db_path(), year, Path(folder), fmt=fmt, final=final, progress=progress,
+                                       actor=actor)
             else:
                 done = export_monitor(db_path(), year, month, Path(folder), fmt=fmt, progress=progress)
         finally:
@@ -245,19 +256,115 @@ def form_zip(kind: str, year: int, month: int, fmt: str, final: bool = False, pr
         return archive.read_bytes(), done.warnings
 
 
-def save_summary(project: str, month: str, summary: str):
+def save_summary(project: str, month: str, summary: str, actor: Actor):
     from ingest.entry import enter_summary
 
     with _LOCK:
         try:
-            return enter_summary(project, month, summary, db_path())
+            return enter_summary(project, month, summary, db_path(), actor=actor)
         finally:
             _version.clear()
 
 
-def save_entry(entry: Entry, evidence: tuple[str, bytes] | None):
+def save_entry(entry: Entry, evidence: tuple[str, bytes] | None, actor: Actor):
     with _LOCK:
         try:
-            return enter_value(entry, db_path(), evidence)
+            return enter_value(entry, db_path(), evidence, actor=actor)
+        finally:
+            _version.clear()
+
+
+# -- accounts, sessions and the audit trail ---------------------------------------------------------
+def sign_in(username: str, password: str) -> str:
+    """A session token for the account (raises AuthError; failures count towards the lock-out)."""
+    with _LOCK:
+        try:
+            who = accounts.authenticate(db_path(), username, password)
+            return accounts.start_session(db_path(), who)
+        finally:
+            _version.clear()
+
+
+def current_actor(token: str | None) -> Actor | None:
+    """Who is signed in with this token, if the session has not expired."""
+    if not token:
+        return None
+    with reading() as con:
+        return accounts.resume_session(con, token)
+
+
+def sign_out(token: str) -> None:
+    with _LOCK:
+        accounts.end_session(db_path(), token)
+
+
+def account_rows() -> pd.DataFrame:
+    with reading() as con:
+        return pd.DataFrame(accounts.users(con))
+
+
+def project_ids(year: int) -> dict[str, int]:
+    with reading() as con:
+        return dict(con.execute("SELECT name, project_id FROM project WHERE year = ? ORDER BY project_id",
+                                [year]).fetchall())
+
+
+def admin_write(action, *args, actor: Actor):
+    """Run an accounts change (add_user, set_password, assign) as ``actor``."""
+    with _LOCK:
+        try:
+            return action(db_path(), *args, by=actor)
+        finally:
+            _version.clear()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _audit(path: str, ver: int, who: str | None, action: str | None, since, until) -> pd.DataFrame:
+    where, params = ["happened_at >= ?", "happened_at < ? + INTERVAL 1 DAY"], [since, until]
+    if who:
+        where.append("actor = ?")
+        params.append(who)
+    if action:
+        where.append("action LIKE ?")
+        params.append(action + "%")
+    with reading() as con:
+        return con.execute(
+            f"SELECT happened_at, actor, action, target, outcome, before, after, load_id FROM audit "
+            f"WHERE {' AND '.join(where)} ORDER BY audit_id DESC LIMIT 2000", params,
+        ).df()
+
+
+def audit(who: str | None, action: str | None, since, until) -> pd.DataFrame:
+    return _audit(str(db_path()), version(), who, action, since, until)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _value_history(path: str, ver: int, year: int, project: str, indicator: str) -> pd.DataFrame:
+    with reading() as con:
+        return con.execute(
+            """
+            SELECT strftime(v.month, '%Y-%m') AS month, v.value, v.rating, v.likelihood, v.deviation_reason,
+                   v.measures, v.note, v.replaced_by IS NULL AS current, v.load_id, l.file_name, l.loaded_by,
+                   l.loaded_at
+            FROM indicator_value v JOIN indicator i USING (indicator_id) JOIN project p USING (project_id)
+            JOIN load_log l ON l.load_id = v.load_id
+            WHERE p.year = ? AND p.name = ? AND i.level3 = ?
+            ORDER BY v.month DESC, v.load_id DESC
+            """,
+            [year, project, indicator],
+        ).df()
+
+
+def value_history(year: int, project: str, indicator: str) -> pd.DataFrame:
+    """Every revision of an indicator's entered values and ratings, newest first."""
+    return _value_history(str(db_path()), version(), year, project, indicator)
+
+
+def revert(load_id: int, actor: Actor):
+    from ingest.revert import revert_load
+
+    with _LOCK:
+        try:
+            return revert_load(db_path(), load_id, actor)
         finally:
             _version.clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlencode
 
 from metrics.lights import WORST_FIRST
 from metrics.status import STATUS_LABELS, ProjectStatus, StatusReport
@@ -33,10 +32,6 @@ def _actual(value) -> str:
     return str(value)
 
 
-def project_link(name: str, month: str, lang: str) -> str:
-    return "project?" + urlencode({"project": name, "month": month, "lang": lang})
-
-
 def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, headers: list[str]) -> str:
     """One row per indicator grouped by project; the light's explanation shows on hover."""
     cell = "padding:4px 8px;border-bottom:1px solid #e6e6e6;vertical-align:top"
@@ -47,8 +42,8 @@ def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, 
         span = max(1, len(p.indicators))
         explanation = p.budget_explanation_en if lang == "en" else p.budget_explanation
         first = (
-            f'<td rowspan="{span}" style="{cell};min-width:12em"><a href="{escape(project_link(p.name, report.month, lang))}" '
-            f'target="_self" class="pb-project">{escape(p.name)}</a><br>{light(p.status, lang)}</td>'
+            f'<td rowspan="{span}" style="{cell};min-width:12em"><span class="pb-project">{escape(p.name)}</span>'
+            f"<br>{light(p.status, lang)}</td>"
             f'<td rowspan="{span}" style="{cell}">{light(p.budget_status, lang, explanation)}</td>'
         )
         for k, i in enumerate(p.indicators):

@@ -20,6 +20,7 @@ from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
 from metrics.config import load_config
 from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, self_evaluations
 from perfboard import db
+from perfboard.accounts import Actor, local_operator, record, require_admin
 
 
 @dataclass
@@ -53,7 +54,8 @@ def _latest_snapshots(con, year: int) -> dict[str, tuple[str, str, str]]:
     return {p: (d, f, when) for p, d, f, when in rows}
 
 
-def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict) -> None:
+def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict, actor: Actor | None) -> None:
+    require_admin(actor, "自评表定稿")
     with db.write_transaction(db_path) as con:
         for form in forms:
             con.execute(
@@ -68,11 +70,14 @@ def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict) -> None:
                     json.dumps(config, ensure_ascii=False),
                 ],
             )
-        db.log_load(con, "selfeval_snapshot", None, None, len(forms), detail=f"{year}")
+        load_id = db.log_load(con, "selfeval_snapshot", None, None, len(forms), detail=f"{year}")
+        record(con, actor or local_operator(), "selfeval:final", f"{year}",
+               after={f.name: [f.total_score, f.grade] for f in forms}, load_id=load_id)
 
 
 def selfeval_forms(
-    db_path, year: int, project: str | None = None, *, final: bool = False, from_snapshot: bool = False
+    db_path, year: int, project: str | None = None, *, final: bool = False, from_snapshot: bool = False,
+    actor: Actor | None = None,
 ) -> tuple[list[ProjectForm], dict[str, str]]:
     """The forms (computed now, or as frozen) and a note per project comparing them with the snapshot."""
     config = load_config()
@@ -84,7 +89,7 @@ def selfeval_forms(
         forms = [_from_json(json.loads(f)) for name, (_, f, _) in snapshots.items() if project in (None, name)]
         notes = {f.name: f"按{snapshots[f.name][2]}定稿快照重现" for f in forms}
     elif final:
-        _freeze(db_path, year, forms, config)
+        _freeze(db_path, year, forms, config, actor)
         notes = {f.name: "已定稿并记录快照" for f in forms}
     else:
         for form in forms:
@@ -104,9 +109,10 @@ def export_selfeval(
     final: bool = False,
     from_snapshot: bool = False,
     progress: Callable[[float], None] | None = None,
+    actor: Actor | None = None,
 ) -> Exported:
     """Write each project's self-evaluation, the combined file and a ZIP of them into ``out``."""
-    forms, notes = selfeval_forms(db_path, year, project, final=final, from_snapshot=from_snapshot)
+    forms, notes = selfeval_forms(db_path, year, project, final=final, from_snapshot=from_snapshot, actor=actor)
     title = load_config()["forms"]["selfeval_title"]
     if fmt == "pdf":
 

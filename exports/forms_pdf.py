@@ -16,6 +16,7 @@ FONT_CANDIDATES = [
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
 ]
 WIDTHS = (18, 18, 34, 28, 28, 13, 13, 34)  # mm, 186 in all on A4 with 12 mm margins
+MAX_CELL_CHARS = 900  # a longer text cannot fit one page: the PDF shortens it, the XLSX keeps it whole
 
 
 class FontMissing(RuntimeError):
@@ -69,7 +70,12 @@ def _table(pdf: _Pdf, rows: list[list[tuple[str, int]]], heads: set[int] = froze
             row = table.row()
             for text, span in cells:
                 style = red if text.startswith(MISSING_MARK) else (grey if k in heads else None)
-                row.cell(text, colspan=span, style=style)
+                row.cell(_fit(text), colspan=span, style=style)
+
+
+def _fit(text: str) -> str:
+    text = "".join(ch for ch in (text or "") if ch in "\n\t" or ord(ch) >= 32)  # no control characters
+    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + "……（全文见 XLSX）"
 
 
 def _header_rows(form: ProjectForm) -> list[list[tuple[str, int]]]:

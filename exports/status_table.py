@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ingest.spreadsheet import neutralize
 from metrics.status import STATUS_LABELS, StatusReport, status_rows
 
 FILLS = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "blue": "#BDD7EE", "grey": "#E7E6E6"}
@@ -68,7 +69,8 @@ def status_csv(report: StatusReport, lang: str = "zh") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADERS[lang])
-    writer.writerows(["" if v is None else v for v in row] for row in _cells(report, lang))
+    writer.writerows(["" if v is None else (neutralize(v) if isinstance(v, str) else v) for v in row]
+                     for row in _cells(report, lang))
     return buffer.getvalue().encode("utf-8-sig")
 
 

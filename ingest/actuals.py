@@ -27,6 +27,7 @@ from ingest.actual_kinds import KINDS, Kind, required_keys
 from ingest.problems import Problem, ValidationFailed
 from ingest.tables import match_header, read_raw, table_from_rows
 from perfboard import clock
+from perfboard.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
 from perfboard.db import log_load, write_transaction
 
 
@@ -478,8 +479,11 @@ _KEY_TYPES = {
 }
 
 
-def write_upload(con: duckdb.DuckDBPyConnection, upload: Upload) -> Loaded:
-    """Store a validated upload inside the caller's transaction; returns what it did."""
+AUDIT_ROWS = 20  # small writes (a form, a correction) keep their rows before and after in the audit
+
+
+def write_upload(con: duckdb.DuckDBPyConnection, upload: Upload, actor: Actor | None = None) -> Loaded:
+    """Store a validated upload inside the caller's transaction, with its audit entry; returns what it did."""
     kind = upload.kind
     load_id = log_load(
         con, f"actuals:{kind.name}", upload.file, upload.digest, len(upload.rows), detail=",".join(upload.months)
@@ -502,7 +506,30 @@ def write_upload(con: duckdb.DuckDBPyConnection, upload: Upload) -> Loaded:
     ).fetchone()[0]
     con.execute(f"INSERT INTO {kind.table} SELECT * FROM staged")
     con.execute("DROP TABLE staged")
+    small = len(upload.rows) <= AUDIT_ROWS and (replaced or 0) <= AUDIT_ROWS
+    before = _rows(con, kind.table, "replaced_by", load_id) if small else {"rows": int(replaced or 0)}
+    after = _rows(con, kind.table, "load_id", load_id) if small else {"rows": len(upload.rows)}
+    record(con, actor or local_operator(), f"upload:{kind.name}", upload.file, before=before, after=after,
+           load_id=load_id)
     return Loaded(upload.file, kind.name, len(upload.rows), int(replaced or 0), upload.months, load_id)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, column: str, load_id: int) -> list[dict]:
+    cur = con.execute(f"SELECT * EXCLUDE (load_id, replaced_by) FROM {table} WHERE {column} = ?", [load_id])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def touched_projects(uploads: list[Upload], catalog: Catalog) -> set[int]:
+    """The projects a set of validated uploads would change."""
+    owner = dict(zip(catalog.indicators["indicator_id"], catalog.indicators["project_id"], strict=True))
+    out: set[int] = set()
+    for u in uploads:
+        if "project_id" in u.rows:
+            out |= {int(p) for p in u.rows["project_id"].dropna().unique()}
+        elif "indicator_id" in u.rows:
+            out |= {int(owner[i]) for i in u.rows["indicator_id"].dropna().unique()}
+    return out
 
 
 def ingest_actuals(
@@ -512,11 +539,21 @@ def ingest_actuals(
     display_names: list[str] | None = None,
     today: date | None = None,
     also=None,
+    actor: Actor | None = None,
 ) -> list[Loaded]:
     """Validate every file, then write them all in one transaction, or raise ValidationFailed and write nothing.
 
     ``also(con, loaded)``, when given, writes more in the same transaction (e.g. an evidence file).
     """
+    try:
+        return _ingest(files, db_path, kind, display_names, today, also, actor)
+    except PermissionDenied:
+        names = display_names or [Path(f).name for f in files]
+        record_refusal(db_path, actor, "upload", "、".join(names))
+        raise
+
+
+def _ingest(files, db_path, kind, display_names, today, also, actor) -> list[Loaded]:
     with write_transaction(db_path) as con:
         catalog = Catalog.load(con)
         uploads = [
@@ -528,7 +565,9 @@ def ingest_actuals(
         problems = [p for u in uploads for p in u.problems]
         if problems:
             raise ValidationFailed(problems)
-        loaded = [write_upload(con, u) for u in uploads]
+        names = dict(zip(catalog.projects["project_id"], catalog.projects["name"], strict=True))
+        check_projects(actor, touched_projects(uploads, catalog), names, "上传或修改这些项目的数据")
+        loaded = [write_upload(con, u, actor) for u in uploads]
         if also is not None:
             also(con, loaded)
         pause = float(os.environ.get("PERFBOARD_PAUSE_BEFORE_COMMIT", "0"))  # lets tests kill a load mid-way

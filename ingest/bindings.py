@@ -15,6 +15,7 @@ import duckdb
 
 from ingest.problems import Problem, ValidationFailed
 from metrics.rules import DEFAULT_RULE, RULES
+from perfboard.accounts import local_operator, record
 from perfboard.db import log_load
 
 
@@ -82,8 +83,11 @@ def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> int
     ids = [iid for iid, _ in indicators.values()]
     con.execute("DELETE FROM binding WHERE list_contains(?, indicator_id)", [ids])
     con.execute("DELETE FROM deliverable_item WHERE list_contains(?, project_id)", [sorted(set(projects.values()))])
-    con.executemany("INSERT INTO binding VALUES (?, ?, ?, ?, ?, ?)", [(*row, load_id) for row in rows])
-    con.executemany("INSERT OR IGNORE INTO deliverable_item VALUES (?, ?)", sorted(set(items)))
+    if rows:
+        con.executemany("INSERT INTO binding VALUES (?, ?, ?, ?, ?, ?)", [(*row, load_id) for row in rows])
+    if items:
+        con.executemany("INSERT OR IGNORE INTO deliverable_item VALUES (?, ?)", sorted(set(items)))
+    record(con, local_operator(), "bindings", name, after={"year": year, "bound": len(rows)}, load_id=load_id)
     return len(rows)
 
 

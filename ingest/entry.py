@@ -30,7 +30,7 @@ class Entry:
     note: str = ""
 
 
-def enter_value(entry: Entry, db_path=None, evidence: tuple[str, bytes] | None = None) -> Loaded:
+def enter_value(entry: Entry, db_path=None, evidence: tuple[str, bytes] | None = None, actor=None) -> Loaded:
     """Validate and write one ``indicator_values`` row; an evidence file is stored in the same transaction."""
     spec = KINDS["indicator_values"]
     values = {c.key: "" for c in spec.columns}
@@ -49,15 +49,15 @@ def enter_value(entry: Entry, db_path=None, evidence: tuple[str, bytes] | None =
                 [digest, Path(evidence[0]).name, len(evidence[1]), evidence[1], loaded[0].load_id],
             )
 
-    return enter_row("indicator_values", values, db_path, also=store_evidence)
+    return enter_row("indicator_values", values, db_path, also=store_evidence, actor=actor)
 
 
-def enter_summary(project: str, month: str, summary: str, db_path=None) -> Loaded:
+def enter_summary(project: str, month: str, summary: str, db_path=None, actor=None) -> Loaded:
     """The year's 实际完成情况 of a project (the self-evaluation's 年度总体目标 row)."""
-    return enter_row("summary", {"project": project, "month": month, "summary": summary}, db_path)
+    return enter_row("summary", {"project": project, "month": month, "summary": summary}, db_path, actor=actor)
 
 
-def enter_row(kind: str, values: dict[str, str], db_path=None, also=None) -> Loaded:
+def enter_row(kind: str, values: dict[str, str], db_path=None, also=None, actor=None) -> Loaded:
     """One row of ``kind`` typed on a form, validated and written exactly as an uploaded file would be."""
     spec = KINDS[kind]
     with tempfile.TemporaryDirectory() as folder:
@@ -66,4 +66,4 @@ def enter_row(kind: str, values: dict[str, str], db_path=None, also=None) -> Loa
             writer = csv.writer(fh)
             writer.writerow([c.zh for c in spec.columns])
             writer.writerow([values.get(c.key, "") for c in spec.columns])
-        return ingest_actuals([path], db_path, kind, [FORM_NAME], also=also)[0]
+        return ingest_actuals([path], db_path, kind, [FORM_NAME], also=also, actor=actor)[0]

@@ -7,6 +7,19 @@ from pathlib import Path
 
 from ingest.tables import Column
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe; numbers stay numbers."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
 
 def write_sheet(path: Path, sheet: str, columns: list[Column], rows: list[list[str]], note: str = "") -> Path:
     """Header in Chinese, then ``rows``; ``.csv`` is UTF-8 with BOM (Excel opens it right), else XLSX."""
@@ -15,7 +28,7 @@ def write_sheet(path: Path, sheet: str, columns: list[Column], rows: list[list[s
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows([neutralize(v) for v in row] for row in rows)
         return path
     import xlsxwriter
 

@@ -75,6 +75,13 @@ def decode_text(data: bytes, file: str) -> tuple[str | None, Problem | None]:
         return None, Problem(file, "undecodable", line=line)
 
 
+def _unneutralize(text: str) -> str:
+    """Undo the apostrophe that keeps a formula-like text inert in a CSV (as Excel does when it reads one)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
 def cell_text(value) -> str:
     """A spreadsheet cell as the text a person typed: 3890000.0 → "3890000", dates as ISO."""
     if value is None:
@@ -104,7 +111,7 @@ def read_raw(
             return [], [problem]
         delimiter = "\t" if suffix == ".tsv" else ","
         rows = [
-            (i, [c.strip() for c in row])
+            (i, [_unneutralize(c.strip()) for c in row])
             for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
         ]
         rows = [(i, row) for i, row in rows if any(row)]

@@ -19,6 +19,7 @@ from ingest.target_table import parse_target_table
 from ingest.target_text import parse_target_text
 from metrics.config import form_level1, load_config
 from metrics.targets import parse_target
+from perfboard.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
 from perfboard.db import log_load, write_transaction
 
 PROJECT_COLUMNS = (
@@ -137,9 +138,19 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def load_targets(
-    files: list[Path], db_path: Path | str | None = None, display_names: list[str] | None = None
+    files: list[Path],
+    db_path: Path | str | None = None,
+    display_names: list[str] | None = None,
+    actor: Actor | None = None,
 ) -> TargetsLoaded:
-    """Parse and validate every file, then write them all in one transaction (or raise ValidationFailed)."""
+    """Parse and validate every file, then write them all in one transaction (or raise ValidationFailed).
+
+    Targets are the admin's: another role is refused (and the refusal audited)."""
+    try:
+        require_admin(actor, "导入绩效目标表")
+    except PermissionDenied:
+        record_refusal(db_path, actor, "targets", "、".join(display_names or [Path(f).name for f in files]))
+        raise
     parsed: list[tuple[str, str, list[ProjectRecord]]] = []
     problems: list[Problem] = []
     for i, path in enumerate(files):
@@ -167,6 +178,9 @@ def load_targets(
             )
             for project in projects:
                 store_project(con, project, load_id)
+            record(con, actor or local_operator(), "targets", name,
+                   after={"projects": [p.name for p in projects], "indicators": sum(len(p.indicators) for p in projects)},
+                   load_id=load_id)
             written.append((name, len(projects), sum(len(p.indicators) for p in projects)))
     return TargetsLoaded(written)
 

@@ -100,6 +100,28 @@ def build_parser() -> argparse.ArgumentParser:
     export_status.add_argument("--month", help="YYYY-MM")
     export_status.add_argument("--out", type=Path, required=True, help="file ending in .csv or .xlsx")
 
+    user = sub.add_parser("user", help="dashboard accounts").add_subparsers(dest="what", required=True)
+    user_add = user.add_parser("add", parents=[common], help="create an account (prompts for its password)")
+    user_add.add_argument("username")
+    user_add.add_argument("--role", choices=("leader", "staff", "admin"), required=True)
+    user_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user_pw = user.add_parser("passwd", parents=[common], help="set an account's password (also unlocks it)")
+    user_pw.add_argument("username")
+    user_pw.add_argument("--password-stdin", action="store_true")
+    user_assign = user.add_parser("assign", parents=[common], help="the projects a staff account may write for")
+    user_assign.add_argument("username")
+    user_assign.add_argument("--project", nargs="+", required=True)
+    user_assign.add_argument("--year", type=int, required=True)
+    user.add_parser("list", parents=[common], help="accounts, roles and assignments")
+
+    back = sub.add_parser("backup", parents=[common], help="a consistent copy of the database (EXPORT DATABASE)")
+    back.add_argument("--out", type=Path, required=True, help="a new, empty folder")
+    rest = sub.add_parser("restore", parents=[common], help="bring a backup back")
+    rest.add_argument("folder", type=Path)
+    rest.add_argument("--force", action="store_true", help="replace an existing database")
+    rev = sub.add_parser("revert", parents=[common], help="undo an upload of actuals (as a new revision)")
+    rev.add_argument("load_id", type=int)
+
     demo = sub.add_parser("demo", parents=[common], help="load the seed's 2020 targets, bindings and demo actuals")
     demo.add_argument("--year", type=int, default=2020)
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no project yet")
@@ -310,6 +332,11 @@ def cmd_serve(args) -> int:
     if empty:
         print(f"{path.name}: empty, loading the demo …", flush=True)
         load_demo(path)
+        _demo_accounts(path)
+    with db.read_connection(path) as con:
+        if not con.execute("SELECT count(*) FROM account").fetchall()[0][0]:
+            print("尚无账号：请先运行 perfboard user add NAME --role admin / no account yet: "
+                  "run `perfboard user add NAME --role admin` first", flush=True)
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     argv = [
         sys.executable,
@@ -360,6 +387,84 @@ def cmd_demo(args) -> int:
                 return 0
     summary = load_demo(args.db)
     print(f"demo 2020: {summary}")
+    _demo_accounts(args.db)
+    return 0
+
+
+def _demo_accounts(path) -> None:
+    """Demo-only accounts for a demo database, their password printed once."""
+    from perfboard.accounts import ensure_demo_accounts
+
+    password = ensure_demo_accounts(path or db.default_db_path())
+    if password:
+        print("演示账号（仅供演示，切勿用于正式数据） / DEMO-ONLY accounts:", flush=True)
+        print(f"  demo-admin / demo-leader / demo-staff   密码 password: {password}", flush=True)
+
+
+def _password(args) -> str:
+    import getpass
+
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("密码 / password: ")
+    if first != getpass.getpass("再次输入 / again: "):
+        raise UsageError("the two passwords differ")
+    return first
+
+
+def cmd_user(args) -> int:
+    from perfboard import accounts
+
+    db.init(args.db)
+    try:
+        if args.what == "add":
+            accounts.add_user(args.db, args.username, _password(args), args.role)
+            print(f"{args.username}: {args.role}")
+        elif args.what == "passwd":
+            accounts.set_password(args.db, args.username, _password(args))
+            print(f"{args.username}: password set")
+        elif args.what == "assign":
+            with db.read_connection(args.db) as con:
+                found = dict(con.execute("SELECT name, project_id FROM project WHERE year = ?", [args.year]).fetchall())
+            missing = [p for p in args.project if p not in found]
+            if missing:
+                raise UsageError(f"no project {'、'.join(missing)} in {args.year}")
+            accounts.assign(args.db, args.username, [found[p] for p in args.project])
+            print(f"{args.username}: {'、'.join(args.project)}")
+        else:
+            with db.read_connection(args.db) as con:
+                for u in accounts.users(con):
+                    print(f"{u['username']}\t{u['role']}\t{'、'.join(u['projects'])}")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from perfboard.backup import backup
+
+    print(backup(args.db, args.out))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from perfboard.backup import restore
+
+    try:
+        print(restore(args.folder, args.db, args.force))
+    except (FileExistsError, FileNotFoundError) as exc:
+        raise UsageError(str(exc)) from exc
+    return 0
+
+
+def cmd_revert(args) -> int:
+    from ingest.revert import NothingToRevert, revert_load
+
+    try:
+        done = revert_load(args.db, args.load_id)
+    except NothingToRevert as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"load {done.load_id}: {done.restored} rows restored, {done.withdrawn} withdrawn")
     return 0
 
 
@@ -371,6 +476,10 @@ COMMANDS = {
     "template": cmd_template,
     "demo": cmd_demo,
     "serve": cmd_serve,
+    "user": cmd_user,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "revert": cmd_revert,
 }
 
 

@@ -182,6 +182,34 @@ MIGRATIONS: list[str] = [
         config       VARCHAR NOT NULL
     );
     """,
+    # 5: accounts, project assignments, sign-in sessions and the audit trail
+    """
+    CREATE TABLE account (
+        username      VARCHAR PRIMARY KEY,
+        role          VARCHAR NOT NULL,
+        password_hash VARCHAR NOT NULL,
+        failed        INTEGER NOT NULL DEFAULT 0,
+        locked_until  TIMESTAMP,
+        created_at    TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+    );
+    CREATE TABLE assignment (username VARCHAR NOT NULL, project_id INTEGER NOT NULL, PRIMARY KEY (username, project_id));
+    CREATE TABLE web_session (
+        token_hash VARCHAR PRIMARY KEY, username VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL
+    );
+    CREATE SEQUENCE audit_id_seq START 1;
+    CREATE TABLE audit (
+        audit_id BIGINT PRIMARY KEY,
+        happened_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        actor    VARCHAR NOT NULL,
+        action   VARCHAR NOT NULL,
+        target   VARCHAR,
+        outcome  VARCHAR NOT NULL,
+        before   VARCHAR,
+        after    VARCHAR,
+        load_id  BIGINT
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

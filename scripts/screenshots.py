@@ -2,12 +2,13 @@
 
     .venv/bin/python scripts/screenshots.py [--url http://localhost:8501] [--out docs]
 
-Start the dashboard first (`make run` or `.venv/bin/perfboard serve`).
+Start the dashboard first (`make run` or `.venv/bin/perfboard serve`); sign in with a demo account.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,12 +26,18 @@ ARGS = [
 ]
 
 
-def shoot(url: str, out: Path, project: str = "上海体育系统人员培训经费", month: str = "2020-06") -> list[Path]:
+def shoot(url: str, out: Path, user: str, password: str, project: str = "上海体育系统人员培训经费",
+          month: str = "2020-06") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
+        page.goto(url)
+        page.get_by_label("账号").fill(user)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_selector('h1:has-text("总览")')
         page.goto(f"{url}/?month={month}")
         page.wait_for_selector("#pb-matrix", timeout=60_000)
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
@@ -51,6 +58,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8501")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs")
+    parser.add_argument("--user", default="demo-leader")
+    parser.add_argument("--password", default=os.environ.get("PERFBOARD_DEMO_PASSWORD", ""),
+                        help="default: $PERFBOARD_DEMO_PASSWORD (the demo password `perfboard serve` printed)")
     args = parser.parse_args()
-    for shot in shoot(args.url, args.out):
+    for shot in shoot(args.url, args.out, args.user, args.password):
         print(shot)

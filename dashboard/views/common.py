@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import t
+from perfboard.accounts import Actor
 
 
 def year_and_month() -> tuple[int, int]:
@@ -45,3 +46,8 @@ MATRIX_COLUMNS = (
 
 def matrix_headers() -> list[str]:
     return [t(k) for k in MATRIX_COLUMNS]
+
+
+def current_actor() -> Actor:
+    """Who is signed in (the router checked the session before showing any page)."""
+    return st.session_state["pb_actor"]

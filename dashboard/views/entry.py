@@ -7,10 +7,12 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import lang, t
+from dashboard.views.common import current_actor
 from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
 from ingest.entry import Entry
 from ingest.problems import ValidationFailed
 from ingest.templates import TEMPLATE_KINDS, template_name
+from perfboard.accounts import PermissionDenied
 from perfboard.db import DatabaseBusy
 from perfboard.paths import TEMPLATES_DIR
 
@@ -76,7 +78,7 @@ def upload() -> None:
     if st.button(t("confirm"), type="primary", key="confirm"):
         progress = st.progress(0.1, text=t("writing"))
         try:
-            loaded = data.write_upload(content, file.name)
+            loaded = data.write_upload(content, file.name, current_actor())
         except ValidationFailed as failed:
             progress.empty()
             st.error(t("problems", n=len(failed.problems)))
@@ -85,6 +87,10 @@ def upload() -> None:
         except DatabaseBusy:
             progress.empty()
             st.error(t("busy"))
+            return
+        except PermissionDenied as exc:
+            progress.empty()
+            st.error(t("refused", reason=str(exc)))
             return
         progress.progress(1.0, text=t("written", rows=loaded.rows, replaced=loaded.replaced))
         st.success(t("written", rows=loaded.rows, replaced=loaded.replaced))
@@ -117,10 +123,13 @@ def rating_form() -> None:
         return
     entry = Entry(project, indicator, month, value, rating, likelihood, reason, measures, note)
     try:
-        data.save_entry(entry, (evidence.name, evidence.getvalue()) if evidence else None)
+        data.save_entry(entry, (evidence.name, evidence.getvalue()) if evidence else None, current_actor())
     except ValidationFailed as failed:
         st.error(t("problems", n=len(failed.problems)))
         st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+        return
+    except PermissionDenied as exc:
+        st.error(t("refused", reason=str(exc)))
         return
     except (DatabaseBusy, ValueError) as exc:
         st.error(t("busy") if isinstance(exc, DatabaseBusy) else str(exc))
@@ -139,10 +148,13 @@ def summary_form() -> None:
     if not submitted:
         return
     try:
-        data.save_summary(project, f"{year}-12", text)
+        data.save_summary(project, f"{year}-12", text, current_actor())
     except ValidationFailed as failed:
         st.error(t("problems", n=len(failed.problems)))
         st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+        return
+    except PermissionDenied as exc:
+        st.error(t("refused", reason=str(exc)))
         return
     st.success(t("saved"))
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import lang, t
-from dashboard.views.common import year_and_month
+from dashboard.views.common import current_actor, year_and_month
 from exports.forms_pdf import FontMissing
 from exports.status_table import status_csv, status_xlsx
 
@@ -16,7 +16,7 @@ def forms(year: int, month: int) -> None:
     left, right = st.columns(2)
     with left:
         fmt = st.radio(t("format"), ["xlsx", "pdf"], horizontal=True, key="form_format")
-        final = st.checkbox(t("final"), key="final", help=t("final_help"))
+        final = st.checkbox(t("final"), key="final", help=t("final_help"), disabled=not current_actor().is_admin)
     with right:
         kind = st.radio(
             t("form_kind"),
@@ -37,6 +37,7 @@ def forms(year: int, month: int) -> None:
             fmt,
             final and kind == "selfeval",
             progress=lambda x: bar.progress(min(x, 1.0), text=t("preparing")),
+            actor=current_actor(),
         )
     except FontMissing as exc:
         bar.empty()

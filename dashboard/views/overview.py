@@ -52,6 +52,10 @@ def render() -> None:
     if pages > 1:
         page = st.number_input(t("page"), 1, pages, 1, help=t("of_pages", n=pages), key="page")
     shown = projects[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    links = st.columns(5)
+    for k, p in enumerate(shown):
+        links[k % 5].page_link("views/project.py", label=p.name, icon=":material/folder_open:",
+                               query_params={"project": p.name, "month": report.month})
     st.html(matrix_html(report, shown, lang(), matrix_headers()))
 
     left, right = st.columns([3, 2])

@@ -7,11 +7,33 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.i18n import lang, t
 from dashboard.render import matrix_html
-from dashboard.views.common import chart_labels, matrix_headers, year_and_month
+from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
+from ingest.revert import NothingToRevert
+from perfboard.accounts import PermissionDenied
 
 
 def _money(value) -> str:
     return "—" if value is None else f"{float(value):,.2f}"
+
+
+def value_history(year: int, name: str, indicators: list[str]) -> None:
+    """A value's revisions, and (for who may write the project) undoing a correction as a new revision."""
+    with st.expander(t("history_of")):
+        indicator = st.selectbox(t("indicator"), indicators, key="history_indicator")
+        history = data.value_history(year, name, indicator)
+        st.dataframe(history, hide_index=True, width="stretch")
+        actor = current_actor()
+        facts_id = data.project_ids(year).get(name)
+        loads = sorted({int(x) for x in history.loc[history["current"], "load_id"]}, reverse=True) if len(history) else []
+        if loads and facts_id is not None and actor.may_write(facts_id):
+            load = st.selectbox(t("choose_load"), loads, key="revert_load")
+            if st.button(t("revert"), key="revert"):
+                try:
+                    done = data.revert(load, actor)
+                except (NothingToRevert, PermissionDenied) as exc:
+                    st.error(str(exc))
+                    return
+                st.success(t("reverted", n=done.restored))
 
 
 def render() -> None:
@@ -55,6 +77,8 @@ def render() -> None:
 
     st.subheader(t("s_curve"))
     st.plotly_chart(charts.budget_execution(data.budget_curves(year), month, chart_labels(), [name]), width="stretch")
+
+    value_history(year, name, [i.name for i in project.indicators])
 
     st.subheader(t("history"))
     history = data.upload_history(year, name)

@@ -10,18 +10,8 @@ import time
 import urllib.request
 
 import pytest
+from browser_helpers import ARGS, CHROMIUM, DEMO_PASSWORD, sign_in
 from helpers import ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def free_port() -> int:
@@ -34,7 +24,7 @@ def free_port() -> int:
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "served.duckdb"  # empty: the first start loads the demo
     port = free_port()
-    env = {**os.environ, "PERFBOARD_USER": "browser-test"}
+    env = {**os.environ, "PERFBOARD_USER": "browser-test", "PERFBOARD_DEMO_PASSWORD": DEMO_PASSWORD}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -85,9 +75,16 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, tmp_path):
+def anonymous_page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="zh-CN")
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def page(anonymous_page, server):
+    """A browser signed in as the demo admin (the session cookie survives page loads)."""
+    sign_in(anonymous_page, server, "demo-admin")
+    return anonymous_page

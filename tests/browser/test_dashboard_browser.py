@@ -3,9 +3,18 @@
 import time
 from urllib.parse import quote
 
+from browser_helpers import sign_in
 from helpers import DATA
 
 MICRO = '#pb-matrix tr[data-indicator="党校微课堂"]'
+
+
+def choose_file(page, path) -> None:
+    """Give the upload widget a file once it is ready (a file set before it is wired up is dropped)."""
+    field = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    field.wait_for(state="attached")
+    page.wait_for_timeout(1000)
+    field.set_input_files(str(path))
 
 
 def rendered_overview(page):
@@ -39,7 +48,7 @@ def test_overview_renders_chinese_and_coloured_lights(server, page, capsys):
 def test_navigation_to_a_project(server, page):
     page.goto(f"{server}/?month=2020-06")
     rendered_overview(page)
-    page.locator("a.pb-project", has_text="上海体育文史业务经费").click()
+    page.get_by_role("link", name="上海体育文史业务经费").click()
     page.wait_for_selector('h1:has-text("上海体育文史业务经费")')
     page.wait_for_selector(".js-plotly-plot")
     assert "project" in page.url and quote("上海体育文史业务经费") in page.url
@@ -49,7 +58,7 @@ def test_navigation_to_a_project(server, page):
 def test_bad_upload_shows_its_errors(server, page):
     page.goto(f"{server}/entry")
     page.wait_for_selector("text=下载模板")
-    page.locator('input[type="file"]').first.set_input_files(str(DATA / "actuals_bad" / "unknown_project.csv"))
+    choose_file(page, DATA / "actuals_bad" / "unknown_project.csv")
     page.wait_for_selector("text=发现 1 个问题，未写入任何数据")
     page.wait_for_selector('[data-testid="stDataFrame"]')
     assert page.get_by_role("button", name="确认写入").count() == 0
@@ -65,3 +74,21 @@ def test_template_download_arrives(server, page, tmp_path):
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     assert saved.stat().st_size > 1000 and saved.read_bytes()[:2] == b"PK"
+
+
+def test_staff_uploads_for_an_assigned_project_is_refused_another_and_signs_out(server, anonymous_page):
+    page = anonymous_page
+    sign_in(page, server, "demo-staff")
+    page.goto(f"{server}/entry")
+    page.wait_for_selector("text=下载模板")
+    choose_file(page, DATA / "actuals" / "deliverables.csv")  # 上海体育系统人员培训经费: assigned
+    page.get_by_role("button", name="确认写入").click()
+    page.wait_for_selector("text=已写入：3 行")
+    choose_file(page, DATA / "actuals" / "budget.csv")  # two projects that are not demo-staff's
+    page.get_by_role("button", name="确认写入").click()
+    page.wait_for_selector("text=无权上传或修改这些项目的数据")
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_selector('button:has-text("登录")')
+    page.goto(f"{server}/?month=2020-06")  # signed out for good: the cookie is gone
+    page.wait_for_selector('button:has-text("登录")')
+    assert page.locator("#pb-matrix").count() == 0

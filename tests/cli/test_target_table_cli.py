@@ -56,8 +56,8 @@ def test_excel_turned_a_target_into_a_formula(seeded, tmp_path):
     rows = list(csv.reader(csv_path.open(encoding="utf-8-sig")))
     wb = Workbook()
     ws = wb.active
-    for row in rows:
-        ws.append(row)  # openpyxl stores "=100%" as a formula, as Excel would
+    for row in rows:  # the CSV keeps "=100%" inert as "'=100%"; typed into Excel it becomes a formula
+        ws.append([c[1:] if c.startswith("'=") else c for c in row])
     xlsx = tmp_path / "typed.xlsx"
     wb.save(xlsx)
     fresh = tmp_path / "fresh.duckdb"

@@ -1,44 +1,11 @@
 """Every page through streamlit.testing.v1.AppTest, on a fresh demo database."""
 
-import html
 import json
-import re
 
 import pytest
-from helpers import DATA, ROOT, run_cli
+from dash_helpers import app, matrix_lights
+from helpers import DATA, run_cli
 from streamlit.testing.v1 import AppTest
-
-APP = str(ROOT / "dashboard" / "app.py")
-ROW = re.compile(
-    r'<tr class="pb-row" title="[^"]*" data-project="([^"]*)" data-indicator="([^"]*)" data-status="(\w+)"'
-)
-
-
-@pytest.fixture
-def demo_db(tmp_path, monkeypatch):
-    db = tmp_path / "dash.duckdb"
-    run_cli("demo", db=db, check=True)
-    monkeypatch.setenv("PERFBOARD_DB", str(db))
-    monkeypatch.setenv("PERFBOARD_USER", "tester")
-    return db
-
-
-def app(month: str | None = "2020-06", page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if month:
-        at.query_params["month"] = month
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def matrix_lights(at: AppTest) -> dict:
-    body = next(h.value for h in at.html if 'id="pb-matrix"' in h.value)
-    return {(html.unescape(p), html.unescape(i)): s for p, i, s in ROW.findall(body)}
 
 
 def cli_lights(db, month: str) -> dict:
@@ -90,7 +57,7 @@ def test_project_page_deep_link(demo_db):
     assert lights[("上海体育文史业务经费", "提升博物馆的社会知名度，让公众进一步了解上海体育历史")] == "red"
     assert len(lights) == 10
     assert at.metric[0].value == "35,987,000.00"
-    history = at.dataframe[0].value
+    history = at.dataframe[-1].value
     assert "visitors_2019_2020.csv" in set(history["文件"])
 
 

@@ -1,0 +1,47 @@
+"""账号: the admin's page: accounts, roles, passwords and which projects each staff account may write for."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import t
+from dashboard.views.common import current_actor
+from perfboard.accounts import ROLE_ZH, ROLES, add_user, assign, set_password
+
+
+def render() -> None:
+    actor = current_actor()
+    st.title(t("accounts"))
+    names = data.account_rows()["username"].tolist()
+    year = data.years()[0]
+    projects = data.project_ids(year)
+    left, right = st.columns(2)
+    with left, st.form("add_user"):
+        st.subheader(t("add_user"))
+        username = st.text_input(t("username"), key="new_user")
+        role = st.selectbox(t("role"), ROLES, format_func=ROLE_ZH.get, key="new_role")
+        password = st.text_input(t("password"), type="password", key="new_password")
+        if st.form_submit_button(t("save")):
+            try:
+                data.admin_write(add_user, username, password, role, actor=actor)
+                st.success(t("saved"))
+            except ValueError as exc:
+                st.error(str(exc))
+    with right, st.form("assign"):
+        st.subheader(t("assign"))
+        who = st.selectbox(t("username"), names, key="assign_user")
+        chosen = st.multiselect(t("col_project"), list(projects), key="assign_projects")
+        new_password = st.text_input(t("new_password"), type="password", key="reset_password")
+        if st.form_submit_button(t("save")) and who:
+            try:
+                data.admin_write(assign, who, [projects[p] for p in chosen], actor=actor)
+                if new_password:
+                    data.admin_write(set_password, who, new_password, actor=actor)
+                st.success(t("saved"))
+            except ValueError as exc:
+                st.error(str(exc))
+    st.dataframe(data.account_rows(), hide_index=True, width="stretch")  # after the forms: shows their changes
+
+
+render()

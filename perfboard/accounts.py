@@ -1,0 +1,255 @@
+"""Accounts, roles and sessions; who may write what; and the audit trail of every change.
+
+Passwords are stored as Argon2id hashes (argon2-cffi); session tokens are random and only
+their SHA-256 is stored.  Roles: ``leader`` views everything and downloads exports,
+``staff`` also writes for the projects assigned to them, ``admin`` writes everything and
+manages accounts.  The command line acts as the local operator (``PERFBOARD_USER``),
+with admin rights, since it already holds the database file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from metrics.config import load_config
+from perfboard import db
+
+ROLES = ("leader", "staff", "admin")
+ROLE_ZH = {"leader": "领导", "staff": "填报人员", "admin": "管理员"}
+_HASHER = PasswordHasher()
+
+
+class AuthError(Exception):
+    """Sign-in failed; the message never says whether the name or the password was wrong."""
+
+
+class PermissionDenied(Exception):
+    """An actor tried to change what their role or assignments do not allow (the refusal is audited)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: str
+    project_ids: frozenset[int] = frozenset()
+
+    def may_write(self, project_id: int) -> bool:
+        return self.role == "admin" or (self.role == "staff" and project_id in self.project_ids)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def local_operator() -> Actor:
+    """Who the command line acts as: the named local operator, with admin rights."""
+    return Actor(db.operator_name(), "admin")
+
+
+def _cfg() -> dict:
+    return load_config()["auth"]
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def record(con: duckdb.DuckDBPyConnection, actor: Actor | str, action: str, target: str | None = None,
+           outcome: str = "done", before=None, after=None, load_id: int | None = None) -> None:
+    """One audit entry inside the caller's transaction: who, what, on what, and before and after."""
+    name = actor.username if isinstance(actor, Actor) else actor
+
+    def dump(v):
+        return None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+
+    con.execute(
+        "INSERT INTO audit (audit_id, actor, action, target, outcome, before, after, load_id) "
+        "VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?)",
+        [name, action, target, outcome, dump(before), dump(after), load_id],
+    )
+
+
+def record_refusal(db_path, actor: Actor, action: str, target: str) -> None:
+    """A refused write is logged in a transaction of its own (the refused one was rolled back)."""
+    with db.write_transaction(db_path) as con:
+        record(con, actor, action, target, outcome="refused")
+
+
+def require_admin(actor: Actor | None, action: str) -> None:
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied(f"{actor.username}（{ROLE_ZH.get(actor.role, actor.role)}）无权执行：{action}")
+
+
+def check_projects(actor: Actor | None, project_ids: set[int], names: dict[int, str], action: str) -> None:
+    """Every project touched must be writable by the actor (None: the local operator)."""
+    if actor is None:
+        return
+    refused = sorted(names.get(p, str(p)) for p in project_ids if not actor.may_write(p))
+    if refused:
+        raise PermissionDenied(
+            f"{actor.username}（{ROLE_ZH.get(actor.role, actor.role)}）无权{action}：{'、'.join(refused)}"
+        )
+
+
+# -- accounts ---------------------------------------------------------------------------------------
+def add_user(db_path, username: str, password: str, role: str, by: Actor | None = None) -> None:
+    require_admin(by, "创建账号")
+    username = username.strip()
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not username or len(username) > 64 or any(ch.isspace() or ord(ch) < 32 for ch in username):
+        raise ValueError("账号名不能为空、不能含空白或控制字符，且不超过64个字符")
+    if len(password) < _cfg()["min_password_length"]:
+        raise ValueError(f"密码至少{_cfg()['min_password_length']}位")
+    with db.write_transaction(db_path) as con:
+        if con.execute("SELECT 1 FROM account WHERE username = ?", [username]).fetchall():
+            raise ValueError(f"账号 {username} 已存在")
+        con.execute("INSERT INTO account (username, role, password_hash) VALUES (?, ?, ?)",
+                    [username, role, _HASHER.hash(password)])
+        record(con, by or local_operator(), "account:add", username, after={"role": role})
+
+
+def set_password(db_path, username: str, password: str, by: Actor | None = None) -> None:
+    require_admin(by, "重设密码")
+    if len(password) < _cfg()["min_password_length"]:
+        raise ValueError(f"密码至少{_cfg()['min_password_length']}位")
+    with db.write_transaction(db_path) as con:
+        con.execute("UPDATE account SET password_hash = ?, failed = 0, locked_until = NULL WHERE username = ?",
+                    [_HASHER.hash(password), username])
+        con.execute("DELETE FROM web_session WHERE username = ?", [username])
+        record(con, by or local_operator(), "account:password", username)
+
+
+def assign(db_path, username: str, project_ids: list[int], by: Actor | None = None) -> None:
+    """The projects a staff account may write for (replaces the earlier assignment)."""
+    require_admin(by, "分配项目")
+    with db.write_transaction(db_path) as con:
+        before = [p for (p,) in con.execute("SELECT project_id FROM assignment WHERE username = ? ORDER BY 1",
+                                            [username]).fetchall()]
+        con.execute("DELETE FROM assignment WHERE username = ?", [username])
+        if project_ids:
+            con.executemany("INSERT INTO assignment VALUES (?, ?)", [(username, p) for p in sorted(set(project_ids))])
+        record(con, by or local_operator(), "account:assign", username, before=before, after=sorted(set(project_ids)))
+
+
+def users(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    rows = con.execute(
+        "SELECT a.username, a.role, a.failed, a.locked_until, "
+        "coalesce(list(p.name ORDER BY p.project_id) FILTER (WHERE p.name IS NOT NULL), []) "
+        "FROM account a LEFT JOIN assignment s USING (username) LEFT JOIN project p USING (project_id) "
+        "GROUP BY ALL ORDER BY a.username"
+    ).fetchall()
+    return [{"username": u, "role": r, "failed": f, "locked_until": lk, "projects": list(ps)} for u, r, f, lk, ps in rows]
+
+
+def actor(con: duckdb.DuckDBPyConnection, username: str) -> Actor | None:
+    row = con.execute("SELECT role FROM account WHERE username = ?", [username]).fetchall()
+    if not row:
+        return None
+    projects = frozenset(p for (p,) in con.execute("SELECT project_id FROM assignment WHERE username = ?",
+                                                   [username]).fetchall())
+    return Actor(username, row[0][0], projects)
+
+
+# -- signing in -------------------------------------------------------------------------------------
+def authenticate(db_path, username: str, password: str, now: datetime | None = None) -> Actor:
+    """Check the password; five failures in a row lock the account for 15 minutes (configurable).
+
+    The failure count and the audit entry are committed before the refusal is raised.
+    """
+    cfg, now = _cfg(), now or _now()
+    failure: str | None = None
+    with db.write_transaction(db_path) as con:
+        row = con.execute("SELECT password_hash, failed, locked_until FROM account WHERE username = ?",
+                          [username]).fetchall()
+        if not row:
+            _HASHER.hash(password)  # spend the same time as for a real account
+            record(con, username or "?", "sign-in", username, outcome="refused")
+            failure = "账号或密码错误"
+        else:
+            stored, failed, locked_until = row[0]
+            if locked_until and locked_until > now:
+                record(con, username, "sign-in", username, outcome="refused", after={"locked_until": locked_until})
+                failure = f"账号已锁定，请于 {locked_until:%H:%M} 后再试"
+            elif not _verify(stored, password):
+                failed += 1
+                lock = now + timedelta(minutes=cfg["lockout_minutes"]) if failed >= cfg["max_failures"] else None
+                con.execute("UPDATE account SET failed = ?, locked_until = ? WHERE username = ?",
+                            [0 if lock else failed, lock, username])
+                record(con, username, "sign-in", username, outcome="refused", after={"failed": failed})
+                failure = "账号或密码错误" + (f"，账号已锁定 {cfg['lockout_minutes']} 分钟" if lock else "")
+            else:
+                con.execute("UPDATE account SET failed = 0, locked_until = NULL WHERE username = ?", [username])
+                record(con, username, "sign-in", username)
+                who = actor(con, username)
+    if failure:
+        raise AuthError(failure)
+    return who
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def start_session(db_path, who: Actor, now: datetime | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = now or _now()
+    with db.write_transaction(db_path) as con:
+        con.execute("INSERT INTO web_session VALUES (?, ?, ?, ?)",
+                    [_digest(token), who.username, now, now + timedelta(hours=_cfg()["session_hours"])])
+    return token
+
+
+def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> Actor | None:
+    """The actor of a live session; None when the token is unknown or expired."""
+    if not isinstance(token, str) or not token:
+        return None
+    row = con.execute("SELECT username FROM web_session WHERE token_hash = ? AND expires_at > ?",
+                      [_digest(token), now or _now()]).fetchall()
+    return actor(con, row[0][0]) if row else None
+
+
+def end_session(db_path, token: str) -> None:
+    with db.write_transaction(db_path) as con:
+        row = con.execute("SELECT username FROM web_session WHERE token_hash = ?", [_digest(token)]).fetchall()
+        con.execute("DELETE FROM web_session WHERE token_hash = ?", [_digest(token)])
+        if row:
+            record(con, row[0][0], "sign-out", row[0][0])
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+DEMO_PROJECTS = ("上海体育系统人员培训经费", "上海体育文史业务经费")
+
+
+def ensure_demo_accounts(db_path, password: str | None = None) -> str | None:
+    """Demo-only accounts for a demo database: demo-admin, demo-leader and demo-staff (two projects).
+
+    The password is ``password``, ``PERFBOARD_DEMO_PASSWORD`` or a new random one, returned so the
+    caller can print it; None when any account exists already (a real unit's database is never touched).
+    """
+    import os
+
+    with db.read_connection(db_path) as con:
+        if con.execute("SELECT count(*) FROM account").fetchall()[0][0]:
+            return None
+        ids = [pid for (pid,) in con.execute(
+            "SELECT project_id FROM project WHERE name IN (?, ?) ORDER BY project_id", list(DEMO_PROJECTS)).fetchall()]
+    password = password or os.environ.get("PERFBOARD_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    for name, role in (("demo-admin", "admin"), ("demo-leader", "leader"), ("demo-staff", "staff")):
+        add_user(db_path, name, password, role)
+    assign(db_path, "demo-staff", ids)
+    return password

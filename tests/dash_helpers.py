@@ -1,0 +1,47 @@
+"""AppTest helpers: a signed-in run of the dashboard, and the lights it shows."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+
+from helpers import ROOT
+from streamlit.testing.v1 import AppTest
+
+from perfboard import accounts
+
+APP = str(ROOT / "dashboard" / "app.py")
+ROW = re.compile(
+    r'<tr class="pb-row" title="[^"]*" data-project="([^"]*)" data-indicator="([^"]*)" data-status="(\w+)"'
+)
+
+
+PASSWORD = "demo-password-1"
+
+
+def token_for(user: str) -> str:
+    db = os.environ["PERFBOARD_DB"]
+    return accounts.start_session(db, accounts.authenticate(db, user, PASSWORD))
+
+
+def app(month: str | None = "2020-06", page: str | None = None, user: str | None = "demo-admin", **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if user:
+        at.session_state["pb_token"] = token_for(user)
+    if month:
+        at.query_params["month"] = month
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def matrix_lights(at: AppTest) -> dict:
+    body = next(h.value for h in at.html if 'id="pb-matrix"' in h.value)
+    return {(html.unescape(p), html.unescape(i)): s for p, i, s in ROW.findall(body)}
+
+

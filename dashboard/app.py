@@ -49,4 +49,5 @@ else:
     pages.append(st.Page("views/audit.py", title=t("audit"), icon=":material/history:", url_path="audit"))
     if actor.is_admin:
         pages.append(st.Page("views/accounts.py", title=t("accounts"), icon=":material/group:", url_path="accounts"))
+        pages.append(st.Page("views/settings.py", title=t("settings"), icon=":material/tune:", url_path="settings"))
     st.navigation(pages).run()

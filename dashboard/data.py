@@ -368,3 +368,20 @@ def revert(load_id: int, actor: Actor):
             return revert_load(db_path(), load_id, actor)
         finally:
             _version.clear()
+
+
+def settings() -> dict:
+    from perfboard.settings import current
+
+    with reading() as con:
+        return current(con)
+
+
+def change_setting(section: str, key: str, value, actor: Actor):
+    from perfboard.settings import set_setting
+
+    with _LOCK:
+        try:
+            return set_setting(db_path(), section, key, value, actor)
+        finally:
+            _version.clear()

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 
 from metrics import scoring
-from metrics.config import load_config
+from metrics.config import effective_config
 from metrics.judge import LIKELIHOOD_ZH, RATING_ZH
 from metrics.status import IndicatorStatus, ProjectStatus, compute_status
 
@@ -178,7 +178,7 @@ def monitoring_forms(
 
 
 def _forms(con, year: int, month: int, project: str | None, config: dict | None, scored: bool) -> list[ProjectForm]:
-    cfg = config or load_config()
+    cfg = config or effective_config(con)
     sc = cfg["scoring"]
     report = compute_status(con, year, month, project, config=cfg)
     facts = _project_rows(con, year)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.config import load_config
+from metrics.config import effective_config
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list, as_records: bool):
@@ -75,7 +75,7 @@ def hotline_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_re
 
     A month's figures come from the ticket-level export where there is one, else from the monthly report.
     """
-    cfg = load_config()["hotline"]
+    cfg = effective_config(con)["hotline"]
     closed_states = list(cfg["closed_states"])
     return _query(
         con,
@@ -115,7 +115,7 @@ def opinion_events_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int
 
     Response time is from the event appearing to it being reported (发现、上报 within the limit).
     """
-    limit = load_config()["opinion"]["report_limit_hours"]
+    limit = effective_config(con)["opinion"]["report_limit_hours"]
     return _query(
         con,
         """
@@ -139,7 +139,7 @@ def opinion_events_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int
 
 def opinion_hours_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
     """Per project: days monitored, the shortest day, and the days under the daily minimum."""
-    minimum = load_config()["opinion"]["daily_hours_minimum"]
+    minimum = effective_config(con)["opinion"]["daily_hours_minimum"]
     return _query(
         con,
         """

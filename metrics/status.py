@@ -14,7 +14,7 @@ from datetime import date
 import duckdb
 
 from metrics import measures
-from metrics.config import load_config
+from metrics.config import effective_config
 from metrics.judge import Context, Indicator, Judgement, budget_light, judge
 from metrics.lights import GREY, WORST_FIRST, worst
 from metrics.rules import DEFAULT_RULE
@@ -168,7 +168,7 @@ def _by(records: list[dict], *keys) -> dict:
 
 def build_context(con: duckdb.DuckDBPyConnection, year: int, month: int, config: dict | None = None) -> Context:
     """Everything measured to date for the as-of month, keyed for the judges."""
-    cfg = config or load_config()
+    cfg = config or effective_config(con)
     deliverables = measures.deliverables_to_date(con, year, month, as_records=True)
     delivered = _by(deliverables, "project_id", "item")
     months_by_project: dict[int, set[int]] = {}

@@ -114,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     user_assign.add_argument("--year", type=int, required=True)
     user.add_parser("list", parents=[common], help="accounts, roles and assignments")
 
+    config = sub.add_parser("config", help="thresholds in force; change one (audited)").add_subparsers(
+        dest="what", required=True)
+    config.add_parser("show", parents=[common], help="every threshold an admin may change, with its value")
+    config_set = config.add_parser("set", parents=[common], help="change a threshold, e.g. lights.accumulating_blue_from 140")
+    config_set.add_argument("name", help="SECTION.KEY")
+    config_set.add_argument("value")
+
     back = sub.add_parser("backup", parents=[common], help="a consistent copy of the database (EXPORT DATABASE)")
     back.add_argument("--out", type=Path, required=True, help="a new, empty folder")
     rest = sub.add_parser("restore", parents=[common], help="bring a backup back")
@@ -440,6 +447,24 @@ def cmd_user(args) -> int:
     return 0
 
 
+def cmd_config(args) -> int:
+    from perfboard import settings
+
+    db.init(args.db)
+    if args.what == "show":
+        with db.read_connection(args.db) as con:
+            for (section, key), value in settings.current(con).items():
+                print(f"{section}.{key}\t{value}")
+        return 0
+    section, _, key = args.name.partition(".")
+    try:
+        before, after = settings.set_setting(args.db, section, key, args.value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{args.name}: {before} → {after}")
+    return 0
+
+
 def cmd_backup(args) -> int:
     from perfboard.backup import backup
 
@@ -477,6 +502,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "user": cmd_user,
+    "config": cmd_config,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "revert": cmd_revert,

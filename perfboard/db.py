@@ -210,6 +210,11 @@ MIGRATIONS: list[str] = [
         load_id  BIGINT
     );
     """,
+    # 6: thresholds changed by an admin, over the defaults of data/config.toml
+    """
+    CREATE TABLE setting (section VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL,
+                          PRIMARY KEY (section, key));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

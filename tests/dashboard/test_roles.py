@@ -84,3 +84,15 @@ def test_value_history_and_revert_on_the_project_page(demo_db):
     assert at.button(key="revert")  # staff may undo corrections of an assigned project
     other = app("2020-12", page="views/project.py", user="demo-staff", project="上海体育公共服务经费")
     assert not [b for b in other.button if b.key == "revert"]
+
+
+def test_admin_changes_a_threshold_on_the_settings_page(demo_db):
+    at = app(None, page="views/settings.py")
+    at.number_input(key="set_lights_accumulating_blue_from").set_value(140.0)
+    next(b for b in at.button if b.form_id == "settings").click().run()
+    assert at.success[-1].value == "已保存。"
+    overview = app("2020-06")
+    assert matrix_lights(overview)[("上海体育系统人员培训经费", "党校微课堂")] == "green"  # 130% is no longer blue
+    staff = app("2020-06", user="demo-staff")
+    with pytest.raises(ValueError):
+        staff.switch_page("views/settings.py")

@@ -176,3 +176,35 @@ def test_cli_accounts_backup_restore(db, tmp_path, monkeypatch):
     assert refused.returncode == 2 and "--force" in refused.stderr
     run_cli("restore", str(tmp_path / "b"), "--force", db=db, check=True)
     assert q(db, "SELECT count(*) FROM account")[0][0] == 4
+
+
+def test_thresholds_changed_by_an_admin_are_audited_and_followed(db, tmp_path):
+    from metrics.status import compute_status
+    from perfboard.settings import set_setting
+
+    deliverables = tmp_path / "d.csv"
+    deliverables.write_text("项目名称,月份,事项,数量\n" + "".join(
+        f"{TRAINING},2020-{m:02d},党校微课堂,{n}\n" for m, n in enumerate([5, 5, 5, 5, 3, 3], start=1)), encoding="utf-8")
+    ingest_actuals([deliverables], db)  # 26 of the plan's 20 by June: 130%
+
+    def light():
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            report = compute_status(con, 2020, 6, TRAINING)
+        finally:
+            con.close()
+        return next(i.status for i in report.projects[0].indicators if i.name == "党校微课堂")
+
+    assert light() == "blue"
+    with pytest.raises(PermissionDenied):
+        set_setting(db, "lights", "accumulating_blue_from", "140", staff())
+    assert set_setting(db, "lights", "accumulating_blue_from", "140", Actor("admin1", "admin")) == (120, 140)
+    assert light() == "green"
+    entries = audit(db, "config")
+    assert entries[0][3] == "refused"
+    assert entries[1][:4] == ("admin1", "config", "lights.accumulating_blue_from", "done")
+    assert (json.loads(entries[1][4]), json.loads(entries[1][5])) == (120, 140)
+    with pytest.raises(ValueError):
+        set_setting(db, "budget", "mode", "sideways", Actor("admin1", "admin"))
+    set_setting(db, "lights", "accumulating_blue_from", "120", Actor("admin1", "admin"))  # back to the default
+    assert q(db, "SELECT count(*) FROM setting")[0][0] == 0 and light() == "blue"

@@ -231,22 +231,25 @@ def write_upload(data: bytes, file_name: str, actor: Actor):
     """Validate again and write in one transaction (raises ValidationFailed, writing nothing)."""
     with tempfile.TemporaryDirectory() as folder, _LOCK:
         try:
-            return ingest_actuals([_saved(data, file_name, Path(folder))], db_path(), display_names=[file_name],
-                                  actor=actor)[0]
+            return ingest_actuals(
+                [_saved(data, file_name, Path(folder))], db_path(), display_names=[file_name], actor=actor
+            )[0]
         finally:
             _version.clear()
 
 
-def form_zip(kind: str, year: int, month: int, fmt: str, final: bool = False, progress=None,
-             actor: Actor | None = None) -> tuple[bytes, list[str]]:
+def form_zip(
+    kind: str, year: int, month: int, fmt: str, final: bool = False, progress=None, actor: Actor | None = None
+) -> tuple[bytes, list[str]]:
     """The self-evaluation (``kind="selfeval"``) or monitoring forms of every project, zipped, and their warnings."""
     from exports.forms import export_monitor, export_selfeval
 
     with tempfile.TemporaryDirectory() as folder, _LOCK:
         try:
             if kind == "selfeval":
-                done = export_selfeval(db_path(), year, Path(folder), fmt=fmt, final=final, progress=progress,
-                                       actor=actor)
+                done = export_selfeval(
+                    db_path(), year, Path(folder), fmt=fmt, final=final, progress=progress, actor=actor
+                )
             else:
                 done = export_monitor(db_path(), year, month, Path(folder), fmt=fmt, progress=progress)
         finally:
@@ -305,8 +308,9 @@ def account_rows() -> pd.DataFrame:
 
 def project_ids(year: int) -> dict[str, int]:
     with reading() as con:
-        return dict(con.execute("SELECT name, project_id FROM project WHERE year = ? ORDER BY project_id",
-                                [year]).fetchall())
+        return dict(
+            con.execute("SELECT name, project_id FROM project WHERE year = ? ORDER BY project_id", [year]).fetchall()
+        )
 
 
 def admin_write(action, *args, actor: Actor):
@@ -330,7 +334,8 @@ def _audit(path: str, ver: int, who: str | None, action: str | None, since, unti
     with reading() as con:
         return con.execute(
             f"SELECT happened_at, actor, action, target, outcome, before, after, load_id FROM audit "
-            f"WHERE {' AND '.join(where)} ORDER BY audit_id DESC LIMIT 2000", params,
+            f"WHERE {' AND '.join(where)} ORDER BY audit_id DESC LIMIT 2000",
+            params,
         ).df()
 
 

@@ -145,9 +145,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "choose_load": ("上传编号", "Upload number"),
     "open_projects": ("查看项目：", "Open a project:"),
     "settings": ("阈值设置", "Thresholds"),
-    "settings_help": ("默认值见 data/config.toml；在此修改的阈值对所有灯、评分和导出立即生效，并记入审计。",
-                      "Defaults are in data/config.toml; a change here applies to every light, score and export at "
-                      "once, and is audited."),
+    "settings_help": (
+        "默认值见 data/config.toml；在此修改的阈值对所有灯、评分和导出立即生效，并记入审计。",
+        "Defaults are in data/config.toml; a change here applies to every light, score and export at "
+        "once, and is audited.",
+    ),
     "default": ("默认", "default"),
     "open_project": ("查看项目", "Open project"),
     "none": ("无", "none"),

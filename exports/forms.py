@@ -71,12 +71,23 @@ def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict, actor: A
                 ],
             )
         load_id = db.log_load(con, "selfeval_snapshot", None, None, len(forms), detail=f"{year}")
-        record(con, actor or local_operator(), "selfeval:final", f"{year}",
-               after={f.name: [f.total_score, f.grade] for f in forms}, load_id=load_id)
+        record(
+            con,
+            actor or local_operator(),
+            "selfeval:final",
+            f"{year}",
+            after={f.name: [f.total_score, f.grade] for f in forms},
+            load_id=load_id,
+        )
 
 
 def selfeval_forms(
-    db_path, year: int, project: str | None = None, *, final: bool = False, from_snapshot: bool = False,
+    db_path,
+    year: int,
+    project: str | None = None,
+    *,
+    final: bool = False,
+    from_snapshot: bool = False,
     actor: Actor | None = None,
 ) -> tuple[list[ProjectForm], dict[str, str]]:
     """The forms (computed now, or as frozen) and a note per project comparing them with the snapshot."""

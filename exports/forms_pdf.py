@@ -85,7 +85,12 @@ def _header_rows(form: ProjectForm) -> list[list[tuple[str, int]]]:
     ]
 
 
-def _grouped(form: ProjectForm, first: bool, scored: bool) -> list[tuple[str, str]]:
+def _singles(*texts: str) -> list[tuple[str, int]]:
+    """A table row of one-column cells."""
+    return [(text, 1) for text in texts]
+
+
+def _grouped(form: ProjectForm, scored: bool) -> list[tuple[str, str]]:
     """一级 and 二级 labels printed on the first row of their group only."""
     points: dict[str, float] = {}
     for i in form.indicators:
@@ -159,18 +164,9 @@ def selfeval_pdf(forms: list[ProjectForm], title: str, notes: dict[str, str] | N
             ],
         ]
         heads = {2, 7, 9}
-        for (l1, l2), i in zip(_grouped(form, True, True), form.indicators, strict=True):
+        for (l1, l2), i in zip(_grouped(form, True), form.indicators, strict=True):
             rows.append(
-                [
-                    (l1, 1),
-                    (l2, 1),
-                    (i.level3, 1),
-                    (i.target, 1),
-                    (i.actual, 1),
-                    (f"{i.weight:.2f}", 1),
-                    (f"{i.score:.2f}", 1),
-                    (i.deviation, 1),
-                ]
+                _singles(l1, l2, i.level3, i.target, i.actual, f"{i.weight:.2f}", f"{i.score:.2f}", i.deviation)
             )
         rows.append(
             [
@@ -218,19 +214,9 @@ def monitor_pdf(forms: list[ProjectForm], title: str) -> bytes:
                 ("偏差原因分析及备注", 1),
             ],
         ]
-        for (l1, l2), i in zip(_grouped(form, True, False), form.indicators, strict=True):
-            rows.append(
-                [
-                    (l1, 1),
-                    (l2, 1),
-                    (i.level3, 1),
-                    (i.target, 1),
-                    (i.actual, 1),
-                    (i.projection, 1),
-                    (i.likelihood, 1),
-                    ("；".join(t for t in (i.deviation, i.note) if t), 1),
-                ]
-            )
+        for (l1, l2), i in zip(_grouped(form, False), form.indicators, strict=True):
+            note = "；".join(t for t in (i.deviation, i.note) if t)
+            rows.append(_singles(l1, l2, i.level3, i.target, i.actual, i.projection, i.likelihood, note))
         _table(pdf, rows, {2, 4})
         _notes(pdf, form.warnings)
     return bytes(pdf.output())

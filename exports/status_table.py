@@ -69,8 +69,9 @@ def status_csv(report: StatusReport, lang: str = "zh") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADERS[lang])
-    writer.writerows(["" if v is None else (neutralize(v) if isinstance(v, str) else v) for v in row]
-                     for row in _cells(report, lang))
+    writer.writerows(
+        ["" if v is None else (neutralize(v) if isinstance(v, str) else v) for v in row] for row in _cells(report, lang)
+    )
     return buffer.getvalue().encode("utf-8-sig")
 
 

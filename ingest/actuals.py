@@ -509,8 +509,9 @@ def write_upload(con: duckdb.DuckDBPyConnection, upload: Upload, actor: Actor | 
     small = len(upload.rows) <= AUDIT_ROWS and (replaced or 0) <= AUDIT_ROWS
     before = _rows(con, kind.table, "replaced_by", load_id) if small else {"rows": int(replaced or 0)}
     after = _rows(con, kind.table, "load_id", load_id) if small else {"rows": len(upload.rows)}
-    record(con, actor or local_operator(), f"upload:{kind.name}", upload.file, before=before, after=after,
-           load_id=load_id)
+    record(
+        con, actor or local_operator(), f"upload:{kind.name}", upload.file, before=before, after=after, load_id=load_id
+    )
     return Loaded(upload.file, kind.name, len(upload.rows), int(replaced or 0), upload.months, load_id)
 
 

@@ -35,34 +35,49 @@ def _revert(db_path, load_id: int, actor: Actor | None) -> Reverted:
             raise NothingToRevert(f"第 {load_id} 次写入不是实际数据上传，无法撤销")
         kind = KINDS[row[0][0].split(":", 1)[1]]
         table = kind.table
-        current = con.execute(f"SELECT count(*) FROM {table} WHERE load_id = ? AND replaced_by IS NULL",
-                              [load_id]).fetchall()[0][0]
+        current = con.execute(
+            f"SELECT count(*) FROM {table} WHERE load_id = ? AND replaced_by IS NULL", [load_id]
+        ).fetchall()[0][0]
         if current == 0:
             raise NothingToRevert(f"第 {load_id} 次上传的数据已被后来的上传替换，无法撤销")
         owner = "project_id" if "project_id" in _columns(con, table) else "indicator_id"
         if owner == "project_id":
             touched = f"SELECT DISTINCT project_id FROM {table} WHERE load_id = ? OR replaced_by = ?"
         else:
-            touched = (f"SELECT DISTINCT i.project_id FROM {table} t JOIN indicator i USING (indicator_id) "
-                       "WHERE t.load_id = ? OR t.replaced_by = ?")
+            touched = (
+                f"SELECT DISTINCT i.project_id FROM {table} t JOIN indicator i USING (indicator_id) "
+                "WHERE t.load_id = ? OR t.replaced_by = ?"
+            )
         projects = {p for (p,) in con.execute(touched, [load_id, load_id]).fetchall()}
         names = dict(con.execute("SELECT project_id, name FROM project").fetchall())
         check_projects(actor, projects, names, "撤销这些项目的数据更正")
         restored = con.execute(f"SELECT count(*) FROM {table} WHERE replaced_by = ?", [load_id]).fetchall()[0][0]
-        new_id = log_load(con, f"revert:{kind.name}", f"撤销第{load_id}次上传（{row[0][1]}）", None, restored,
-                          detail=str(load_id))
+        new_id = log_load(
+            con, f"revert:{kind.name}", f"撤销第{load_id}次上传（{row[0][1]}）", None, restored, detail=str(load_id)
+        )
         con.execute(f"UPDATE {table} SET replaced_by = ? WHERE load_id = ? AND replaced_by IS NULL", [new_id, load_id])
         columns = [c for c in _columns(con, table) if c not in ("load_id", "replaced_by")]
         con.execute(
             f"INSERT INTO {table} ({', '.join(columns)}, load_id) SELECT {', '.join(columns)}, ? FROM {table} "
-            "WHERE replaced_by = ?", [new_id, load_id],
+            "WHERE replaced_by = ?",
+            [new_id, load_id],
         )
-        record(con, actor or local_operator(), f"revert:{kind.name}", str(load_id),
-               before={"withdrawn": current}, after={"restored": restored}, load_id=new_id)
+        record(
+            con,
+            actor or local_operator(),
+            f"revert:{kind.name}",
+            str(load_id),
+            before={"withdrawn": current},
+            after={"restored": restored},
+            load_id=new_id,
+        )
         return Reverted(new_id, restored, current)
 
 
 def _columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
+        ).fetchall()
+    ]

@@ -178,9 +178,14 @@ def load_targets(
             )
             for project in projects:
                 store_project(con, project, load_id)
-            record(con, actor or local_operator(), "targets", name,
-                   after={"projects": [p.name for p in projects], "indicators": sum(len(p.indicators) for p in projects)},
-                   load_id=load_id)
+            record(
+                con,
+                actor or local_operator(),
+                "targets",
+                name,
+                after={"projects": [p.name for p in projects], "indicators": sum(len(p.indicators) for p in projects)},
+                load_id=load_id,
+            )
             written.append((name, len(projects), sum(len(p.indicators) for p in projects)))
     return TargetsLoaded(written)
 

@@ -62,8 +62,16 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def record(con: duckdb.DuckDBPyConnection, actor: Actor | str, action: str, target: str | None = None,
-           outcome: str = "done", before=None, after=None, load_id: int | None = None) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor | str,
+    action: str,
+    target: str | None = None,
+    outcome: str = "done",
+    before=None,
+    after=None,
+    load_id: int | None = None,
+) -> None:
     """One audit entry inside the caller's transaction: who, what, on what, and before and after."""
     name = actor.username if isinstance(actor, Actor) else actor
 
@@ -112,8 +120,10 @@ def add_user(db_path, username: str, password: str, role: str, by: Actor | None 
     with db.write_transaction(db_path) as con:
         if con.execute("SELECT 1 FROM account WHERE username = ?", [username]).fetchall():
             raise ValueError(f"账号 {username} 已存在")
-        con.execute("INSERT INTO account (username, role, password_hash) VALUES (?, ?, ?)",
-                    [username, role, _HASHER.hash(password)])
+        con.execute(
+            "INSERT INTO account (username, role, password_hash) VALUES (?, ?, ?)",
+            [username, role, _HASHER.hash(password)],
+        )
         record(con, by or local_operator(), "account:add", username, after={"role": role})
 
 
@@ -122,8 +132,10 @@ def set_password(db_path, username: str, password: str, by: Actor | None = None)
     if len(password) < _cfg()["min_password_length"]:
         raise ValueError(f"密码至少{_cfg()['min_password_length']}位")
     with db.write_transaction(db_path) as con:
-        con.execute("UPDATE account SET password_hash = ?, failed = 0, locked_until = NULL WHERE username = ?",
-                    [_HASHER.hash(password), username])
+        con.execute(
+            "UPDATE account SET password_hash = ?, failed = 0, locked_until = NULL WHERE username = ?",
+            [_HASHER.hash(password), username],
+        )
         con.execute("DELETE FROM web_session WHERE username = ?", [username])
         record(con, by or local_operator(), "account:password", username)
 
@@ -132,8 +144,12 @@ def assign(db_path, username: str, project_ids: list[int], by: Actor | None = No
     """The projects a staff account may write for (replaces the earlier assignment)."""
     require_admin(by, "分配项目")
     with db.write_transaction(db_path) as con:
-        before = [p for (p,) in con.execute("SELECT project_id FROM assignment WHERE username = ? ORDER BY 1",
-                                            [username]).fetchall()]
+        before = [
+            p
+            for (p,) in con.execute(
+                "SELECT project_id FROM assignment WHERE username = ? ORDER BY 1", [username]
+            ).fetchall()
+        ]
         con.execute("DELETE FROM assignment WHERE username = ?", [username])
         if project_ids:
             con.executemany("INSERT INTO assignment VALUES (?, ?)", [(username, p) for p in sorted(set(project_ids))])
@@ -147,15 +163,18 @@ def users(con: duckdb.DuckDBPyConnection) -> list[dict]:
         "FROM account a LEFT JOIN assignment s USING (username) LEFT JOIN project p USING (project_id) "
         "GROUP BY ALL ORDER BY a.username"
     ).fetchall()
-    return [{"username": u, "role": r, "failed": f, "locked_until": lk, "projects": list(ps)} for u, r, f, lk, ps in rows]
+    return [
+        {"username": u, "role": r, "failed": f, "locked_until": lk, "projects": list(ps)} for u, r, f, lk, ps in rows
+    ]
 
 
 def actor(con: duckdb.DuckDBPyConnection, username: str) -> Actor | None:
     row = con.execute("SELECT role FROM account WHERE username = ?", [username]).fetchall()
     if not row:
         return None
-    projects = frozenset(p for (p,) in con.execute("SELECT project_id FROM assignment WHERE username = ?",
-                                                   [username]).fetchall())
+    projects = frozenset(
+        p for (p,) in con.execute("SELECT project_id FROM assignment WHERE username = ?", [username]).fetchall()
+    )
     return Actor(username, row[0][0], projects)
 
 
@@ -168,8 +187,9 @@ def authenticate(db_path, username: str, password: str, now: datetime | None = N
     cfg, now = _cfg(), now or _now()
     failure: str | None = None
     with db.write_transaction(db_path) as con:
-        row = con.execute("SELECT password_hash, failed, locked_until FROM account WHERE username = ?",
-                          [username]).fetchall()
+        row = con.execute(
+            "SELECT password_hash, failed, locked_until FROM account WHERE username = ?", [username]
+        ).fetchall()
         if not row:
             _HASHER.hash(password)  # spend the same time as for a real account
             record(con, username or "?", "sign-in", username, outcome="refused")
@@ -182,8 +202,10 @@ def authenticate(db_path, username: str, password: str, now: datetime | None = N
             elif not _verify(stored, password):
                 failed += 1
                 lock = now + timedelta(minutes=cfg["lockout_minutes"]) if failed >= cfg["max_failures"] else None
-                con.execute("UPDATE account SET failed = ?, locked_until = ? WHERE username = ?",
-                            [0 if lock else failed, lock, username])
+                con.execute(
+                    "UPDATE account SET failed = ?, locked_until = ? WHERE username = ?",
+                    [0 if lock else failed, lock, username],
+                )
                 record(con, username, "sign-in", username, outcome="refused", after={"failed": failed})
                 failure = "账号或密码错误" + (f"，账号已锁定 {cfg['lockout_minutes']} 分钟" if lock else "")
             else:
@@ -206,8 +228,10 @@ def start_session(db_path, who: Actor, now: datetime | None = None) -> str:
     token = secrets.token_urlsafe(32)
     now = now or _now()
     with db.write_transaction(db_path) as con:
-        con.execute("INSERT INTO web_session VALUES (?, ?, ?, ?)",
-                    [_digest(token), who.username, now, now + timedelta(hours=_cfg()["session_hours"])])
+        con.execute(
+            "INSERT INTO web_session VALUES (?, ?, ?, ?)",
+            [_digest(token), who.username, now, now + timedelta(hours=_cfg()["session_hours"])],
+        )
     return token
 
 
@@ -215,8 +239,9 @@ def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datet
     """The actor of a live session; None when the token is unknown or expired."""
     if not isinstance(token, str) or not token:
         return None
-    row = con.execute("SELECT username FROM web_session WHERE token_hash = ? AND expires_at > ?",
-                      [_digest(token), now or _now()]).fetchall()
+    row = con.execute(
+        "SELECT username FROM web_session WHERE token_hash = ? AND expires_at > ?", [_digest(token), now or _now()]
+    ).fetchall()
     return actor(con, row[0][0]) if row else None
 
 
@@ -246,8 +271,12 @@ def ensure_demo_accounts(db_path, password: str | None = None) -> str | None:
     with db.read_connection(db_path) as con:
         if con.execute("SELECT count(*) FROM account").fetchall()[0][0]:
             return None
-        ids = [pid for (pid,) in con.execute(
-            "SELECT project_id FROM project WHERE name IN (?, ?) ORDER BY project_id", list(DEMO_PROJECTS)).fetchall()]
+        ids = [
+            pid
+            for (pid,) in con.execute(
+                "SELECT project_id FROM project WHERE name IN (?, ?) ORDER BY project_id", list(DEMO_PROJECTS)
+            ).fetchall()
+        ]
     password = password or os.environ.get("PERFBOARD_DEMO_PASSWORD") or secrets.token_urlsafe(9)
     for name, role in (("demo-admin", "admin"), ("demo-leader", "leader"), ("demo-staff", "staff")):
         add_user(db_path, name, password, role)

@@ -115,9 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_parser("list", parents=[common], help="accounts, roles and assignments")
 
     config = sub.add_parser("config", help="thresholds in force; change one (audited)").add_subparsers(
-        dest="what", required=True)
+        dest="what", required=True
+    )
     config.add_parser("show", parents=[common], help="every threshold an admin may change, with its value")
-    config_set = config.add_parser("set", parents=[common], help="change a threshold, e.g. lights.accumulating_blue_from 140")
+    config_set = config.add_parser(
+        "set", parents=[common], help="change a threshold, e.g. lights.accumulating_blue_from 140"
+    )
     config_set.add_argument("name", help="SECTION.KEY")
     config_set.add_argument("value")
 
@@ -342,8 +345,11 @@ def cmd_serve(args) -> int:
         _demo_accounts(path)
     with db.read_connection(path) as con:
         if not con.execute("SELECT count(*) FROM account").fetchall()[0][0]:
-            print("尚无账号：请先运行 perfboard user add NAME --role admin / no account yet: "
-                  "run `perfboard user add NAME --role admin` first", flush=True)
+            print(
+                "尚无账号：请先运行 perfboard user add NAME --role admin / no account yet: "
+                "run `perfboard user add NAME --role admin` first",
+                flush=True,
+            )
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     argv = [
         sys.executable,

@@ -26,8 +26,9 @@ ARGS = [
 ]
 
 
-def shoot(url: str, out: Path, user: str, password: str, project: str = "上海体育系统人员培训经费",
-          month: str = "2020-06") -> list[Path]:
+def shoot(
+    url: str, out: Path, user: str, password: str, project: str = "上海体育系统人员培训经费", month: str = "2020-06"
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots = []
     with sync_playwright() as p:
@@ -59,8 +60,11 @@ if __name__ == "__main__":
     parser.add_argument("--url", default="http://localhost:8501")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs")
     parser.add_argument("--user", default="demo-leader")
-    parser.add_argument("--password", default=os.environ.get("PERFBOARD_DEMO_PASSWORD", ""),
-                        help="default: $PERFBOARD_DEMO_PASSWORD (the demo password `perfboard serve` printed)")
+    parser.add_argument(
+        "--password",
+        default=os.environ.get("PERFBOARD_DEMO_PASSWORD", ""),
+        help="default: $PERFBOARD_DEMO_PASSWORD (the demo password `perfboard serve` printed)",
+    )
     args = parser.parse_args()
     for shot in shoot(args.url, args.out, args.user, args.password):
         print(shot)

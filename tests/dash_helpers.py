@@ -43,5 +43,3 @@ def app(month: str | None = "2020-06", page: str | None = None, user: str | None
 def matrix_lights(at: AppTest) -> dict:
     body = next(h.value for h in at.html if 'id="pb-matrix"' in h.value)
     return {(html.unescape(p), html.unescape(i)): s for p, i, s in ROW.findall(body)}
-
-

@@ -23,7 +23,17 @@ LONG = "长" * 3000
 @pytest.fixture
 def hostile_db(tmp_path, monkeypatch):
     rows = [
-        ["年度", "申报单位名称", "项目名称", "项目当年预算（元）", "总目标及阶段性目标", "一级目标", "二级目标", "三级目标", "指标目标值"],
+        [
+            "年度",
+            "申报单位名称",
+            "项目名称",
+            "项目当年预算（元）",
+            "总目标及阶段性目标",
+            "一级目标",
+            "二级目标",
+            "三级目标",
+            "指标目标值",
+        ],
         ["2020", "单位", SCRIPT, "100000", LINK + LONG, "产出目标", "数量", LINK, FORMULA],
         ["2020", "单位", SCRIPT, "", "", "产出目标", "质量", CONTROL, "@SUM(1+1)"],
         ["2020", "单位", SCRIPT, "", "", "效果目标", "社会效益", "+cmd|' /C calc'!A0", "-2+3"],
@@ -34,9 +44,11 @@ def hostile_db(tmp_path, monkeypatch):
     db = tmp_path / "hostile.duckdb"
     run_cli("ingest", "targets", str(targets), db=db, check=True)
     note = tmp_path / "note.csv"
-    note.write_text("项目名称,三级指标,月份,评级,完成目标可能性,偏差原因,纠偏措施,备注\n"
-                    f"{SCRIPT},{LINK},2020-06,部分达成,有可能,{FORMULA},<img src=x onerror=alert(1)>,{SCRIPT}\n",
-                    encoding="utf-8")
+    note.write_text(
+        "项目名称,三级指标,月份,评级,完成目标可能性,偏差原因,纠偏措施,备注\n"
+        f"{SCRIPT},{LINK},2020-06,部分达成,有可能,{FORMULA},<img src=x onerror=alert(1)>,{SCRIPT}\n",
+        encoding="utf-8",
+    )
     run_cli("ingest", "actuals", str(note), db=db, check=True)
     ensure_demo_accounts(db, "demo-password-1")
     monkeypatch.setenv("PERFBOARD_DB", str(db))

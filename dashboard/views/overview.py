@@ -54,8 +54,12 @@ def render() -> None:
     shown = projects[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     links = st.columns(5)
     for k, p in enumerate(shown):
-        links[k % 5].page_link("views/project.py", label=p.name, icon=":material/folder_open:",
-                               query_params={"project": p.name, "month": report.month})
+        links[k % 5].page_link(
+            "views/project.py",
+            label=p.name,
+            icon=":material/folder_open:",
+            query_params={"project": p.name, "month": report.month},
+        )
     st.html(matrix_html(report, shown, lang(), matrix_headers()))
 
     left, right = st.columns([3, 2])

@@ -24,7 +24,9 @@ def value_history(year: int, name: str, indicators: list[str]) -> None:
         st.dataframe(history, hide_index=True, width="stretch")
         actor = current_actor()
         facts_id = data.project_ids(year).get(name)
-        loads = sorted({int(x) for x in history.loc[history["current"], "load_id"]}, reverse=True) if len(history) else []
+        loads = (
+            sorted({int(x) for x in history.loc[history["current"], "load_id"]}, reverse=True) if len(history) else []
+        )
         if loads and facts_id is not None and actor.may_write(facts_id):
             load = st.selectbox(t("choose_load"), loads, key="revert_load")
             if st.button(t("revert"), key="revert"):

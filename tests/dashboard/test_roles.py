@@ -54,8 +54,10 @@ def test_staff_uploads_for_assigned_projects_only(demo_db):
     bad = (DATA / "actuals" / "budget.csv").read_bytes()  # other projects
     at.file_uploader(key="upload").set_value(("budget.csv", bad, "text/csv")).run()
     at.button(key="confirm").click().run()
-    assert "无权操作：demo-staff（填报人员）无权上传或修改这些项目的数据：上海体育公共服务经费、上海体育宣传服务经费" \
+    assert (
+        "无权操作：demo-staff（填报人员）无权上传或修改这些项目的数据：上海体育公共服务经费、上海体育宣传服务经费"
         in at.error[0].value
+    )
     con = duckdb.connect(str(demo_db), read_only=True)
     refused = con.execute("SELECT actor, target FROM audit WHERE outcome = 'refused' AND action = 'upload'").fetchall()
     con.close()

@@ -42,8 +42,11 @@ def q(db, sql, params=()):
 
 
 def audit(db, action_prefix):
-    return q(db, "SELECT actor, action, target, outcome, before, after FROM audit WHERE action LIKE ? ORDER BY audit_id",
-             [action_prefix + "%"])
+    return q(
+        db,
+        "SELECT actor, action, target, outcome, before, after FROM audit WHERE action LIKE ? ORDER BY audit_id",
+        [action_prefix + "%"],
+    )
 
 
 def test_passwords_are_slow_salted_hashes(db):
@@ -120,8 +123,11 @@ def test_leader_writes_nothing_and_admin_everything(db):
 
 def test_every_change_is_audited_with_before_and_after(db, tmp_path):
     enter_value(Entry(TRAINING, "微课堂品质", "2020-06", rating="部分达成", likelihood="确定能"), db, actor=staff())
-    enter_value(Entry(TRAINING, "微课堂品质", "2020-06", rating="达成", likelihood="确定能", note="复核后上调"), db,
-                actor=staff())
+    enter_value(
+        Entry(TRAINING, "微课堂品质", "2020-06", rating="达成", likelihood="确定能", note="复核后上调"),
+        db,
+        actor=staff(),
+    )
     entries = audit(db, "upload:indicator_values")
     actor, _, target, outcome, before, after = entries[-1]
     assert (actor, target, outcome) == ("staff1", "表单填报", "done")
@@ -183,8 +189,11 @@ def test_thresholds_changed_by_an_admin_are_audited_and_followed(db, tmp_path):
     from perfboard.settings import set_setting
 
     deliverables = tmp_path / "d.csv"
-    deliverables.write_text("项目名称,月份,事项,数量\n" + "".join(
-        f"{TRAINING},2020-{m:02d},党校微课堂,{n}\n" for m, n in enumerate([5, 5, 5, 5, 3, 3], start=1)), encoding="utf-8")
+    deliverables.write_text(
+        "项目名称,月份,事项,数量\n"
+        + "".join(f"{TRAINING},2020-{m:02d},党校微课堂,{n}\n" for m, n in enumerate([5, 5, 5, 5, 3, 3], start=1)),
+        encoding="utf-8",
+    )
     ingest_actuals([deliverables], db)  # 26 of the plan's 20 by June: 130%
 
     def light():

@@ -329,27 +329,36 @@ def _export_status(args) -> int:
     return 0
 
 
+def prepare_database(path: Path) -> None:
+    """Before serving: create or upgrade the file, load the demo into an empty one, and make sure someone
+    can sign in (demo accounts for a demo database; otherwise say how to create the first admin)."""
+    from ingest.demo_load import load_demo
+
+    db.init(path)
+    with db.read_connection(path) as con:
+        empty = con.execute("SELECT count(*) FROM project").fetchall()[0][0] == 0
+    if empty:
+        print(f"{path.name}: empty, loading the demo …", flush=True)
+        load_demo(path)
+    with db.read_connection(path) as con:
+        no_account = not con.execute("SELECT count(*) FROM account").fetchall()[0][0]
+        demo = con.execute("SELECT count(*) FROM load_log WHERE file_name = 'budget_2020.csv'").fetchall()[0][0] > 0
+    if no_account and demo:
+        _demo_accounts(path)
+    elif no_account:
+        print(
+            "尚无账号：请先运行 perfboard user add NAME --role admin / no account yet: "
+            "run `perfboard user add NAME --role admin` first",
+            flush=True,
+        )
+
+
 def cmd_serve(args) -> int:
     """Start Streamlit on the dashboard; the database path travels in PERFBOARD_DB."""
     import os
 
-    from ingest.demo_load import load_demo
-
     path = Path(args.db or db.default_db_path()).resolve()
-    db.init(path)
-    with db.read_connection(path) as con:
-        empty = con.execute("SELECT count(*) FROM project").fetchone()[0] == 0
-    if empty:
-        print(f"{path.name}: empty, loading the demo …", flush=True)
-        load_demo(path)
-        _demo_accounts(path)
-    with db.read_connection(path) as con:
-        if not con.execute("SELECT count(*) FROM account").fetchall()[0][0]:
-            print(
-                "尚无账号：请先运行 perfboard user add NAME --role admin / no account yet: "
-                "run `perfboard user add NAME --role admin` first",
-                flush=True,
-            )
+    prepare_database(path)
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     argv = [
         sys.executable,

@@ -148,3 +148,21 @@ def test_demo_loads_the_seed(db_path):
 def test_db_and_lang_before_the_command(seeded):
     out = run_cli("--db", str(seeded), "--lang", "en", "status", "--format", "table", check=True)
     assert "no data" in out.stdout
+
+
+def test_serving_prepares_a_database_someone_can_sign_in_to(tmp_path, capsys, monkeypatch):
+    from perfboard import accounts
+    from perfboard.cli import prepare_database
+
+    monkeypatch.setenv("PERFBOARD_DEMO_PASSWORD", "first-start-pw")
+    fresh = tmp_path / "fresh.duckdb"
+    prepare_database(fresh)  # empty: the demo and its accounts, the password printed once
+    out = capsys.readouterr().out
+    assert "DEMO-ONLY" in out and "first-start-pw" in out
+    assert accounts.authenticate(fresh, "demo-staff", "first-start-pw").role == "staff"
+    prepare_database(fresh)
+    assert "first-start-pw" not in capsys.readouterr().out
+    real = tmp_path / "real.duckdb"
+    run_cli("ingest", "targets", str(SEED), db=real, check=True)
+    prepare_database(real)  # a unit's own data: no demo accounts, but how to make the first admin
+    assert "perfboard user add NAME --role admin" in capsys.readouterr().out

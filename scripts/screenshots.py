@@ -37,7 +37,7 @@ def shoot(
         page.goto(url)
         page.get_by_label("账号").fill(user)
         page.get_by_label("密码").fill(password)
-        page.get_by_role("button", name="登录").click()
+        page.get_by_role("button", name="登录", exact=True).click()
         page.wait_for_selector('h1:has-text("总览")')
         page.goto(f"{url}/?month={month}")
         page.wait_for_selector("#pb-matrix", timeout=60_000)

@@ -19,5 +19,5 @@ def sign_in(page, server: str, user: str, password: str = DEMO_PASSWORD) -> None
     page.goto(server)
     page.get_by_label("账号").fill(user)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_selector('h1:has-text("总览")')

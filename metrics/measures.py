@@ -1,5 +1,8 @@
 """Measures to date: what each stream adds up to by the end of an as-of month, computed in SQL.
 
+Measures with a limit (hotline acceptance, opinion response, daily hours) take the caller's
+configuration, so the limit and the light that judges it come from the same one.
+
 Rates are ratios of sums (never averages of monthly percentages).  Only current rows
 count (``replaced_by IS NULL``); earlier revisions stay for history.  Every function
 takes a connection, the year and the as-of month, and returns one DataFrame.
@@ -70,12 +73,14 @@ def budget_by_month(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     ).df()
 
 
-def hotline_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
+def hotline_to_date(
+    con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False, config: dict | None = None
+):
     """Per project: tickets received, accepted, accepted on time, closed to date, and their rates.
 
     A month's figures come from the ticket-level export where there is one, else from the monthly report.
     """
-    cfg = effective_config(con)["hotline"]
+    cfg = (config or effective_config(con))["hotline"]
     closed_states = list(cfg["closed_states"])
     return _query(
         con,
@@ -110,12 +115,14 @@ def hotline_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_re
     )
 
 
-def opinion_events_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
+def opinion_events_to_date(
+    con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False, config: dict | None = None
+):
     """Per project: events to date, how many were reported within the limit, the share and the slowest response.
 
     Response time is from the event appearing to it being reported (发现、上报 within the limit).
     """
-    limit = effective_config(con)["opinion"]["report_limit_hours"]
+    limit = (config or effective_config(con))["opinion"]["report_limit_hours"]
     return _query(
         con,
         """
@@ -137,9 +144,11 @@ def opinion_events_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int
     )
 
 
-def opinion_hours_to_date(con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False):
+def opinion_hours_to_date(
+    con: duckdb.DuckDBPyConnection, year: int, month: int, as_records: bool = False, config: dict | None = None
+):
     """Per project: days monitored, the shortest day, and the days under the daily minimum."""
-    minimum = effective_config(con)["opinion"]["daily_hours_minimum"]
+    minimum = (config or effective_config(con))["opinion"]["daily_hours_minimum"]
     return _query(
         con,
         """

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser_helpers import ARGS, CHROMIUM, sign_in  # noqa: E402  (one Chromium set-up and sign-in, shared with the browser tests)
 
 
 def shoot(
@@ -34,11 +27,7 @@ def shoot(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
-        page.goto(url)
-        page.get_by_label("账号").fill(user)
-        page.get_by_label("密码").fill(password)
-        page.get_by_role("button", name="登录", exact=True).click()
-        page.wait_for_selector('h1:has-text("总览")')
+        sign_in(page, url, user, password)
         page.goto(f"{url}/?month={month}")
         page.wait_for_selector("#pb-matrix", timeout=60_000)
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)

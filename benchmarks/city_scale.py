@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from metrics.targets import parse_target
-from perfboard import db
+from core import db
 
 PROJECTS = 2000
 TICKETS = 1_000_000

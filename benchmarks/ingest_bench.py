@@ -23,7 +23,7 @@ from ingest.actuals import ingest_actuals  # noqa: E402
 from ingest.target_records import IndicatorRecord, ProjectRecord  # noqa: E402
 from ingest.target_store import load_targets  # noqa: E402
 from ingest.target_table import write_target_table  # noqa: E402
-from perfboard.paths import SEED_TARGETS  # noqa: E402
+from core.paths import SEED_TARGETS  # noqa: E402
 
 
 def tickets_csv(path: Path, rows: int) -> None:

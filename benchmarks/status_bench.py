@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from city_scale import make_city, row_counts  # noqa: E402
 
 from metrics.status import compute_status  # noqa: E402
-from perfboard import db  # noqa: E402
+from core import db  # noqa: E402
 
 BARE = """
 SELECT 'budget' AS s, project_id, sum(spent)::DOUBLE AS v, count(*) AS n FROM budget_month

@@ -23,9 +23,9 @@ from ingest.demo_load import load_demo
 from ingest.entry import Entry, enter_value
 from metrics import measures
 from metrics.status import StatusReport, compute_status, latest_month_with_data
-from perfboard import accounts, db
-from perfboard.accounts import Actor
-from perfboard.paths import default_db_path
+from core import accounts, db
+from core.accounts import Actor
+from core.paths import default_db_path
 
 _LOCK = threading.RLock()
 
@@ -376,14 +376,14 @@ def revert(load_id: int, actor: Actor):
 
 
 def settings() -> dict:
-    from perfboard.settings import current
+    from core.settings import current
 
     with reading() as con:
         return current(con)
 
 
 def change_setting(section: str, key: str, value, actor: Actor):
-    from perfboard.settings import set_setting
+    from core.settings import set_setting
 
     with _LOCK:
         try:

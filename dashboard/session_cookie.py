@@ -12,14 +12,14 @@ import json
 import streamlit as st
 import streamlit.components.v1 as components
 
-from metrics.config import load_config
+from core.config import load_config
 
 COOKIE = "perfboard_session"
 
 
 def session_cookie(token: str | None) -> None:
     """Set the cookie to ``token`` (None clears it)."""
-    age = int(load_config()["auth"]["session_hours"] * 3600) if token else 0
+    age = int(load_config().auth.session_hours * 3600) if token else 0
     value = json.dumps(token or "")  # a JSON string literal: nothing from outside is pasted into the script
     components.html(
         f"<script>window.parent.document.cookie = '{COOKIE}=' + encodeURIComponent({value}) + "

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from exports.forms_pdf import monitor_pdf, selfeval_pdf
 from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
-from metrics.config import load_config
+from core.config import load_config
 from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, self_evaluations
-from perfboard import db
-from perfboard.accounts import Actor, local_operator, record, require_admin
+from core import db
+from core.accounts import Actor, local_operator, record, require_admin
 
 
 @dataclass

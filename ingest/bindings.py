@@ -15,8 +15,8 @@ import duckdb
 
 from ingest.problems import Problem, ValidationFailed
 from metrics.rules import DEFAULT_RULE, RULES
-from perfboard.accounts import local_operator, record
-from perfboard.db import log_load
+from core.accounts import local_operator, record
+from core.db import log_load
 
 
 def _problem(file: str, where: str, text: str) -> Problem:

@@ -6,8 +6,8 @@ from ingest.actuals import Catalog, validate_upload, write_upload
 from ingest.bindings import store_bindings
 from ingest.problems import ValidationFailed
 from ingest.target_store import load_targets
-from perfboard.db import write_transaction
-from perfboard.paths import DATA_DIR, SEED_TARGETS
+from core.db import write_transaction
+from core.paths import DATA_DIR, SEED_TARGETS
 
 DEMO_DIR = DATA_DIR / "demo"
 BINDINGS_2020 = DATA_DIR / "bindings_2020.toml"

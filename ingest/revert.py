@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.actual_kinds import KINDS
-from perfboard.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
-from perfboard.db import log_load, write_transaction
+from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
+from core.db import log_load, write_transaction
 
 
 class NothingToRevert(Exception):

@@ -17,10 +17,10 @@ from ingest.problems import Problem, ValidationFailed
 from ingest.target_records import IndicatorRecord, ProjectRecord, split_overview
 from ingest.target_table import parse_target_table
 from ingest.target_text import parse_target_text
-from metrics.config import form_level1, load_config
+from core.config import load_config
 from metrics.targets import parse_target
-from perfboard.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
-from perfboard.db import log_load, write_transaction
+from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
+from core.db import log_load, write_transaction
 
 PROJECT_COLUMNS = (
     "year",
@@ -80,8 +80,7 @@ def parse_targets_file(path: Path, display_name: str | None = None) -> tuple[lis
 
 def validate_projects(projects: list[ProjectRecord], file: str) -> list[Problem]:
     """Rules that hold whatever the file format: known 一级 labels, no duplicates, indicators present."""
-    levels = load_config()["levels"]
-    allowed = levels["level1_to_form"]
+    allowed = load_config().levels.level1_to_form
     problems: list[Problem] = []
     seen_projects: dict[tuple, int | None] = {}
     for project in projects:
@@ -230,7 +229,7 @@ def _store_indicators(con: duckdb.DuckDBPyConnection, project_id: int, indicator
             ind.level1,
             ind.level2,
             ind.level3,
-            form_level1(ind.level1, ind.level2),
+            load_config().form_level1(ind.level1, ind.level2),
             ind.target,
             t.kind,
             t.operator,

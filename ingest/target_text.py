@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from ingest.problems import Problem
 from ingest.target_records import IndicatorRecord, ProjectRecord
-from metrics.config import load_config
+from core.config import load_config
 
 TITLE = "财政项目支出绩效目标表"
 TABLE_HEADER = ("一级目标", "二级目标", "三级目标", "指标目标值")
@@ -190,9 +190,9 @@ def parse_date(raw: str | None) -> date | None | bool:
 
 def _parse_table(numbered: list[tuple[int, str]], file: str) -> tuple[list[IndicatorRecord], list[Problem]]:
     config = load_config()
-    level1_known = set(config["levels"]["level1_to_form"])
-    level2_known = set(config["levels"]["level2"])
-    wrap = config["seed_text"]["wrapped_cell_width"]
+    level1_known = set(config.levels.level1_to_form)
+    level2_known = set(config.levels.level2)
+    wrap = config.seed_text.wrapped_cell_width
     indicators: list[IndicatorRecord] = []
     problems: list[Problem] = []
     level1: str | None = None

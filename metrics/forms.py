@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 
 from metrics import scoring
-from metrics.config import effective_config
+from core.config import effective_config
 from metrics.judge import LIKELIHOOD_ZH, RATING_ZH
 from metrics.status import IndicatorStatus, ProjectStatus, compute_status
 

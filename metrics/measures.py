@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.config import effective_config
+from core.config import effective_config
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list, as_records: bool):

@@ -14,11 +14,11 @@ from datetime import date
 import duckdb
 
 from metrics import measures
-from metrics.config import effective_config
+from core.config import effective_config
 from metrics.judge import Context, Indicator, Judgement, budget_light, judge
 from metrics.lights import GREY, WORST_FIRST, worst
 from metrics.rules import DEFAULT_RULE
-from perfboard import clock
+from core import clock
 
 STATUS_ORDER = WORST_FIRST
 STATUS_LABELS = {

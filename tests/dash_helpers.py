@@ -9,7 +9,7 @@ import re
 from helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
-from perfboard import accounts
+from core import accounts
 
 APP = str(ROOT / "dashboard" / "app.py")
 ROW = re.compile(

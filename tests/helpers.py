@@ -22,7 +22,7 @@ def run_cli(
     full_env = {"PERFBOARD_USER": "tester", **(env or {})}
     if subprocess_:
         result = subprocess.run(
-            [sys.executable, "-m", "perfboard.cli", *argv],
+            [sys.executable, "-m", "cli.main", *argv],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -37,7 +37,7 @@ def run_cli(
 
 
 def _in_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
-    from perfboard.cli import main
+    from cli.main import main
 
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

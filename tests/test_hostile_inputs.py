@@ -11,7 +11,7 @@ from dash_helpers import app
 from helpers import run_cli
 from openpyxl import load_workbook
 
-from perfboard.accounts import ensure_demo_accounts
+from core.accounts import ensure_demo_accounts
 
 SCRIPT = "<script>alert('x')</script>项目"
 LINK = "[点我](javascript:alert(1))"

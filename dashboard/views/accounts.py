@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import t
 from dashboard.views.common import current_actor
-from perfboard.accounts import ROLE_ZH, ROLES, add_user, assign, set_password
+from core.accounts import ROLE_ZH, ROLES, add_user, assign, set_password
 
 
 def render() -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import t
-from perfboard.accounts import Actor
+from core.accounts import Actor
 
 
 def year_and_month() -> tuple[int, int]:

@@ -12,9 +12,9 @@ from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
 from ingest.entry import Entry
 from ingest.problems import ValidationFailed
 from ingest.templates import TEMPLATE_KINDS, template_name
-from perfboard.accounts import PermissionDenied
-from perfboard.db import DatabaseBusy
-from perfboard.paths import TEMPLATES_DIR
+from core.accounts import PermissionDenied
+from core.db import DatabaseBusy
+from core.paths import TEMPLATES_DIR
 
 MAX_UPLOAD_MB = 20
 

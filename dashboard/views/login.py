@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import t
-from perfboard.accounts import AuthError
+from core.accounts import AuthError
 
 
 def render() -> None:

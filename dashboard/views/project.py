@@ -9,7 +9,7 @@ from dashboard.i18n import lang, t
 from dashboard.render import matrix_html
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from ingest.revert import NothingToRevert
-from perfboard.accounts import PermissionDenied
+from core.accounts import PermissionDenied
 
 
 def _money(value) -> str:

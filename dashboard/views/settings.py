@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import t
 from dashboard.views.common import current_actor
-from perfboard.settings import CHOICES, editable
+from core.settings import CHOICES, editable
 
 
 def render() -> None:

@@ -29,7 +29,7 @@ def server(tmp_path_factory):
         [
             sys.executable,
             "-m",
-            "perfboard.cli",
+            "cli.main",
             "serve",
             "--port",
             str(port),

@@ -38,7 +38,7 @@ def start_ingest(db, *files, pause: float = 0) -> subprocess.Popen:
         "PERFBOARD_BUSY_TIMEOUT": "60",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "perfboard.cli", "ingest", "actuals", *map(str, files), "--db", str(db)],
+        [sys.executable, "-m", "cli.main", "ingest", "actuals", *map(str, files), "--db", str(db)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -3,7 +3,7 @@
 import pytest
 
 from metrics import lights
-from metrics.config import load_config
+from core.config import load_config
 
 CFG = load_config()
 L = CFG["lights"]

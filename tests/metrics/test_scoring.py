@@ -3,7 +3,7 @@
 import pytest
 
 from metrics import scoring
-from metrics.config import load_config
+from core.config import load_config
 
 CFG = load_config()["scoring"]
 

@@ -9,10 +9,10 @@ from helpers import ROOT, SEED
 from ingest.actuals import ingest_actuals
 from ingest.bindings import store_bindings
 from ingest.target_store import load_targets
-from metrics.config import load_config
+from core.config import load_config
 from metrics.judge import Indicator, expected_to_date
 from metrics.status import compute_status
-from perfboard.db import write_transaction
+from core.db import write_transaction
 
 TRAINING, HOTLINE, MUSEUM, PUBLICITY, IT = (
     "上海体育系统人员培训经费",

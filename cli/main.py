@@ -12,8 +12,8 @@ from pathlib import Path
 from ingest.actual_kinds import KINDS
 from ingest.problems import ValidationFailed
 from ingest.templates import TEMPLATE_KINDS
-from perfboard import db
-from perfboard.textgrid import render
+from core import db
+from cli.textgrid import render
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -415,7 +415,7 @@ def cmd_demo(args) -> int:
 
 def _demo_accounts(path) -> None:
     """Demo-only accounts for a demo database, their password printed once."""
-    from perfboard.accounts import ensure_demo_accounts
+    from core.accounts import ensure_demo_accounts
 
     password = ensure_demo_accounts(path or db.default_db_path())
     if password:
@@ -435,7 +435,7 @@ def _password(args) -> str:
 
 
 def cmd_user(args) -> int:
-    from perfboard import accounts
+    from core import accounts
 
     db.init(args.db)
     try:
@@ -463,7 +463,7 @@ def cmd_user(args) -> int:
 
 
 def cmd_config(args) -> int:
-    from perfboard import settings
+    from core import settings
 
     db.init(args.db)
     if args.what == "show":
@@ -481,14 +481,14 @@ def cmd_config(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from perfboard.backup import backup
+    from core.backup import backup
 
     print(backup(args.db, args.out))
     return 0
 
 
 def cmd_restore(args) -> int:
-    from perfboard.backup import restore
+    from core.backup import restore
 
     try:
         print(restore(args.folder, args.db, args.force))

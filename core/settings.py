@@ -1,7 +1,7 @@
 """Thresholds an admin may change without editing the file, each change audited with before and after.
 
 The defaults stay in ``data/config.toml``; a change is stored in the ``setting`` table and laid
-over them (``metrics.config.effective_config``), so every light, score and export follows it.
+over them (``core.config.load_config``), so every light, score and export follows it.
 Setting a value back to the default removes the override.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 
-from metrics.config import load_config
-from perfboard import db
-from perfboard.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
+from core import db
+from core.config import Config, file_data, load_config
+from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
 
 EDITABLE_SECTIONS = ("lights", "budget", "opinion", "hotline")
 CHOICES = {("budget", "mode"): ("ratio", "gap")}
@@ -19,13 +19,19 @@ CHOICES = {("budget", "mode"): ("ratio", "gap")}
 
 def editable() -> dict[tuple[str, str], object]:
     """(section, key) → default, for every scalar threshold of the editable sections."""
-    cfg = load_config()
+    cfg = file_data()
     return {
         (section, key): value
         for section in EDITABLE_SECTIONS
         for key, value in cfg[section].items()
         if isinstance(value, (int, float, str)) and not isinstance(value, bool)
     }
+
+
+def in_force(db_path) -> Config:
+    """The configuration in force for the database at ``db_path``: what an edge loads once per command."""
+    with db.read_connection(db_path) as con:
+        return load_config(con)
 
 
 def current(con) -> dict[tuple[str, str], object]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from perfboard import db
+from core import db
 
 
 def backup(db_path, out: Path) -> Path:

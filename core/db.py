@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from perfboard.paths import default_db_path
+from core.paths import default_db_path
 
 DEFAULT_BUSY_TIMEOUT = 20.0  # seconds a write waits for another process; PERFBOARD_BUSY_TIMEOUT overrides
 

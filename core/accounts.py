@@ -19,8 +19,8 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from metrics.config import load_config
-from perfboard import db
+from core.config import load_config
+from core import db
 
 ROLES = ("leader", "staff", "admin")
 ROLE_ZH = {"leader": "领导", "staff": "填报人员", "admin": "管理员"}
@@ -54,8 +54,9 @@ def local_operator() -> Actor:
     return Actor(db.operator_name(), "admin")
 
 
-def _cfg() -> dict:
-    return load_config()["auth"]
+def _cfg():
+    """The sign-in settings (the file's [auth]; admins cannot override them in the database)."""
+    return load_config().auth
 
 
 def _now() -> datetime:
@@ -115,8 +116,8 @@ def add_user(db_path, username: str, password: str, role: str, by: Actor | None 
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not username or len(username) > 64 or any(ch.isspace() or ord(ch) < 32 for ch in username):
         raise ValueError("账号名不能为空、不能含空白或控制字符，且不超过64个字符")
-    if len(password) < _cfg()["min_password_length"]:
-        raise ValueError(f"密码至少{_cfg()['min_password_length']}位")
+    if len(password) < _cfg().min_password_length:
+        raise ValueError(f"密码至少{_cfg().min_password_length}位")
     with db.write_transaction(db_path) as con:
         if con.execute("SELECT 1 FROM account WHERE username = ?", [username]).fetchall():
             raise ValueError(f"账号 {username} 已存在")
@@ -129,8 +130,8 @@ def add_user(db_path, username: str, password: str, role: str, by: Actor | None 
 
 def set_password(db_path, username: str, password: str, by: Actor | None = None) -> None:
     require_admin(by, "重设密码")
-    if len(password) < _cfg()["min_password_length"]:
-        raise ValueError(f"密码至少{_cfg()['min_password_length']}位")
+    if len(password) < _cfg().min_password_length:
+        raise ValueError(f"密码至少{_cfg().min_password_length}位")
     with db.write_transaction(db_path) as con:
         con.execute(
             "UPDATE account SET password_hash = ?, failed = 0, locked_until = NULL WHERE username = ?",
@@ -201,13 +202,13 @@ def authenticate(db_path, username: str, password: str, now: datetime | None = N
                 failure = f"账号已锁定，请于 {locked_until:%H:%M} 后再试"
             elif not _verify(stored, password):
                 failed += 1
-                lock = now + timedelta(minutes=cfg["lockout_minutes"]) if failed >= cfg["max_failures"] else None
+                lock = now + timedelta(minutes=cfg.lockout_minutes) if failed >= cfg.max_failures else None
                 con.execute(
                     "UPDATE account SET failed = ?, locked_until = ? WHERE username = ?",
                     [0 if lock else failed, lock, username],
                 )
                 record(con, username, "sign-in", username, outcome="refused", after={"failed": failed})
-                failure = "账号或密码错误" + (f"，账号已锁定 {cfg['lockout_minutes']} 分钟" if lock else "")
+                failure = "账号或密码错误" + (f"，账号已锁定 {cfg.lockout_minutes} 分钟" if lock else "")
             else:
                 con.execute("UPDATE account SET failed = 0, locked_until = NULL WHERE username = ?", [username])
                 record(con, username, "sign-in", username)
@@ -230,7 +231,7 @@ def start_session(db_path, who: Actor, now: datetime | None = None) -> str:
     with db.write_transaction(db_path) as con:
         con.execute(
             "INSERT INTO web_session VALUES (?, ?, ?, ?)",
-            [_digest(token), who.username, now, now + timedelta(hours=_cfg()["session_hours"])],
+            [_digest(token), who.username, now, now + timedelta(hours=_cfg().session_hours)],
         )
     return token
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from helpers import SEED, run_cli
 
-from perfboard import db
+from core import db
 
 
 def test_init_creates_current_schema(db_path):

@@ -1,0 +1,249 @@
+"""The one configuration: a frozen, typed ``Config`` from ``data/config.toml`` with the admin's overrides.
+
+It is loaded once at the edge (a CLI command, a dashboard request) by ``load_config`` and passed
+down; nothing below the edge reads the file or the ``setting`` table by itself, so the light, its
+explanation, the forms and the exports of one request all see the same numbers (docs/rules.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from core.paths import config_path
+
+
+class ConfigError(ValueError):
+    """The configuration file or an override does not fit the schema."""
+
+
+class BudgetMode(StrEnum):
+    RATIO = "ratio"
+    GAP = "gap"
+
+
+@dataclass(frozen=True)
+class Levels:
+    level1_to_form: dict[str, str]
+    satisfaction_word: str
+    level2: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SeedText:
+    wrapped_cell_width: int
+
+
+@dataclass(frozen=True)
+class Hotline:
+    accept_limit_hours: float
+    closed_states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Opinion:
+    report_limit_hours: float
+    daily_hours_minimum: float
+
+
+@dataclass(frozen=True)
+class Lights:
+    accumulating_red_below: float
+    accumulating_yellow_below: float
+    accumulating_blue_from: float
+    rate_yellow_band_points: float
+    value_yellow_band_share: float
+    at_most_yellow_tolerance: float
+    increase_yellow_from: float
+    short_days_yellow_max: int
+
+
+@dataclass(frozen=True)
+class Budget:
+    mode: BudgetMode
+    ratio_red_below: float
+    ratio_yellow_below: float
+    gap_yellow_points: float
+    at_risk_below: float
+
+
+@dataclass(frozen=True)
+class Due:
+    value_months: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Scoring:
+    budget_weight: float
+    level_weights: dict[str, float]
+    band_top: dict[str, float]
+    band_bottom: dict[str, float]
+    over_achievement: float
+    grades: tuple[tuple[float, str], ...]
+
+
+@dataclass(frozen=True)
+class Forms:
+    selfeval_title: str
+    monitor_title: str
+    supervisor: str
+
+
+@dataclass(frozen=True)
+class Auth:
+    session_hours: float
+    max_failures: int
+    lockout_minutes: float
+    min_password_length: int
+
+
+@dataclass(frozen=True)
+class Config:
+    levels: Levels
+    seed_text: SeedText
+    hotline: Hotline
+    opinion: Opinion
+    lights: Lights
+    budget: Budget
+    due: Due
+    scoring: Scoring
+    forms: Forms
+    auth: Auth
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (for a frozen form's snapshot and for ``config show``)."""
+        return json.loads(json.dumps(asdict(self), ensure_ascii=False))
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint: the dashboard's caches key on it, so a changed threshold is a new result."""
+        text = json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def form_level1(self, level1: str, level2: str) -> str:
+        """The self-evaluation form's 一级 label for a target table row (DOMAIN.md §2)."""
+        if self.levels.satisfaction_word in level2:
+            return "满意度指标"
+        return self.levels.level1_to_form[level1]
+
+
+_SECTION_TYPES = {
+    "levels": Levels,
+    "seed_text": SeedText,
+    "hotline": Hotline,
+    "opinion": Opinion,
+    "lights": Lights,
+    "budget": Budget,
+    "due": Due,
+    "scoring": Scoring,
+    "forms": Forms,
+    "auth": Auth,
+}
+
+
+def _coerce(section: str, key: str, kind: Any, value: Any) -> Any:
+    """One value as its field's type, or a ConfigError naming it."""
+    where = f"{section}.{key}"
+    try:
+        if kind in ("float", float):
+            if isinstance(value, bool):
+                raise TypeError
+            return float(value)
+        if kind in ("int", int):
+            if isinstance(value, bool) or float(value) != int(value):
+                raise TypeError
+            return int(value)
+        if kind in ("str", str):
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+        if kind == "BudgetMode":
+            return BudgetMode(value)
+        if kind == "tuple[str, ...]":
+            return tuple(str(v) for v in value)
+        if kind == "tuple[int, ...]":
+            return tuple(int(v) for v in value)
+        if kind == "tuple[tuple[float, str], ...]":
+            return tuple((float(a), str(b)) for a, b in value)
+        if kind == "dict[str, str]":
+            return {str(k): str(v) for k, v in dict(value).items()}
+        if kind == "dict[str, float]":
+            return {str(k): float(v) for k, v in dict(value).items()}
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: {value!r} is not a valid {kind}") from exc
+    raise ConfigError(f"{where}: unsupported type {kind}")  # pragma: no cover - a schema mistake
+
+
+def build(data: dict[str, Any]) -> Config:
+    """A Config from plain data; every section and key of the schema must be there, and nothing else."""
+    sections = {}
+    for name, cls in _SECTION_TYPES.items():
+        raw = data.get(name)
+        if not isinstance(raw, dict):
+            raise ConfigError(f"[{name}] is missing from the configuration")
+        known = {f.name: f.type for f in fields(cls)}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise ConfigError(f"[{name}] has unknown keys: {', '.join(unknown)}")
+        missing = sorted(set(known) - set(raw))
+        if missing:
+            raise ConfigError(f"[{name}] is missing: {', '.join(missing)}")
+        sections[name] = cls(**{k: _coerce(name, k, t, raw[k]) for k, t in known.items()})
+    return Config(**sections)
+
+
+def file_data(path: Path | None = None) -> dict[str, Any]:
+    """The TOML file as plain data (``path``, else ``$PERFBOARD_CONFIG``, else ``data/config.toml``)."""
+    resolved = Path(path or config_path()).resolve()
+    return copy.deepcopy(_read(resolved, resolved.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _read(path: Path, mtime: int) -> dict:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def overrides(con: duckdb.DuckDBPyConnection | None) -> dict[tuple[str, str], Any]:
+    """The admin's overrides stored in the database: (section, key) → value."""
+    if con is None:
+        return {}
+    try:
+        rows = con.execute("SELECT section, key, value FROM setting").fetchall()
+    except duckdb.CatalogException:  # a database from before settings existed
+        return {}
+    return {(section, key): json.loads(value) for section, key, value in rows}
+
+
+def merge(base: dict[str, Any], changes: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """The file's data with the overrides laid over it (overrides of keys the file lacks are ignored)."""
+    merged = copy.deepcopy(base)
+    for (section, key), value in changes.items():
+        if key in merged.get(section, {}):
+            merged[section][key] = value
+    return merged
+
+
+def load_config(con: duckdb.DuckDBPyConnection | None = None, path: Path | None = None) -> Config:
+    """The configuration in force: the file, with the overrides in ``con``'s database laid over it.
+
+    Call it at the edge, once per command or request, and pass the result down.
+    """
+    return _built(json.dumps(merge(file_data(path), overrides(con)), ensure_ascii=False, sort_keys=True))
+
+
+@lru_cache(maxsize=32)
+def _built(text: str) -> Config:
+    return build(json.loads(text))

@@ -146,11 +146,89 @@ TEXT: dict[str, tuple[str, str]] = {
     "open_projects": ("查看项目：", "Open a project:"),
     "settings": ("阈值设置", "Thresholds"),
     "settings_help": (
-        "默认值见 data/config.toml；在此修改的阈值对所有灯、评分和导出立即生效，并记入审计。",
+        "默认值见 data/config.toml；在此修改的阈值和评分权重对所有灯、评分和导出立即生效，并记入审计；"
+        "改回默认值即取消修改。",
         "Defaults are in data/config.toml; a change here applies to every light, score and export at "
-        "once, and is audited.",
+        "once, and is audited; setting a value back to its default removes the change.",
     ),
-    "default": ("默认", "default"),
+    "with_default": ("{label}（默认 {value}）", "{label} (default {value})"),
+    "section_lights": ("指标灯", "Indicator lights"),
+    "section_budget": ("预算执行灯", "Budget light"),
+    "section_opinion": ("舆情监测", "Public opinion monitoring"),
+    "section_hotline": ("热线工单", "Hotline tickets"),
+    "section_scoring": ("自评表评分权重", "Self-evaluation scoring weights"),
+    "scoring_help": (
+        "预算执行率分值须大于0且小于100。一级指标权重是扣除预算执行率分值后剩余分值的相对份额，合计应为100（百分比）"
+        "或100减去预算执行率分值（如预算执行率10分时为50、30、10）。权重为0的一级指标，其三级指标分值为0；"
+        "项目缺少某一级指标时，其分值按权重比例分给其他一级指标。命令行：perfboard config set "
+        "scoring.level_weights 产出=60,效益=40（未给出的一级指标权重为0）。",
+        "The budget execution points must be above 0 and below 100. Level weights are relative shares of the "
+        "points left after them and must add up to 100 (percent) or to 100 minus the budget points (e.g. 50, 30, "
+        "10 with 10 budget points). A level weighted 0 gives its indicators no points; a level a project lacks "
+        "gives its points to the others in proportion. Command line: perfboard config set scoring.level_weights "
+        "产出=60,效益=40 (a level not given is weighted 0).",
+    ),
+    "level_weight": ("{level}权重", "{level} weight"),
+    "mode_ratio": ("比值：执行率 ÷ 时间进度", "Ratio: execution ÷ time progress"),
+    "mode_gap": ("差距：执行率落后时间进度的百分点", "Gap: points behind time progress"),
+    # one label per editable setting (core.settings.editable); a setting without one shows as section.key
+    "setting.lights.accumulating_red_below": (
+        "累计类指标：完成进度低于此值（%）为红灯",
+        "Accumulating: red below this % of the expected progress",
+    ),
+    "setting.lights.accumulating_yellow_below": (
+        "累计类指标：完成进度低于此值（%）为黄灯",
+        "Accumulating: yellow below this % of the expected progress",
+    ),
+    "setting.lights.accumulating_blue_from": (
+        "累计类指标：完成进度达到此值（%）为蓝灯（超前）",
+        "Accumulating: blue (ahead) from this % of the expected progress",
+    ),
+    "setting.lights.rate_yellow_band_points": (
+        "比率类指标：低于目标不超过此百分点为黄灯",
+        "Rates: yellow within this many points below the target",
+    ),
+    "setting.lights.value_yellow_band_share": (
+        "数值类指标：低于目标不超过此比例为黄灯",
+        "Values: yellow within this share below the target",
+    ),
+    "setting.lights.at_most_yellow_tolerance": (
+        "上限类指标：超出上限不超过此比例为黄灯",
+        "At-most indicators: yellow up to this share above the limit",
+    ),
+    "setting.lights.increase_yellow_from": (
+        "同比提高类指标：达到基数此百分比为黄灯",
+        "Increases: yellow from this % of the baseline",
+    ),
+    "setting.lights.short_days_yellow_max": (
+        "每日时长类指标：不足天数不超过此值为黄灯",
+        "Daily hours: yellow up to this many short days",
+    ),
+    "setting.budget.mode": ("预算执行灯：判断方式", "Budget light: mode"),
+    "setting.budget.ratio_red_below": (
+        "预算执行（比值）：执行率 ÷ 时间进度低于此值（%）为红灯",
+        "Budget (ratio): red below this % of time progress",
+    ),
+    "setting.budget.ratio_yellow_below": (
+        "预算执行（比值）：执行率 ÷ 时间进度低于此值（%）为黄灯",
+        "Budget (ratio): yellow below this % of time progress",
+    ),
+    "setting.budget.gap_yellow_points": (
+        "预算执行（差距）：落后时间进度不超过此百分点为黄灯",
+        "Budget (gap): yellow up to this many points behind time progress",
+    ),
+    "setting.budget.at_risk_below": (
+        "预计年末执行率低于此值（比例）为存在风险",
+        "At risk: projected year-end execution below this share",
+    ),
+    "setting.opinion.report_limit_hours": ("舆情：发现后上报时限（小时）", "Opinion: report within (hours)"),
+    "setting.opinion.daily_hours_minimum": ("舆情：每天监控时长下限（小时）", "Opinion: daily monitoring (hours)"),
+    "setting.hotline.accept_limit_hours": (
+        "热线：工单未注明接单时限时的按期接单时限（小时）",
+        "Hotline: accept within (hours) when a ticket has no limit",
+    ),
+    "setting.scoring.budget_weight": ("预算执行率分值", "Budget execution points"),
+    "setting.scoring.level_weights": ("一级指标权重", "Level weights"),
     "open_project": ("查看项目", "Open project"),
     "none": ("无", "none"),
 }
@@ -163,3 +241,9 @@ def lang() -> str:
 def t(key: str, **params) -> str:
     zh, en = TEXT[key]
     return (en if lang() == "en" else zh).format(**params)
+
+
+def setting_label(section: str, key: str) -> str:
+    """A setting's readable name (``section.key`` for one without a label)."""
+    name = f"setting.{section}.{key}"
+    return t(name) if name in TEXT else f"{section}.{key}"

@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 
 import duckdb
 
+from core.config import Config, Scoring
 from metrics import scoring
-from core.config import effective_config
-from metrics.judge import LIKELIHOOD_ZH, RATING_ZH
+from metrics.rules.values import LIKELIHOOD_ZH, RATING_ZH
 from metrics.status import IndicatorStatus, ProjectStatus, compute_status
 
 MISSING_MARK = "【待补充】"
@@ -107,7 +107,7 @@ def _shown(i: IndicatorStatus) -> str:
     return f"{value}{i.unit or ''}"
 
 
-def indicator_points(i: IndicatorStatus, weight: float, cfg: dict) -> float:
+def indicator_points(i: IndicatorStatus, weight: float, cfg: Scoring) -> float:
     """得分 of one indicator by its kind (the status engine supplies actual and target)."""
     if i.status == "grey" or i.actual is None:
         return 0.0
@@ -133,10 +133,10 @@ def indicator_points(i: IndicatorStatus, weight: float, cfg: dict) -> float:
     return scoring.at_least(actual, float(reference), weight)
 
 
-def _over_achieved(i: IndicatorStatus, cfg: dict) -> bool:
+def _over_achieved(i: IndicatorStatus, cfg: Scoring) -> bool:
     if not isinstance(i.actual, (int, float)) or i.kind not in ("at_least", "equal") or not i.target_value:
         return False
-    return float(i.actual) >= cfg["over_achievement"] * i.target_value
+    return float(i.actual) >= cfg.over_achievement * i.target_value
 
 
 def _deviation(texts: dict | None) -> str:
@@ -164,28 +164,26 @@ def _levels(con: duckdb.DuckDBPyConnection, year: int) -> dict[int, tuple[str, f
 
 
 def self_evaluations(
-    con: duckdb.DuckDBPyConnection, year: int, project: str | None = None, config: dict | None = None
+    con: duckdb.DuckDBPyConnection, config: Config, year: int, project: str | None = None
 ) -> list[ProjectForm]:
     """The scored self-evaluation form of each project of ``year`` (from the data as of December)."""
-    return _forms(con, year, 12, project, config, scored=True)
+    return _forms(con, config, year, 12, project, scored=True)
 
 
 def monitoring_forms(
-    con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None = None, config: dict | None = None
+    con: duckdb.DuckDBPyConnection, config: Config, year: int, month: int, project: str | None = None
 ) -> list[ProjectForm]:
     """The monitoring form for months 1–``month`` of each project of ``year``."""
-    return _forms(con, year, month, project, config, scored=False)
+    return _forms(con, config, year, month, project, scored=False)
 
 
-def _forms(con, year: int, month: int, project: str | None, config: dict | None, scored: bool) -> list[ProjectForm]:
-    cfg = config or effective_config(con)
-    sc = cfg["scoring"]
-    report = compute_status(con, year, month, project, config=cfg)
+def _forms(con, config: Config, year: int, month: int, project: str | None, scored: bool) -> list[ProjectForm]:
+    report = compute_status(con, config, year, month, project)
     facts = _project_rows(con, year)
     levels = _levels(con, year)
     texts = _texts(con, year, month)
     summaries = _summaries(con, year, month)
-    return [_form(p, facts[p.name], levels, texts, summaries, cfg, sc, year, month, scored) for p in report.projects]
+    return [_form(p, facts[p.name], levels, texts, summaries, config, year, month, scored) for p in report.projects]
 
 
 def _form(
@@ -194,15 +192,15 @@ def _form(
     levels: dict,
     texts: dict,
     summaries: dict,
-    cfg: dict,
-    sc: dict,
+    config: Config,
     year: int,
     month: int,
     scored: bool,
 ) -> ProjectForm:
+    sc = config.scoring
     budget = fact["budget"] or 0.0
     executed = p.executed_to_date or 0.0
-    rate, budget_score = scoring.execution(executed, budget, sc["budget_weight"])
+    rate, budget_score = scoring.execution(executed, budget, sc.budget_weight)
     weights, problems = scoring.distribute(
         [
             scoring.Weighted(
@@ -217,12 +215,12 @@ def _form(
         month,
         p.name,
         fact["unit"],
-        cfg["forms"]["supervisor"],
+        config.forms.supervisor,
         budget,
         budget,
         executed,
         rate if scored else (executed / budget if budget else 0.0),
-        sc["budget_weight"],
+        sc.budget_weight,
         budget_score,
         projected=min(budget, executed / month * 12) if month else 0.0,
         goals=fact["goals"] or "",
@@ -269,7 +267,7 @@ def _form(
     if not form.summary and scored:
         form.summary = MISSING_MARK + "请填写年度总体目标实际完成情况"
         form.warnings.append("缺少年度总体目标实际完成情况")
-    form.total_weight = scoring.money2(sc["budget_weight"] + sum(i.weight for i in form.indicators))
+    form.total_weight = scoring.money2(sc.budget_weight + sum(i.weight for i in form.indicators))
     form.total_score = scoring.money2(budget_score + sum(i.score for i in form.indicators))
     form.grade = scoring.grade(form.total_score, sc) if scored else ""
     return form

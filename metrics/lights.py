@@ -1,108 +1,337 @@
-"""The light rules of DOMAIN.md §4 as plain functions: numbers in, a colour out.
+"""The light rules of DOMAIN.md §4 as pure functions over arrays: numbers in, colours out.
 
-Thresholds come from the ``[lights]`` and ``[budget]`` sections of the configuration, so a
-change there changes every light, in the CLI, the dashboard and the exports alike.
+Each kind of light has its bands as a small frozen object built from the ``Config``; the same
+object classifies (vectorised, a whole rule's indicators at once) and says in words which band a
+light fell in, so an explanation can only quote the bounds the light was judged by.
 """
 
 from __future__ import annotations
 
-GREEN, YELLOW, RED, BLUE, GREY = "green", "yellow", "red", "blue", "grey"
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from core.config import BudgetMode, Config
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    BLUE = "blue"
+    GREY = "grey"
+
+
+GREEN, YELLOW, RED, BLUE, GREY = Light.GREEN, Light.YELLOW, Light.RED, Light.BLUE, Light.GREY
 WORST_FIRST = (RED, YELLOW, GREY, GREEN, BLUE)
+ZH_LIGHT = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", BLUE: "蓝灯", GREY: "灰色"}
 
 
-def _percent(part: float, whole: float) -> float:
-    """part ÷ whole × 100, rounded so that 48 of 80 is exactly 60 (boundaries are inclusive)."""
-    return round(part * 100 / whole, 9)
+def num(x: float) -> str:
+    """A bound as people write it: 80, 0.5, 1,200 (never 80.0)."""
+    x = float(x)
+    return f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
-def worst(statuses) -> str:
+def percent(part, whole) -> np.ndarray:
+    """part ÷ whole × 100, rounded so that 48 of 80 is exactly 60 (bounds are inclusive); NaN where whole ≤ 0."""
+    part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0, np.round(part * 100 / np.where(whole > 0, whole, 1), 9), np.nan)
+
+
+def worst(statuses) -> Light:
     """The project light: the worst of its lights (red > yellow > grey > green > blue)."""
     present = set(statuses)
     return next((s for s in WORST_FIRST if s in present), GREY)
 
 
-def accumulating(actual: float, expected: float, cfg: dict) -> tuple[str, float | None]:
-    """x = actual ÷ expected × 100: red < 60, yellow < 80, green < 120, blue from 120."""
-    if expected <= 0:
-        return (BLUE if actual > 0 else GREEN), None
-    x = _percent(actual, expected)
-    if x < cfg["accumulating_red_below"]:
-        return RED, x
-    if x < cfg["accumulating_yellow_below"]:
-        return YELLOW, x
-    if x < cfg["accumulating_blue_from"]:
-        return GREEN, x
-    return BLUE, x
+def _pick(conditions: list, lights: list[Light], default: Light) -> np.ndarray:
+    return np.select(conditions, [str(light) for light in lights], default=str(default))
 
 
-def rate(actual: float, target: float, cfg: dict) -> str:
+class Bands:
+    """Bounds of one kind of light: ``classify`` arrays of figures, ``light`` one figure, ``says`` the band."""
+
+    def classify(self, *figures) -> np.ndarray:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def light(self, *figures) -> Light:
+        return Light(self.classify(*(np.asarray([f], dtype=float) for f in figures))[0])
+
+    def says(self, light: Light, lang: str = "zh") -> str:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def table(self, lang: str = "zh") -> list[tuple[Light, str]]:
+        """Every band in words (for docs/rules.md)."""
+        return [(light, self.says(light, lang)) for light in self.lights]
+
+    lights: tuple[Light, ...] = ()
+
+
+@dataclass(frozen=True)
+class Accumulating(Bands):
+    """x = actual to date ÷ expected to date × 100: red below, yellow below, green below blue_from, blue from it."""
+
+    red_below: float
+    yellow_below: float
+    blue_from: float
+    lights = (RED, YELLOW, GREEN, BLUE)
+
+    @classmethod
+    def of(cls, config: Config) -> Accumulating:
+        c = config.lights
+        return cls(c.accumulating_red_below, c.accumulating_yellow_below, c.accumulating_blue_from)
+
+    def classify(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return _pick([x < self.red_below, x < self.yellow_below, x < self.blue_from], [RED, YELLOW, GREEN], BLUE)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        r, y, b = num(self.red_below), num(self.yellow_below), num(self.blue_from)
+        if lang == "en":
+            return {RED: f"red below {r}%", YELLOW: f"yellow from {r}%", GREEN: f"green from {y}%"}.get(
+                light, f"blue from {b}% (well ahead)"
+            )
+        return {RED: f"低于{r}%为红灯", YELLOW: f"{r}%–{y}%为黄灯", GREEN: f"{y}%–{b}%为绿灯"}.get(
+            light, f"≥{b}%为蓝灯（超前或目标偏低）"
+        )
+
+
+@dataclass(frozen=True)
+class Rate(Bands):
     """A rate to date against its target directly: green at or above, yellow within the band, red below."""
-    if actual >= target:
-        return GREEN
-    return YELLOW if target - actual < cfg["rate_yellow_band_points"] else RED
+
+    yellow_points: float
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> Rate:
+        return cls(config.lights.rate_yellow_band_points)
+
+    def classify(self, actual, target) -> np.ndarray:
+        actual, target = np.asarray(actual, dtype=float), np.asarray(target, dtype=float)
+        return _pick([actual >= target, target - actual < self.yellow_points], [GREEN, YELLOW], RED)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        p = num(self.yellow_points)
+        if lang == "en":
+            return {GREEN: "green at target", YELLOW: f"yellow within {p} points"}.get(light, "red below that")
+        return {GREEN: "达到目标为绿灯", YELLOW: f"差距小于{p}个百分点为黄灯"}.get(light, "低于目标为红灯")
 
 
-def value_at_least(actual: float, target: float, cfg: dict, strictly: bool = False) -> str:
-    """A score or value against its target (``>`` when ``strictly``): yellow within a share of T below."""
-    if actual > target or (actual == target and not strictly):
-        return GREEN
-    return YELLOW if actual >= target * (1 - cfg["value_yellow_band_share"]) else RED
+@dataclass(frozen=True)
+class AtLeastValue(Bands):
+    """A score or value against its target (``>`` when strict): yellow within a share of T below it."""
+
+    yellow_share: float
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> AtLeastValue:
+        return cls(config.lights.value_yellow_band_share)
+
+    def classify(self, actual, target, strictly=False) -> np.ndarray:
+        actual, target = np.asarray(actual, dtype=float), np.asarray(target, dtype=float)
+        met = (actual > target) | ((actual == target) & ~np.asarray(strictly, dtype=bool))
+        return _pick([met, actual >= target * (1 - self.yellow_share)], [GREEN, YELLOW], RED)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        share = f"{self.yellow_share * 100:g}%"
+        if lang == "en":
+            return {GREEN: "green at target", YELLOW: f"yellow within {share} below it"}.get(light, "red below that")
+        return {GREEN: "达到目标为绿灯", YELLOW: f"低于目标不超过{share}为黄灯"}.get(
+            light, f"低于目标{share}以上为红灯"
+        )
 
 
-def at_most(actual: float, limit: float, cfg: dict) -> str:
-    """Lower is better: green at or under the limit, yellow in the tolerance band, red above."""
-    if actual <= limit:
-        return GREEN
-    return YELLOW if actual <= limit * (1 + cfg["at_most_yellow_tolerance"]) else RED
+@dataclass(frozen=True)
+class AtMost(Bands):
+    """Lower is better: green at or under the limit, yellow up to limit × (1 + tolerance), red above."""
+
+    tolerance: float
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> AtMost:
+        return cls(config.lights.at_most_yellow_tolerance)
+
+    def classify(self, actual, limit) -> np.ndarray:
+        actual, limit = np.asarray(actual, dtype=float), np.asarray(limit, dtype=float)
+        return _pick([actual <= limit, actual <= limit * (1 + self.tolerance)], [GREEN, YELLOW], RED)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        band = f"{self.tolerance * 100:g}%"
+        if lang == "en":
+            return {GREEN: "green within the limit", YELLOW: f"yellow up to {band} over"}.get(light, "red over it")
+        if self.tolerance <= 0:
+            return {GREEN: "不超过限值为绿灯"}.get(light, "超过限值为红灯")
+        return {GREEN: "不超过限值为绿灯", YELLOW: f"超过限值不足{band}为黄灯"}.get(light, f"超过限值{band}以上为红灯")
 
 
-def zero_events(count: float) -> str:
-    return GREEN if count == 0 else RED
+@dataclass(frozen=True)
+class ZeroEvents(Bands):
+    """None is the target: green with none, red with any."""
+
+    lights = (GREEN, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> ZeroEvents:
+        return cls()
+
+    def classify(self, count) -> np.ndarray:
+        return _pick([np.asarray(count, dtype=float) == 0], [GREEN], RED)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        if lang == "en":
+            return "green with none" if light == GREEN else "red with any"
+        return "无事件为绿灯" if light == GREEN else "发生即为红灯"
 
 
-def increase(actual: float, baseline: float, cfg: dict) -> tuple[str, float | None]:
-    """Higher than the baseline: x = actual ÷ baseline × 100; green above 100, yellow from 90, else red."""
-    if baseline <= 0:
-        return (GREEN if actual > baseline else YELLOW), None
-    x = _percent(actual, baseline)
-    if x > 100:
-        return GREEN, x
-    return (YELLOW if x >= cfg["increase_yellow_from"] else RED), x
+@dataclass(frozen=True)
+class Increase(Bands):
+    """Higher than the baseline: x = actual ÷ baseline × 100; green above 100, yellow from yellow_from, else red.
+
+    Without a positive baseline any rise is green and anything else yellow.
+    """
+
+    yellow_from: float
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> Increase:
+        return cls(config.lights.increase_yellow_from)
+
+    def classify(self, actual, baseline) -> np.ndarray:
+        actual, baseline = np.asarray(actual, dtype=float), np.asarray(baseline, dtype=float)
+        x = percent(actual, baseline)
+        no_base = ~(baseline > 0)
+        return _pick(
+            [no_base & (actual > baseline), no_base, x > 100, x >= self.yellow_from],
+            [GREEN, YELLOW, GREEN, YELLOW],
+            RED,
+        )
+
+    def says(self, light: Light, lang: str = "zh", of: str = "基期") -> str:
+        y = num(self.yellow_from)
+        if lang == "en":
+            return {GREEN: "green above it", YELLOW: f"yellow from {y}% of it"}.get(light, f"red below {y}%")
+        return {GREEN: f"高于{of}为绿灯", YELLOW: f"为{of}{y}%–100%为黄灯"}.get(light, f"低于{of}{y}%为红灯")
 
 
-def above_reference(actual: float, reference: float, strictly: bool = True) -> str:
-    """Higher than a reference (e.g. the city average): green above it, yellow level with it, red below."""
-    if actual > reference or (actual == reference and not strictly):
-        return GREEN
-    return YELLOW if actual == reference else RED
+@dataclass(frozen=True)
+class AboveReference(Bands):
+    """Higher than a reference (e.g. the city average): green above it (or level, when ≥), yellow level, red below."""
+
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> AboveReference:
+        return cls()
+
+    def classify(self, actual, reference, strictly=True) -> np.ndarray:
+        actual, reference = np.asarray(actual, dtype=float), np.asarray(reference, dtype=float)
+        level = actual == reference
+        return _pick([(actual > reference) | (level & ~np.asarray(strictly, dtype=bool)), level], [GREEN, YELLOW], RED)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        if lang == "en":
+            return {GREEN: "green above it", YELLOW: "yellow level with it"}.get(light, "red below it")
+        return {GREEN: "高于参考值为绿灯", YELLOW: "与参考值持平为黄灯"}.get(light, "低于参考值为红灯")
+
+
+@dataclass(frozen=True)
+class ShortDays(Bands):
+    """每天N小时 monitoring: green with no short day, yellow up to ``yellow_max`` short days to date, else red."""
+
+    yellow_max: int
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> ShortDays:
+        return cls(config.lights.short_days_yellow_max)
+
+    def classify(self, days_under) -> np.ndarray:
+        days = np.asarray(days_under, dtype=float)
+        return _pick([days == 0, days <= self.yellow_max], [GREEN, YELLOW], RED)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        n = num(self.yellow_max)
+        if lang == "en":
+            return {GREEN: "green with no short day", YELLOW: f"yellow up to {n} days"}.get(light, f"red over {n}")
+        return {GREEN: "每天达标为绿灯", YELLOW: f"不超过{n}天为黄灯"}.get(light, f"超过{n}天为红灯")
 
 
 RATING_LIGHT = {"achieved": GREEN, "partial": YELLOW, "missed": RED}
 
 
-def rating(value: str) -> str:
+@dataclass(frozen=True)
+class Rating(Bands):
     """达成 green, 部分达成 yellow, 未达成 red."""
-    return RATING_LIGHT[value]
+
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> Rating:
+        return cls()
+
+    def classify(self, ratings) -> np.ndarray:
+        r = np.asarray(ratings, dtype=object)
+        return _pick([r == "achieved", r == "partial"], [GREEN, YELLOW], RED)
+
+    def light(self, rating: str) -> Light:  # a rating is a word, not a figure
+        return RATING_LIGHT[rating]
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        if lang == "en":
+            return {GREEN: "achieved is green", YELLOW: "partly achieved is yellow"}.get(light, "not achieved is red")
+        return {GREEN: "达成为绿灯", YELLOW: "部分达成为黄灯"}.get(light, "未达成为红灯")
 
 
-def short_days(days_under: int, cfg: dict) -> str:
-    if days_under == 0:
-        return GREEN
-    return YELLOW if days_under <= cfg["short_days_yellow_max"] else RED
+@dataclass(frozen=True)
+class BudgetPace(Bands):
+    """The budget execution light in the configured mode (DOMAIN.md §4).
 
-
-def budget(execution_rate: float, time_progress: float, cfg: dict) -> tuple[str, float]:
-    """The budget execution light in the configured mode; returns the colour and the figure it used.
-
-    ratio: x = 执行率 ÷ time progress × 100 (red < 60, yellow < 80, green).
-    gap:   the lag in percentage points (green if none, yellow under 10, red).
+    ratio: x = 执行率 ÷ time progress × 100 (red below ratio_red_below, yellow below ratio_yellow_below, green).
+    gap:   the lag in percentage points (green if none, yellow under gap_yellow_points, red).
     """
-    if cfg["mode"] == "gap":
-        lag = round((time_progress - execution_rate) * 100, 9)
-        if lag <= 1e-9:
-            return GREEN, lag
-        return (YELLOW if lag < cfg["gap_yellow_points"] else RED), lag
-    x = _percent(execution_rate, time_progress)
-    if x < cfg["ratio_red_below"]:
-        return RED, x
-    return (YELLOW if x < cfg["ratio_yellow_below"] else GREEN), x
+
+    mode: BudgetMode
+    red_below: float
+    yellow_below: float
+    gap_points: float
+    lights = (GREEN, YELLOW, RED)
+
+    @classmethod
+    def of(cls, config: Config) -> BudgetPace:
+        b = config.budget
+        return cls(b.mode, b.ratio_red_below, b.ratio_yellow_below, b.gap_yellow_points)
+
+    def figure(self, execution_rate, time_progress) -> np.ndarray:
+        """The figure the light is judged on: x (ratio) or the lag in points (gap)."""
+        rate, tp = np.asarray(execution_rate, dtype=float), np.asarray(time_progress, dtype=float)
+        if self.mode == BudgetMode.GAP:
+            return np.round((tp - rate) * 100, 9)
+        return percent(rate, tp)
+
+    def classify(self, execution_rate, time_progress) -> np.ndarray:
+        x = self.figure(execution_rate, time_progress)
+        if self.mode == BudgetMode.GAP:
+            return _pick([x <= 1e-9, x < self.gap_points], [GREEN, YELLOW], RED)
+        return _pick([x < self.red_below, x < self.yellow_below], [RED, YELLOW], GREEN)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        if self.mode == BudgetMode.GAP:
+            g = num(self.gap_points)
+            if lang == "en":
+                return {GREEN: "green at or ahead of time", YELLOW: f"yellow under {g} points behind"}.get(
+                    light, f"red from {g} points behind"
+                )
+            return {GREEN: "不低于时间进度为绿灯", YELLOW: f"落后不足{g}个百分点为黄灯"}.get(
+                light, f"落后{g}个百分点以上为红灯"
+            )
+        r, y = num(self.red_below), num(self.yellow_below)
+        if lang == "en":
+            return {GREEN: f"green from {y}%", YELLOW: f"yellow from {r}%"}.get(light, f"red below {r}%")
+        return {GREEN: f"≥{y}%为绿灯", YELLOW: f"{r}%–{y}%为黄灯"}.get(light, f"低于{r}%为红灯")

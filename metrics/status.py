@@ -1,67 +1,154 @@
 """Status of every indicator and project as of a month: the one implementation behind CLI, pages and exports.
 
-Measures to date come from SQL (``metrics.measures``); each indicator is judged by its
-bound rule (``metrics.judge``); a project's light is the worst of its budget light and its
-indicators' lights; the unit's roll-up weighs projects by budget.
+Judged in bulk: the measures to date come from SQL (``metrics.measures``), once each; every rule of
+the registry (``metrics.rules``) judges all of its indicators at once; a project's light is the
+worst of its budget light and its indicators' lights; the unit's roll-up weighs projects by budget.
+The result holds frames; typed records (``ProjectStatus``, ``IndicatorStatus``) and explanations
+are made only when someone reads them.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import Any
 
 import duckdb
+import numpy as np
+import pandas as pd
 
-from metrics import measures
-from core.config import effective_config
-from metrics.judge import Context, Indicator, Judgement, budget_light, judge
-from metrics.lights import GREY, WORST_FIRST, worst
-from metrics.rules import DEFAULT_RULE
 from core import clock
+from core.config import Config
+from metrics.lights import GREY, WORST_FIRST, Light
+from metrics.measures import MEASURES, frame, run
+from metrics.rules import DEFAULT_RULE, REGISTRY, Grey, Period, RuleName, UnknownRule, rule
+from metrics.rules.base import explain_grey, is_missing, missing_months, parse_json
+from metrics.rules.budget import explain_budget_light, project_budget_lights
 
 STATUS_ORDER = WORST_FIRST
+SEVERITY = {str(light): k for k, light in enumerate(WORST_FIRST)}
 STATUS_LABELS = {
     "zh": {"green": "绿", "yellow": "黄", "red": "红", "blue": "蓝", "grey": "未填报"},
     "en": {"green": "green", "yellow": "yellow", "red": "red", "blue": "blue", "grey": "no data"},
 }
 
 
-@dataclass
+def _py(v: Any) -> Any:
+    """A plain Python value (JSON-ready): numpy scalars unwrapped, NaN/NaT as None."""
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return v
+    if is_missing(v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _round(v):
+    return round(v, 4) if isinstance(v, float) else v
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A rule's verdict on one indicator; its explanation is rendered on reading, from the rule's bands."""
+
+    rule: RuleName
+    status: Light
+    actual: float | int | str | None
+    expected: float | int | None
+    projection: float | str | None
+    at_risk: bool
+    facts: Mapping[str, Any]
+    period: Period
+
+    @property
+    def grey(self) -> Grey:
+        return Grey(self.facts.get("grey") or "")
+
+    @property
+    def not_due(self) -> bool:
+        """Nothing was due yet: shown grey, left out of the project's light."""
+        return self.grey == Grey.NOT_DUE
+
+    @property
+    def missing(self) -> list[int]:
+        """The months whose data is missing (grey lights)."""
+        if self.grey == Grey.STREAM_MISSING:
+            return missing_months(self.facts.get("months_mask"), self.period.month)
+        if self.grey == Grey.DUE_MISSING:
+            return [int(self.facts["due_month"])]
+        return []
+
+    def explain(self, lang: str = "zh") -> str:
+        found = REGISTRY[self.rule]
+        if self.grey != Grey.NONE:
+            return explain_grey(self.facts, self.period, lang, found.what)
+        return found.explain(self.facts, self.period, lang)
+
+    @cached_property
+    def explanation(self) -> str:
+        return self.explain("zh")
+
+    @cached_property
+    def explanation_en(self) -> str:
+        return self.explain("en")
+
+
+@dataclass(frozen=True)
 class IndicatorStatus:
+    """One indicator's verdict: what the target table says of it, and its judgement."""
+
     indicator_id: int
+    project_id: int
     level1: str
     level2: str
     name: str
     target: str
     kind: str
-    rule: str
-    actual: float | str | None
-    expected: float | None
-    status: str
-    explanation: str
-    explanation_en: str
-    projection: float | str | None = None
-    at_risk: bool = False
-    missing: list[int] = field(default_factory=list)
-    not_due: bool = False
-    target_value: float | None = None
-    unit: str | None = None
+    target_value: float | None
+    unit: str | None
+    judgement: Judgement
+
+    rule = property(lambda self: self.judgement.rule)
+    status = property(lambda self: self.judgement.status)
+    actual = property(lambda self: _round(self.judgement.actual))
+    expected = property(lambda self: self.judgement.expected)
+    projection = property(lambda self: self.judgement.projection)
+    at_risk = property(lambda self: self.judgement.at_risk)
+    not_due = property(lambda self: self.judgement.not_due)
+    missing = property(lambda self: self.judgement.missing)
+    explanation = property(lambda self: self.judgement.explanation)
+    explanation_en = property(lambda self: self.judgement.explanation_en)
 
 
-@dataclass
+def counts_for_project(i: IndicatorStatus) -> bool:
+    """Not-applicable indicators and those with nothing due yet do not colour the project."""
+    return i.kind != "not_applicable" and not i.not_due
+
+
+@dataclass(frozen=True)
 class ProjectStatus:
     project_id: int
     name: str
-    status: str
+    status: Light
     budget: float | None
     executed_to_date: float | None
     execution_rate: float | None
     time_progress: float
-    budget_status: str
-    budget_explanation: str = ""
-    budget_explanation_en: str = ""
-    indicators: list[IndicatorStatus] = field(default_factory=list)
+    budget_status: Light
+    budget_facts: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    period: Period | None = field(default=None, repr=False)
+    indicators: tuple[IndicatorStatus, ...] = ()
+
+    @cached_property
+    def budget_explanation(self) -> str:
+        return explain_budget_light(self.budget_facts, self.period, "zh")
+
+    @cached_property
+    def budget_explanation_en(self) -> str:
+        return explain_budget_light(self.budget_facts, self.period, "en")
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUS_ORDER, 0)
@@ -70,30 +157,65 @@ class ProjectStatus:
         return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class StatusReport:
+    """Every light of a year as of a month. ``projects``/``indicators`` frames; records on reading."""
+
     year: int
     month: str
-    projects: list[ProjectStatus]
+    period: Period
+    project_frame: pd.DataFrame = field(repr=False)
+    indicator_frame: pd.DataFrame = field(repr=False)
+    judged: Mapping[RuleName, pd.DataFrame] = field(repr=False)
+
+    @cached_property
+    def projects(self) -> list[ProjectStatus]:
+        """Typed records, in the order of the target table (made once, when first read)."""
+        by_project: dict[int, list[IndicatorStatus]] = {}
+        for name, judged in self.judged.items():
+            for facts in judged.to_dict("records"):
+                facts = {k: _py(v) for k, v in facts.items()}
+                by_project.setdefault(facts["project_id"], []).append(_indicator(name, facts, self.period))
+        seq = dict(zip(self.indicator_frame["indicator_id"], self.indicator_frame["seq"], strict=True))
+        out = []
+        for facts in self.project_frame.to_dict("records"):
+            facts = {k: _py(v) for k, v in facts.items()}
+            indicators = sorted(by_project.get(facts["project_id"], []), key=lambda i: seq[i.indicator_id])
+            reported = (facts.get("n_months") or 0) > 0
+            rate = facts.get("execution_rate")
+            out.append(
+                ProjectStatus(
+                    facts["project_id"],
+                    facts["project"],
+                    Light(facts["status"]),
+                    facts["budget"],
+                    round(facts["spent"], 2) if reported else None,
+                    round(rate, 4) if reported and rate is not None else None,
+                    round(self.period.time_progress, 4),
+                    Light(facts.get("budget_status") or GREY),
+                    facts,
+                    self.period,
+                    tuple(indicators),
+                )
+            )
+        return out
 
     def unit(self) -> dict:
         """The unit's roll-up: totals, 执行率, and the share of the budget under each project light."""
-        budget = sum(p.budget or 0 for p in self.projects)
-        executed = sum(p.executed_to_date or 0 for p in self.projects)
-        by_light = dict.fromkeys(STATUS_ORDER, 0.0)
-        counts = dict.fromkeys(STATUS_ORDER, 0)
-        for p in self.projects:
-            by_light[p.status] += (p.budget or 0) / budget if budget else 0
-            for status, n in p.counts().items():
-                counts[status] += n
+        p = self.project_frame
+        budget = float(p["budget"].fillna(0).sum())
+        reported = p["n_months"].fillna(0) > 0
+        executed = float(p["spent"].where(reported, 0).fillna(0).round(2).sum())
+        shares = p.groupby("status")["budget"].sum() / budget if budget else pd.Series(dtype=float)
+        counts = self.indicator_frame["status"].value_counts()
         return {
-            "projects": len(self.projects),
+            "projects": len(p),
             "budget": budget,
             "executed_to_date": executed,
             "execution_rate": round(executed / budget, 4) if budget else None,
-            "budget_share_by_status": {k: round(v, 4) for k, v in by_light.items()},
-            "indicator_counts": counts,
-            "status": worst(p.status for p in self.projects) if self.projects else GREY,
+            "budget_share_by_status": {str(k): round(float(shares.get(str(k), 0.0)), 4) for k in STATUS_ORDER},
+            "indicator_counts": {str(k): int(counts.get(str(k), 0)) for k in STATUS_ORDER},
+            "status": _worst(p["status"]) if len(p) else GREY,
         }
 
     def to_dict(self, lang: str = "zh") -> dict:
@@ -101,37 +223,65 @@ class StatusReport:
         en = lang == "en"
         out = {"year": self.year, "month": self.month, "projects": [], "unit": self.unit()}
         for p in self.projects:
-            project = {
-                "name": p.name,
-                "status": p.status,
-                "budget": p.budget,
-                "executed_to_date": p.executed_to_date,
-                "execution_rate": p.execution_rate,
-                "time_progress": p.time_progress,
-                "budget_status": p.budget_status,
-                "budget_explanation": p.budget_explanation_en if en else p.budget_explanation,
-                "indicators": [
-                    {
-                        "level1": i.level1,
-                        "level2": i.level2,
-                        "name": i.name,
-                        "target": i.target,
-                        "actual": i.actual,
-                        "expected": _round(i.expected),
-                        "status": i.status,
-                        "explanation": i.explanation_en if en else i.explanation,
-                        "projection": _round(i.projection),
-                        "at_risk": i.at_risk,
-                    }
-                    for i in p.indicators
-                ],
-            }
-            out["projects"].append(project)
+            out["projects"].append(
+                {
+                    "name": p.name,
+                    "status": p.status,
+                    "budget": p.budget,
+                    "executed_to_date": p.executed_to_date,
+                    "execution_rate": p.execution_rate,
+                    "time_progress": p.time_progress,
+                    "budget_status": p.budget_status,
+                    "budget_explanation": p.budget_explanation_en if en else p.budget_explanation,
+                    "indicators": [
+                        {
+                            "level1": i.level1,
+                            "level2": i.level2,
+                            "name": i.name,
+                            "target": i.target,
+                            "actual": i.actual,
+                            "expected": _round(i.expected),
+                            "status": i.status,
+                            "explanation": i.explanation_en if en else i.explanation,
+                            "projection": _round(i.projection),
+                            "at_risk": i.at_risk,
+                        }
+                        for i in p.indicators
+                    ],
+                }
+            )
         return out
 
 
-def _round(v):
-    return round(v, 4) if isinstance(v, float) else v
+def _indicator(name: RuleName, facts: dict, period: Period) -> IndicatorStatus:
+    judgement = Judgement(
+        name,
+        Light(facts["status"]),
+        facts["actual"],
+        facts["expected"],
+        facts["projection"],
+        bool(facts["at_risk"]),
+        facts,
+        period,
+    )
+    return IndicatorStatus(
+        facts["indicator_id"],
+        facts["project_id"],
+        facts["level1"],
+        facts["level2"],
+        facts["name"],
+        facts["target"],
+        facts["kind"],
+        facts["target_value"],
+        facts["unit"],
+        judgement,
+    )
+
+
+def _worst(statuses: pd.Series) -> Light:
+    if statuses.empty:
+        return GREY
+    return WORST_FIRST[int(statuses.map(SEVERITY).min())]
 
 
 def default_month(year: int, today: date | None = None) -> int:
@@ -160,63 +310,18 @@ def latest_month_with_data(con: duckdb.DuckDBPyConnection, year: int) -> int | N
     return row[0].month if row and row[0] else None
 
 
-def _by(records: list[dict], *keys) -> dict:
-    if len(keys) == 1:
-        return {r[keys[0]]: r for r in records}
-    return {tuple(r[k] for k in keys): r for r in records}
-
-
-def build_context(con: duckdb.DuckDBPyConnection, year: int, month: int, config: dict | None = None) -> Context:
-    """Everything measured to date for the as-of month, keyed for the judges."""
-    cfg = config or effective_config(con)
-    deliverables = measures.deliverables_to_date(con, year, month, as_records=True)
-    delivered = _by(deliverables, "project_id", "item")
-    months_by_project: dict[int, set[int]] = {}
-    for row in deliverables:
-        months_by_project.setdefault(row["project_id"], set()).update(row["months_reported"])
-    for pid, months in months_by_project.items():
-        delivered[(pid, None)] = sorted(months)
-    ctx = Context(
-        year,
-        month,
-        cfg,
-        budget=_by(measures.budget_to_date(con, year, month, as_records=True), "project_id"),
-        budget_light={},
-        hotline=_by(measures.hotline_to_date(con, year, month, as_records=True, config=cfg), "project_id"),
-        events=_by(measures.opinion_events_to_date(con, year, month, as_records=True, config=cfg), "project_id"),
-        hours=_by(measures.opinion_hours_to_date(con, year, month, as_records=True, config=cfg), "project_id"),
-        visitors=_by(measures.visitors_to_date(con, year, month, as_records=True), "project_id"),
-        deliverables=delivered,
-        values=_by(measures.values_to_date(con, year, month, as_records=True), "indicator_id"),
-        references=_by(measures.references_to_date(con, year, month, as_records=True), "indicator_id"),
-    )
-    ctx.budget_light = {pid: budget_light(row, ctx) for pid, row in ctx.budget.items()}
-    return ctx
-
-
-def compute_status(
-    con: duckdb.DuckDBPyConnection,
-    year: int | None = None,
-    month: int | None = None,
-    project: str | None = None,
-    config: dict | None = None,
-) -> StatusReport:
-    """Lights for every indicator of every project of ``year`` as of ``month`` (1–12)."""
-    if year is None:
-        row = con.execute("SELECT max(year) FROM project").fetchone()
-        year = row[0] if row and row[0] else clock.today().year
-    month = month or default_month(year)
-    ctx = build_context(con, year, month, config)
-    params: list = [year]
-    where = "WHERE p.year = ?"
+def _targets(con: duckdb.DuckDBPyConnection, year: int, project: str | None) -> pd.DataFrame:
+    """One row per project and indicator (a project without indicators has one row with no indicator)."""
+    where, params = "WHERE p.year = ?", [year]
     if project:
         where += " AND p.name = ?"
         params.append(project)
-    rows = con.execute(
+    return frame(
+        con,
         f"""
-        SELECT p.project_id, p.name, CAST(p.budget AS DOUBLE),
-               i.indicator_id, i.level1, i.level2, i.level3, i.target_text, i.kind, i.operator, i.target_value,
-               i.unit, b.rule, b.item, b.plan, b.params
+        SELECT p.project_id, p.name AS project, CAST(p.budget AS DOUBLE) AS budget,
+               i.indicator_id, i.seq, i.level1, i.level2, i.level3 AS name, i.target_text AS target, i.kind,
+               i.operator, i.target_value, i.unit, b.rule, b.item, b.plan, b.params
         FROM project p
         LEFT JOIN indicator i USING (project_id)
         LEFT JOIN binding b USING (indicator_id)
@@ -224,84 +329,70 @@ def compute_status(
         ORDER BY p.project_id, i.seq
         """,
         params,
-    ).fetchall()
-    projects: dict[int, ProjectStatus] = {}
-    plans: dict[str, dict] = {}  # the same plan text recurs: parse it once
-    for pid, name, budget, iid, l1, l2, l3, target, kind, op, value, unit, rule, item, plan, extra in rows:
-        ps = projects.get(pid)
-        if ps is None:
-            ps = projects[pid] = _project_status(pid, name, budget, ctx)
-        if iid is None:
-            continue
-        ind = Indicator(
-            iid,
-            pid,
-            l3,
-            target,
-            kind,
-            op,
-            value,
-            unit,
-            rule or DEFAULT_RULE[kind],
-            item,
-            _plan(plan, plans) if plan else None,
-            json.loads(extra) if extra else {},
-        )
-        j: Judgement = judge(ind, ctx)
-        ps.indicators.append(
-            IndicatorStatus(
-                iid,
-                l1,
-                l2,
-                l3,
-                target,
-                kind,
-                ind.rule,
-                _round(j.actual),
-                j.expected,
-                j.status,
-                j.explanation,
-                j.explanation_en,
-                j.projection,
-                j.at_risk,
-                j.missing,
-                j.not_due,
-                value,
-                unit,
-            )
-        )
-    for ps in projects.values():
-        ps.status = worst([ps.budget_status] + [i.status for i in ps.indicators if counts_for_project(i)])
-    return StatusReport(year, f"{year}-{month:02d}", list(projects.values()))
-
-
-def _plan(text: str, seen: dict[str, dict]) -> dict[int, float]:
-    if text not in seen:
-        seen[text] = {int(k): float(v) for k, v in json.loads(text).items()}
-    return seen[text]
-
-
-def counts_for_project(i: IndicatorStatus) -> bool:
-    """Not-applicable indicators and those with nothing due yet do not colour the project."""
-    return i.kind != "not_applicable" and not i.not_due
-
-
-def _project_status(pid: int, name: str, budget: float | None, ctx: Context) -> ProjectStatus:
-    row = ctx.budget.get(pid)
-    status, zh, en = ctx.budget_light.get(pid, (GREY, "无预算执行数据", "no budget data"))
-    reported = row is not None and len(row["months_reported"]) > 0
-    return ProjectStatus(
-        pid,
-        name,
-        GREY,
-        budget,
-        round(row["spent"], 2) if reported else None,
-        round(row["execution_rate"], 4) if reported and row["execution_rate"] is not None else None,
-        round(ctx.time_progress, 4),
-        status,
-        zh,
-        en,
     )
+
+
+def _resolve_rules(indicators: pd.DataFrame) -> pd.Series:
+    """Each indicator's rule name: the binding's, else the default for its kind; unknown names are an error."""
+    names = indicators["rule"].where(indicators["rule"].notna(), indicators["kind"].map(DEFAULT_RULE))
+    for name in names.dropna().unique():
+        rule(name)  # raises UnknownRule
+    if names.isna().any():
+        kinds = ", ".join(sorted(indicators.loc[names.isna(), "kind"].astype(str).unique()))
+        raise UnknownRule(f"no rule for target kind(s) {kinds}")
+    return names.map(RuleName)
+
+
+def compute_status(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    year: int | None = None,
+    month: int | None = None,
+    project: str | None = None,
+) -> StatusReport:
+    """Lights for every indicator of every project of ``year`` as of ``month`` (1–12), judged in bulk."""
+    if year is None:
+        row = con.execute("SELECT max(year) FROM project").fetchone()
+        year = row[0] if row and row[0] else clock.today().year
+    month = month or default_month(year)
+    period = Period(year, month, config)
+    rows = _targets(con, year, project)
+    indicators = rows[rows["indicator_id"].notna()].copy()
+    indicators["indicator_id"] = indicators["indicator_id"].astype("int64")
+    indicators["rule"] = _resolve_rules(indicators)
+    indicators["params"] = parse_json(indicators["params"])
+    used = [REGISTRY[name] for name in indicators["rule"].unique()]
+    wanted = {"budget"} | {m for r in used for m in r.measures}
+    measures = {name: run(con, MEASURES[name], year, month, config) for name in sorted(wanted)}
+    budget = project_budget_lights(measures["budget"], period)
+    measures["budget_light"] = budget.merge(measures["budget"][["project_id", "spent"]], on="project_id")
+
+    judged: dict[RuleName, pd.DataFrame] = {}
+    for name, group in indicators.groupby("rule", sort=False):
+        judged[name] = REGISTRY[name].judge(group, measures, period)
+    verdicts = (
+        pd.concat([f[["indicator_id", "project_id", "status", "grey", "kind"]] for f in judged.values()])
+        if judged
+        else pd.DataFrame(columns=["indicator_id", "project_id", "status", "grey", "kind"])
+    )
+    indicator_frame = indicators[["indicator_id", "project_id", "seq"]].merge(
+        verdicts[["indicator_id", "status", "grey", "kind"]], on="indicator_id"
+    )
+    projects = (
+        rows[["project_id", "project", "budget"]]
+        .drop_duplicates("project_id")
+        .merge(budget, on="project_id", how="left")
+    )
+    projects = projects.merge(measures["budget"][["project_id", "spent"]], on="project_id", how="left")
+    projects["budget_status"] = projects["budget_status"].fillna(str(GREY))
+    counted = verdicts[(verdicts["kind"] != "not_applicable") & (verdicts["grey"] != str(Grey.NOT_DUE))]
+    worst_indicator = counted["status"].map(SEVERITY).groupby(counted["project_id"]).min()
+    severity = np.minimum(
+        projects["budget_status"].map(SEVERITY).to_numpy(),
+        projects["project_id"].map(worst_indicator).fillna(len(WORST_FIRST)).to_numpy(),
+    )
+    projects["status"] = [str(WORST_FIRST[int(k)]) for k in severity]
+    return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged)
 
 
 def status_rows(report: StatusReport, lang: str = "zh") -> list[dict]:

@@ -1,13 +1,50 @@
-"""设置: the admin changes thresholds (each change audited); every light and score follows at once."""
+"""设置: the admin changes thresholds and scoring weights (each change audited); every light and score follows at once."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from core.settings import BUDGET_WEIGHT, CHOICES, LEVEL_WEIGHTS, editable, parse
 from dashboard import data
-from dashboard.i18n import t
+from dashboard.i18n import TEXT, setting_label, t
 from dashboard.views.common import current_actor
-from core.settings import CHOICES, editable
+
+
+def _shown(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _choice(value: str) -> str:
+    return t(f"mode_{value}") if f"mode_{value}" in TEXT else value
+
+
+def _field(section: str, key: str, value, default):
+    """One input for one setting: a choice or a number, labelled in words, with its name and default."""
+    widget = f"set_{section}_{key}"
+    if (section, key) in CHOICES:
+        label = t("with_default", label=setting_label(section, key), value=_choice(default))
+        options = list(CHOICES[(section, key)])
+        return st.selectbox(
+            label, options, index=options.index(value), format_func=_choice, key=widget, help=f"{section}.{key}"
+        )
+    label = t("with_default", label=setting_label(section, key), value=_shown(default))
+    return st.number_input(label, value=float(value), min_value=0.0, key=widget, help=f"{section}.{key}")
+
+
+def _level_fields(value: dict, default: dict) -> dict:
+    """The level weights: one number per level, side by side."""
+    st.markdown(f"**{setting_label(*LEVEL_WEIGHTS)}**")
+    new = {}
+    for column, (level, weight) in zip(st.columns(len(value)), value.items(), strict=True):
+        with column:
+            new[level] = st.number_input(
+                t("with_default", label=t("level_weight", level=level), value=_shown(default.get(level, 0))),
+                value=float(weight),
+                min_value=0.0,
+                key=f"set_scoring_level_{level}",
+                help=f"scoring.level_weights {level}",
+            )
+    return new
 
 
 def render() -> None:
@@ -17,19 +54,31 @@ def render() -> None:
     defaults = editable()
     changed = {}
     with st.form("settings"):
+        section_shown = None
         for (section, key), value in values.items():
-            label = f"{section}.{key}（{t('default')} {defaults[(section, key)]}）"
-            if (section, key) in CHOICES:
-                options = list(CHOICES[(section, key)])
-                new = st.selectbox(label, options, index=options.index(value), key=f"set_{section}_{key}")
-            else:
-                new = st.number_input(label, value=float(value), min_value=0.0, key=f"set_{section}_{key}")
+            if section != section_shown:
+                name = f"section_{section}"
+                st.subheader(t(name) if name in TEXT else section)
+                if section == "scoring":
+                    st.caption(t("scoring_help"))
+                section_shown = section
+            if (section, key) == LEVEL_WEIGHTS:
+                new = _level_fields(value, defaults[LEVEL_WEIGHTS])
+                if any(new[level] != weight for level, weight in value.items()):
+                    changed[(section, key)] = new
+                continue
+            new = _field(section, key, value, defaults[(section, key)])
             if new != value:
                 changed[(section, key)] = new
         submitted = st.form_submit_button(t("save"), type="primary")
     if not submitted:
         return
     try:
+        # every change is checked first (the level weights against the budget weight being saved with them),
+        # so a refused value leaves nothing half saved; the budget weight is written before the level weights
+        budget = changed.get(BUDGET_WEIGHT, values[BUDGET_WEIGHT])
+        for (section, key), value in changed.items():
+            parse(section, key, value, budget_weight=float(budget))
         for (section, key), value in changed.items():
             data.change_setting(section, key, value, current_actor())
     except ValueError as exc:

@@ -1,0 +1,329 @@
+"""What every rule is made of, and the steps rules share: grey for missing data, the accumulating light.
+
+A rule judges all of its indicators at once: ``judge(frame, measures, period)`` gets one row per
+indicator (target, binding, and the columns of its measure already joined) and returns the same
+rows with the verdict columns of ``VERDICT`` added, plus whatever facts its ``explain`` needs.
+Explanations are rendered later, only for the rows someone reads, from those facts and from the
+same band object (``metrics.lights``) the light was judged with.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.config import Config
+from metrics.lights import GREY, Accumulating, Bands
+
+# The verdict columns every rule fills.
+VERDICT = ("status", "actual", "expected", "projection", "at_risk", "grey")
+
+
+class RuleName(StrEnum):
+    BUDGET_EXECUTION_RATE = "budget_execution_rate"
+    BUDGET_FUNDS_RATE = "budget_funds_rate"
+    BUDGET_TIMELINESS = "budget_timeliness"
+    HOTLINE_ACCEPT_RATE = "hotline_accept_rate"
+    HOTLINE_ONTIME_RATE = "hotline_ontime_rate"
+    HOTLINE_CLOSE_RATE = "hotline_close_rate"
+    OPINION_DAILY_HOURS = "opinion_daily_hours"
+    OPINION_REPORT_WITHIN = "opinion_report_within"
+    VISITORS_YOY = "visitors_yoy"
+    DELIVERABLE_COUNT = "deliverable_count"
+    VALUE_LATEST = "value_latest"
+    VALUE_SUM = "value_sum"
+    VALUE_VS_BASELINE = "value_vs_baseline"
+    VALUE_VS_REFERENCE = "value_vs_reference"
+    RATING = "rating"
+
+
+class Grey(StrEnum):
+    """Why a light is grey: each has its own sentence (``explain_grey``)."""
+
+    NONE = ""
+    STREAM_MISSING = "stream_missing"  # a month of the stream is not reported
+    NOT_DUE = "not_due"  # nothing was due yet: left out of the project's light
+    DUE_MISSING = "due_missing"  # the latest due value or rating is not reported
+    NO_BASELINE = "no_baseline"
+    NO_REFERENCE = "no_reference"
+    NO_VISITOR_BASELINE = "no_visitor_baseline"
+    NOT_APPLICABLE = "not_applicable"
+    NO_BUDGET = "no_budget"  # no positive 当年预算: no rate can be computed
+    NO_TICKETS = "no_tickets"  # no ticket was received: no rate can be computed
+
+
+@dataclass(frozen=True)
+class Period:
+    """The as-of month and the configuration in force: what every rule judges against."""
+
+    year: int
+    month: int
+    config: Config
+
+    @property
+    def time_progress(self) -> float:
+        return self.month / 12
+
+
+Facts = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the registry: where its actual comes from, how it becomes a light, how it reads."""
+
+    name: RuleName
+    stream: str  # the table it reads
+    measures: tuple[str, ...]  # the measures (metrics.measures.MEASURES) that feed it
+    formula: str  # how the actual is formed, in words (docs/rules.md)
+    projection: str  # how the year end is projected, in words
+    bands: Callable[[Config], Bands]  # the band bounds, from the configuration
+    judge: Callable[[pd.DataFrame, Mapping[str, pd.DataFrame], Period], pd.DataFrame]
+    explain: Callable[[Facts, Period, str], str]  # one line a leader can read, from the facts and the bands
+    what: tuple[str, str] = ("数据", "data")  # what is missing when the light is grey (zh, en)
+
+
+# -- formatting -------------------------------------------------------------------------------------
+def pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def num(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def with_unit(unit: str | None, digits: int = 2) -> Callable[[float], str]:
+    """A formatter for values of this unit: 26 → "26期", 81 → "81分"."""
+
+    def shown(v: float) -> str:
+        return f"{num(round(v, digits))}{unit or ''}"
+
+    return shown
+
+
+def duration(hours: float) -> str:
+    minutes = round(hours * 60)
+    if minutes < 60:
+        return f"{minutes}分钟"
+    return f"{minutes // 60}小时" + (f"{minutes % 60}分" if minutes % 60 else "")
+
+
+def months_zh(months: list[int]) -> str:
+    return "、".join(f"{m}月" for m in months)
+
+
+def is_missing(v) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(v != v)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def missing_months(mask, month: int) -> list[int]:
+    """The months 1…month whose bit is not set in ``mask`` (bit m for month m; None when nothing was reported)."""
+    bits = 0 if is_missing(mask) else int(mask)
+    return [m for m in range(1, month + 1) if not bits >> m & 1]
+
+
+# -- frames -----------------------------------------------------------------------------------------
+def verdict(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty verdict columns on a copy of ``frame``: grey, no actual, nothing expected."""
+    out = frame.copy()
+    out["status"] = str(GREY)
+    out["actual"] = None
+    out["expected"] = None
+    out["projection"] = None
+    out["at_risk"] = False
+    out["grey"] = str(Grey.NONE)
+    return out
+
+
+def join(frame: pd.DataFrame, measure: pd.DataFrame, on: str | list[str]) -> pd.DataFrame:
+    """The indicators with their measure's columns (NaN where the measure has no row)."""
+    if measure.empty:
+        extra = [c for c in measure.columns if c not in frame.columns]
+        out = frame.copy()
+        for c in extra:
+            out[c] = np.nan
+        return out
+    return frame.merge(measure, on=on, how="left", suffixes=("", "_m")).set_axis(frame.index)
+
+
+def grey_where(out: pd.DataFrame, mask, reason: Grey) -> pd.Series:
+    """Mark ``mask`` grey for ``reason`` where no earlier reason holds; returns the rows still to judge."""
+    mask = np.asarray(mask, dtype=bool) & (out["grey"].to_numpy() == str(Grey.NONE))
+    out.loc[mask, "grey"] = str(reason)
+    out.loc[mask, "status"] = str(GREY)
+    return out["grey"] == str(Grey.NONE)
+
+
+def stream_missing(out: pd.DataFrame, period: Period, column: str = "n_months") -> pd.Series:
+    """Grey where the stream has fewer than ``month`` months reported; returns the rows still to judge."""
+    reported = out[column].fillna(0).to_numpy(dtype=float) if column in out else np.zeros(len(out))
+    return grey_where(out, reported < period.month, Grey.STREAM_MISSING)
+
+
+def _due_months(params: Mapping, config: Config) -> tuple[int, ...]:
+    return tuple(params.get("due") or config.due.value_months)
+
+
+def due_grey(out: pd.DataFrame, period: Period, seen_column: str) -> pd.Series:
+    """Values and ratings are due on set months: grey when the latest due month has no entry.
+
+    Before the first due month with nothing entered the light is grey and *not due* (left out of
+    the project's light); an entry made early is judged. Returns the rows still to judge.
+    """
+    due_months = [_due_months(p, period.config) for p in out["params"]]
+    latest_due = np.array([max((m for m in d if m <= period.month), default=0) for d in due_months])
+    first_due = np.array([min(d) if d else 0 for d in due_months])
+    seen = pd.to_datetime(out[seen_column]).dt.month.fillna(0).to_numpy() if seen_column in out else 0
+    out["due_month"] = latest_due
+    out["first_due"] = first_due
+    grey_where(out, (latest_due == 0) & (seen == 0), Grey.NOT_DUE)
+    return grey_where(out, (latest_due > 0) & (seen < latest_due), Grey.DUE_MISSING)
+
+
+def explain_grey(facts: Facts, period: Period, lang: str, what: tuple[str, str]) -> str:
+    """The sentence of a grey light, by its reason."""
+    reason = Grey(facts["grey"])
+    y, m = period.year, period.month
+    zh = lang != "en"
+    if reason == Grey.STREAM_MISSING:
+        missing = missing_months(facts.get("months_mask"), m)
+        if zh:
+            return f"{months_zh(missing)}{what[0]}未填报，无法判断"
+        return f"no {what[1]} for {', '.join(f'{y}-{k:02d}' for k in missing)}: not judged"
+    if reason == Grey.NOT_DUE:
+        first = int(facts["first_due"])
+        return (
+            f"尚未到填报期（首次为{first}月），暂无{what[0]}" if zh else f"no {what[1]} yet; first due in month {first}"
+        )
+    if reason == Grey.DUE_MISSING:
+        due = int(facts["due_month"])
+        return f"{due}月{what[0]}未填报" if zh else f"{what[1]} for {y}-{due:02d} not reported"
+    if reason == Grey.NO_BASELINE:
+        return (
+            "未上传基期值（上年同期），无法判断是否提高"
+            if zh
+            else "no baseline (last year's value) uploaded: not judged"
+        )
+    if reason == Grey.NO_REFERENCE:
+        if zh:
+            return "未上传参考值（如全市平均水平），无法判断"
+        return "no reference value (e.g. the city average) uploaded: not judged"
+    if reason == Grey.NO_VISITOR_BASELINE:
+        if zh:
+            return f"未上传{y - 1}年1–{m}月的基期数据，无法同比"
+        return f"no baseline for {y - 1} months 1–{m}: not judged"
+    if reason == Grey.NOT_APPLICABLE:
+        return "本项目不适用此指标" if zh else "not applicable to this project"
+    if reason == Grey.NO_BUDGET:
+        return "当年预算数为零或未填，无法计算执行率" if zh else "no budget for the year: no rate to judge"
+    if reason == Grey.NO_TICKETS:
+        return f"截至{m}月无受理工单，无法计算" if zh else f"no tickets received by {y}-{m:02d}: no rate to judge"
+    raise ValueError(f"not a grey reason: {reason!r}")  # pragma: no cover
+
+
+# -- plans and the accumulating light ---------------------------------------------------------------
+def parse_json(texts: pd.Series) -> list[dict]:
+    """Each JSON text as a dict (``{}`` when empty), parsing each distinct text once."""
+    cache: dict[str, dict] = {}
+    out = []
+    for t in texts:
+        if not isinstance(t, str) or not t:
+            out.append({})
+            continue
+        if t not in cache:
+            cache[t] = json.loads(t)
+        out.append(cache[t])
+    return out
+
+
+def expected_to_date(plan: Mapping[int, float] | None, target: float, month: int) -> float:
+    """T × m/12, or the phased plan interpolated between its months (from 0 at the start, to T at month 12)."""
+    if not plan:
+        return target * month / 12
+    points = [(0, 0.0), *sorted((int(k), float(v)) for k, v in plan.items())]
+    if points[-1][0] < 12:
+        points.append((12, target))
+    for (m0, v0), (m1, v1) in zip(points, points[1:], strict=False):
+        if m0 <= month <= m1:
+            return v0 + (v1 - v0) * (month - m0) / (m1 - m0)
+    return points[-1][1]
+
+
+def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: np.ndarray, period: Period) -> None:
+    """The accumulating light on the rows ``todo``: actual to date against expected to date.
+
+    x = actual ÷ expected × 100 (bands ``lights.Accumulating``); nothing expected yet is green, or
+    blue if something was done. Projection: the plan's remaining steps added to the actual, else the
+    run rate; at risk when the projection falls short of the target.
+    """
+    idx = np.flatnonzero(todo.to_numpy())
+    if not len(idx):
+        return
+    m = period.month
+    plans = out["plan"].to_numpy()[idx]
+    target = np.asarray(target, dtype=float)[idx]
+    actual = np.asarray(actual, dtype=float)[idx]
+    cache: dict[tuple, tuple[float, float]] = {}
+    expected = np.empty(len(idx))
+    year_end = np.empty(len(idx))
+    for k, (plan, t) in enumerate(zip(plans, target, strict=True)):
+        key = (plan if isinstance(plan, str) else None, t)
+        if key not in cache:
+            parsed = json.loads(plan) if key[0] else None
+            cache[key] = (expected_to_date(parsed, t, m), expected_to_date(parsed, t, 12))
+        expected[k], year_end[k] = cache[key]
+    has_plan = np.array([isinstance(p, str) and bool(p) for p in plans], dtype=bool)
+    bands = Accumulating.of(period.config)
+    x = np.where(expected > 0, np.round(actual * 100 / np.where(expected > 0, expected, 1), 9), np.nan)
+    status = np.where(expected > 0, bands.classify(x), np.where(actual > 0, "blue", "green"))
+    if m < 12:
+        projection = np.where(has_plan, actual + np.maximum(0.0, year_end - expected), actual * 12 / m)
+    else:
+        projection = actual * 12 / m
+    rows = out.index[idx]
+    out.loc[rows, "status"] = status
+    out.loc[rows, "actual"] = pd.Series(actual, index=rows, dtype=object)
+    out.loc[rows, "expected"] = expected
+    out.loc[rows, "x"] = x
+    out.loc[rows, "projection"] = pd.Series(projection, index=rows, dtype=object)
+    out.loc[rows, "at_risk"] = projection < target
+    out.loc[rows, "has_plan"] = has_plan
+    out.loc[rows, "year_target"] = target
+
+
+def explain_accumulating(
+    facts: Facts, period: Period, lang: str, shown: Callable[[float], str], label: str, label_en: str
+) -> str:
+    """截至6月完成26期，计划应达20期（130%），≥120%为蓝灯…; the band quoted is the one that judged it."""
+    bands = Accumulating.of(period.config)
+    m, status = period.month, facts["status"]
+    actual, expected, x = float(facts["actual"]), float(facts["expected"]), facts.get("x")
+    has_x = not is_missing(x)
+    if lang == "en":
+        basis = "the plan" if facts.get("has_plan") else "time progress"
+        ratio = f" ({x:.0f}%)" if has_x else ""
+        return (
+            f"{label_en} {shown(actual)} by {period.year}-{m:02d} against {shown(expected)} expected by {basis}"
+            f"{ratio}; {bands.says(status, 'en')}"
+        )
+    basis = "计划" if facts.get("has_plan") else "按时间进度"
+    ratio = f"（{x:.0f}%）" if has_x else ""
+    risk = ""
+    if m < 12:
+        projection = float(facts["projection"])
+        risk = "；按当前进度全年预计" + shown(projection) + ("，有完不成风险" if facts["at_risk"] else "")
+    return f"截至{m}月{label}{shown(actual)}，{basis}应达{shown(expected)}{ratio}，{bands.says(status)}{risk}"

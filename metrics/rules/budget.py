@@ -1,0 +1,147 @@
+"""Budget rules: 执行率 and 到位率 as accumulating lights, and 预算执行及时性 = the project's budget light."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from core.config import BudgetMode
+from metrics.lights import GREY, RED, YELLOW, Accumulating, BudgetPace
+from metrics.rules.base import (
+    Facts,
+    Grey,
+    Period,
+    Rule,
+    RuleName,
+    accumulate,
+    explain_accumulating,
+    explain_grey,
+    grey_where,
+    join,
+    missing_months,
+    months_zh,
+    pct,
+    stream_missing,
+    verdict,
+)
+
+WHAT = ("预算执行", "budget")
+
+
+def project_budget_lights(budget: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per project (rows of ``measures.budget_to_date``): the budget light, the figure it used, and why grey."""
+    bands = BudgetPace.of(period.config)
+    out = budget[["project_id", "execution_rate", "months_mask", "n_months"]].copy()
+    rate = out["execution_rate"].to_numpy(dtype=float)
+    figure = bands.figure(rate, period.time_progress)
+    status = bands.classify(rate, period.time_progress)
+    missing = out["n_months"].fillna(0).to_numpy() < period.month
+    no_budget = ~missing & np.isnan(rate)
+    out["budget_status"] = np.where(missing | no_budget, str(GREY), status)
+    out["budget_figure"] = figure
+    out["budget_grey"] = np.where(missing, str(Grey.STREAM_MISSING), np.where(no_budget, str(Grey.NO_BUDGET), ""))
+    return out
+
+
+def explain_budget_light(facts: Facts, period: Period, lang: str) -> str:
+    """截至6月执行率39.8%，时间进度50.0%，执行率÷时间进度=79.6%，60%–80%为黄灯 (in the configured mode)."""
+    m = period.month
+    grey = facts.get("budget_grey")
+    if grey == Grey.STREAM_MISSING:
+        missing = missing_months(facts.get("months_mask"), m)
+        return f"{months_zh(missing)}预算执行未填报" if lang != "en" else f"budget not reported for months {missing}"
+    if grey == Grey.NO_BUDGET:
+        return explain_grey({"grey": grey}, period, lang, WHAT)
+    if facts.get("budget_status") in (None, GREY) or grey is None:
+        return "无预算执行数据" if lang != "en" else "no budget data"
+    bands = BudgetPace.of(period.config)
+    rate, tp, figure, status = (
+        facts["execution_rate"],
+        period.time_progress,
+        facts["budget_figure"],
+        facts["budget_status"],
+    )
+    if bands.mode == BudgetMode.GAP:
+        lag = max(figure, 0)
+        if lang == "en":
+            return f"executed {pct(rate)} at time progress {pct(tp)}: {lag:.1f} points behind, {status}"
+        return f"截至{m}月执行率{pct(rate)}，时间进度{pct(tp)}，落后{lag:.1f}个百分点，{bands.says(status)}"
+    if lang == "en":
+        return f"executed {pct(rate)} at time progress {pct(tp)}: {figure:.1f}% of pace, {status}"
+    return f"截至{m}月执行率{pct(rate)}，时间进度{pct(tp)}，执行率÷时间进度={figure:.1f}%，{bands.says(status)}"
+
+
+def _judge_rate(column: str):
+    def judge(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
+        out = join(verdict(frame), measures["budget"], "project_id")
+        todo = stream_missing(out, period)
+        todo = grey_where(out, todo & out[column].isna(), Grey.NO_BUDGET)
+        target = out["target_value"].fillna(100.0).to_numpy(dtype=float)
+        accumulate(out, todo, out[column].to_numpy(dtype=float) * 100, target, period)
+        return out
+
+    return judge
+
+
+def _explain_rate(label: str, label_en: str):
+    def explain(facts: Facts, period: Period, lang: str) -> str:
+        return explain_accumulating(facts, period, lang, lambda v: f"{v:.1f}%", label, label_en)
+
+    return explain
+
+
+def judge_timeliness(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
+    """The project's budget light is the indicator's light; actual 执行率 and expected time progress in %."""
+    out = join(verdict(frame), measures["budget_light"], "project_id")
+    status = out["budget_status"].fillna(str(GREY)).to_numpy(dtype=object)
+    judged = status != str(GREY)
+    out["status"] = status
+    rate = np.round(out["execution_rate"].to_numpy(dtype=float) * 100, 2)
+    out["actual"] = pd.Series(np.where(judged, rate, np.nan), index=out.index, dtype=object).where(judged, None)
+    out["expected"] = np.where(judged, round(period.time_progress * 100, 2), np.nan)
+    out["at_risk"] = np.isin(status, [str(RED), str(YELLOW)])
+    # a grey budget light explains itself (explain_budget_light), so ``grey`` stays empty here
+    return out
+
+
+def explain_timeliness(facts: Facts, period: Period, lang: str) -> str:
+    return explain_budget_light(facts, period, lang)
+
+
+RULES = (
+    Rule(
+        RuleName.BUDGET_EXECUTION_RATE,
+        "budget_month",
+        ("budget",),
+        "执行率 = 累计支出 ÷ 当年预算 × 100（%）；期望值 = 目标值（默认100%）× 月份/12，或分阶段计划",
+        "有计划时：实际 + 计划剩余进度；否则按当前进度：实际 × 12 ÷ 月份",
+        Accumulating.of,
+        _judge_rate("execution_rate"),
+        _explain_rate("执行率", "execution"),
+        WHAT,
+    ),
+    Rule(
+        RuleName.BUDGET_FUNDS_RATE,
+        "budget_month",
+        ("budget",),
+        "资金到位率 = 累计到位资金 ÷ 当年预算 × 100（%）；期望值同执行率",
+        "同执行率",
+        Accumulating.of,
+        _judge_rate("funds_rate"),
+        _explain_rate("资金到位率", "funds received"),
+        WHAT,
+    ),
+    Rule(
+        RuleName.BUDGET_TIMELINESS,
+        "budget_month",
+        ("budget",),
+        "执行率对照时间进度（月份/12），按配置的模式（ratio：执行率÷时间进度×100；gap：落后的百分点）",
+        "不预测；红灯、黄灯即有风险",
+        BudgetPace.of,
+        judge_timeliness,
+        explain_timeliness,
+        WHAT,
+    ),
+)

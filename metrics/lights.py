@@ -7,6 +7,7 @@ light fell in, so an explanation can only quote the bounds the light was judged 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -63,9 +64,10 @@ class Bands:
     def says(self, light: Light, lang: str = "zh") -> str:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
-    def table(self, lang: str = "zh") -> list[tuple[Light, str]]:
-        """Every band in words (for docs/rules.md)."""
-        return [(light, self.says(light, lang)) for light in self.lights]
+    @functools.cache  # noqa: B019 - bands are small frozen values, a handful per configuration
+    def table(self, lang: str = "zh") -> tuple[tuple[Light, str], ...]:
+        """Every band in words (docs/rules.md, and explanations that quote all bands)."""
+        return tuple((light, self.says(light, lang)) for light in self.lights)
 
     lights: tuple[Light, ...] = ()
 

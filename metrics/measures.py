@@ -229,7 +229,11 @@ def run(con: duckdb.DuckDBPyConnection, measure: Measure, year: int, month: int,
 
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list) -> pd.DataFrame:
-    """A query's rows as a DataFrame, through Arrow (strings stay Arrow-backed: several times faster than ``df``)."""
+    """A query's rows as a DataFrame, through Arrow (strings stay Arrow-backed: several times faster than ``df``).
+
+    A relation may not start while an ``execute`` result is half read (a ``fetchone``): finish it first.
+    """
+    con.complete()
     return con.sql(sql, params=params).to_arrow_table().to_pandas()
 
 

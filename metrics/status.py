@@ -24,7 +24,7 @@ from core.config import Config
 from metrics.lights import GREY, WORST_FIRST, Light
 from metrics.measures import MEASURES, frame, run
 from metrics.rules import DEFAULT_RULE, REGISTRY, Grey, Period, RuleName, UnknownRule, rule
-from metrics.rules.base import explain_grey, is_missing, missing_months, parse_json
+from metrics.rules.base import explain_grey, missing_months
 from metrics.rules.budget import explain_budget_light, project_budget_lights
 
 STATUS_ORDER = WORST_FIRST
@@ -35,15 +35,11 @@ STATUS_LABELS = {
 }
 
 
-def _py(v: Any) -> Any:
-    """A plain Python value (JSON-ready): numpy scalars unwrapped, NaN/NaT as None."""
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return v
-    if is_missing(v):
-        return None
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as plain dicts (JSON-ready): NaN and NaT as None, numpy scalars as Python ones."""
+    values = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)
+    columns = list(frame.columns)
+    return [dict(zip(columns, row, strict=True)) for row in values]
 
 
 def _round(v):
@@ -173,13 +169,11 @@ class StatusReport:
         """Typed records, in the order of the target table (made once, when first read)."""
         by_project: dict[int, list[IndicatorStatus]] = {}
         for name, judged in self.judged.items():
-            for facts in judged.to_dict("records"):
-                facts = {k: _py(v) for k, v in facts.items()}
+            for facts in _records(judged):
                 by_project.setdefault(facts["project_id"], []).append(_indicator(name, facts, self.period))
         seq = dict(zip(self.indicator_frame["indicator_id"], self.indicator_frame["seq"], strict=True))
         out = []
-        for facts in self.project_frame.to_dict("records"):
-            facts = {k: _py(v) for k, v in facts.items()}
+        for facts in _records(self.project_frame):
             indicators = sorted(by_project.get(facts["project_id"], []), key=lambda i: seq[i.indicator_id])
             reported = (facts.get("n_months") or 0) > 0
             rate = facts.get("execution_rate")
@@ -340,7 +334,7 @@ def _resolve_rules(indicators: pd.DataFrame) -> pd.Series:
     if names.isna().any():
         kinds = ", ".join(sorted(indicators.loc[names.isna(), "kind"].astype(str).unique()))
         raise UnknownRule(f"no rule for target kind(s) {kinds}")
-    return names.map(RuleName)
+    return names
 
 
 def compute_status(
@@ -360,8 +354,7 @@ def compute_status(
     indicators = rows[rows["indicator_id"].notna()].copy()
     indicators["indicator_id"] = indicators["indicator_id"].astype("int64")
     indicators["rule"] = _resolve_rules(indicators)
-    indicators["params"] = parse_json(indicators["params"])
-    used = [REGISTRY[name] for name in indicators["rule"].unique()]
+    used = [REGISTRY[RuleName(name)] for name in indicators["rule"].unique()]
     wanted = {"budget"} | {m for r in used for m in r.measures}
     measures = {name: run(con, MEASURES[name], year, month, config) for name in sorted(wanted)}
     budget = project_budget_lights(measures["budget"], period)
@@ -369,7 +362,7 @@ def compute_status(
 
     judged: dict[RuleName, pd.DataFrame] = {}
     for name, group in indicators.groupby("rule", sort=False):
-        judged[name] = REGISTRY[name].judge(group, measures, period)
+        judged[RuleName(name)] = REGISTRY[RuleName(name)].judge(group, measures, period)
     verdicts = (
         pd.concat([f[["indicator_id", "project_id", "status", "grey", "kind"]] for f in judged.values()])
         if judged

@@ -174,8 +174,25 @@ def stream_missing(out: pd.DataFrame, period: Period, column: str = "n_months") 
     return grey_where(out, reported < period.month, Grey.STREAM_MISSING)
 
 
-def _due_months(params: Mapping, config: Config) -> tuple[int, ...]:
-    return tuple(params.get("due") or config.due.value_months)
+def per_distinct(values: pd.Series, fn: Callable[[Any], Any], dtype=object) -> np.ndarray:
+    """``fn`` of each row's value, computed once per distinct value (None for missing) and spread back.
+
+    Bindings repeat a handful of texts (params, plans) over thousands of indicators.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=dtype)
+    for k, u in enumerate([*uniques, None]):
+        results[k] = fn(u)
+    return results[codes]  # code -1 (missing) takes the last entry, fn(None)
+
+
+def params_of(text: str | None) -> dict:
+    """A binding's extra parameters (``due``, ``accumulate``…) from their JSON text."""
+    return json.loads(text) if isinstance(text, str) and text else {}
+
+
+def _due_months(text: str | None, config: Config) -> tuple[int, ...]:
+    return tuple(params_of(text).get("due") or config.due.value_months)
 
 
 def due_grey(out: pd.DataFrame, period: Period, seen_column: str) -> pd.Series:
@@ -184,9 +201,11 @@ def due_grey(out: pd.DataFrame, period: Period, seen_column: str) -> pd.Series:
     Before the first due month with nothing entered the light is grey and *not due* (left out of
     the project's light); an entry made early is judged. Returns the rows still to judge.
     """
-    due_months = [_due_months(p, period.config) for p in out["params"]]
-    latest_due = np.array([max((m for m in d if m <= period.month), default=0) for d in due_months])
-    first_due = np.array([min(d) if d else 0 for d in due_months])
+    config, month = period.config, period.month
+    latest_due = per_distinct(
+        out["params"], lambda text: max((m for m in _due_months(text, config) if m <= month), default=0)
+    ).astype(int)
+    first_due = per_distinct(out["params"], lambda text: min(_due_months(text, config), default=0)).astype(int)
     seen = pd.to_datetime(out[seen_column]).dt.month.fillna(0).to_numpy() if seen_column in out else 0
     out["due_month"] = latest_due
     out["first_due"] = first_due
@@ -236,20 +255,6 @@ def explain_grey(facts: Facts, period: Period, lang: str, what: tuple[str, str])
 
 
 # -- plans and the accumulating light ---------------------------------------------------------------
-def parse_json(texts: pd.Series) -> list[dict]:
-    """Each JSON text as a dict (``{}`` when empty), parsing each distinct text once."""
-    cache: dict[str, dict] = {}
-    out = []
-    for t in texts:
-        if not isinstance(t, str) or not t:
-            out.append({})
-            continue
-        if t not in cache:
-            cache[t] = json.loads(t)
-        out.append(cache[t])
-    return out
-
-
 def expected_to_date(plan: Mapping[int, float] | None, target: float, month: int) -> float:
     """T × m/12, or the phased plan interpolated between its months (from 0 at the start, to T at month 12)."""
     if not plan:
@@ -263,6 +268,12 @@ def expected_to_date(plan: Mapping[int, float] | None, target: float, month: int
     return points[-1][1]
 
 
+def _expectations(plan: str, target: float, month: int) -> tuple[float, float]:
+    """Expected by ``month`` and by the year end for one plan text ("" for none) and target."""
+    parsed = json.loads(plan) if plan else None
+    return expected_to_date(parsed, target, month), expected_to_date(parsed, target, 12)
+
+
 def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: np.ndarray, period: Period) -> None:
     """The accumulating light on the rows ``todo``: actual to date against expected to date.
 
@@ -274,19 +285,27 @@ def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: n
     if not len(idx):
         return
     m = period.month
-    plans = out["plan"].to_numpy()[idx]
+    plans = out["plan"].iloc[idx]
     target = np.asarray(target, dtype=float)[idx]
     actual = np.asarray(actual, dtype=float)[idx]
-    cache: dict[tuple, tuple[float, float]] = {}
-    expected = np.empty(len(idx))
-    year_end = np.empty(len(idx))
-    for k, (plan, t) in enumerate(zip(plans, target, strict=True)):
-        key = (plan if isinstance(plan, str) else None, t)
-        if key not in cache:
-            parsed = json.loads(plan) if key[0] else None
-            cache[key] = (expected_to_date(parsed, t, m), expected_to_date(parsed, t, 12))
-        expected[k], year_end[k] = cache[key]
-    has_plan = np.array([isinstance(p, str) and bool(p) for p in plans], dtype=bool)
+    # each distinct (plan, target) pair is worked out once
+    plan_codes, plan_texts = pd.factorize(plans, use_na_sentinel=True)
+    target_codes, targets = pd.factorize(target, use_na_sentinel=True)
+    width = len(targets) + 1
+    pair_codes, pairs = pd.factorize((plan_codes.astype(np.int64) + 1) * width + target_codes + 1)
+    ends = np.array(
+        [
+            _expectations(
+                plan_texts[p // width - 1] if p // width else "",
+                targets[p % width - 1] if p % width else np.nan,
+                m,
+            )
+            for p in pairs
+        ],
+        dtype=float,
+    ).reshape(-1, 2)
+    expected, year_end = ends[pair_codes, 0], ends[pair_codes, 1]
+    has_plan = plan_codes >= 0
     bands = Accumulating.of(period.config)
     x = np.where(expected > 0, np.round(actual * 100 / np.where(expected > 0, expected, 1), 9), np.nan)
     status = np.where(expected > 0, bands.classify(x), np.where(actual > 0, "blue", "green"))

@@ -30,6 +30,8 @@ from metrics.rules.base import (
     grey_where,
     join,
     num,
+    params_of,
+    per_distinct,
     verdict,
     with_unit,
 )
@@ -49,7 +51,7 @@ def _values(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: P
 def judge_value(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
     """The latest value against T: at most, a rate (%), or a value with a yellow share; or accumulating if bound so."""
     out, rows = _values(frame, measures, period, "value_month")
-    acc = np.array([bool(p.get("accumulate")) for p in out.loc[rows, "params"]], dtype=bool)
+    acc = per_distinct(out.loc[rows, "params"], lambda text: bool(params_of(text).get("accumulate")), bool)
     todo = pd.Series(False, index=out.index)
     todo.loc[rows[acc]] = True
     accumulate(out, todo, out["latest_value"].to_numpy(dtype=float), out["target_value"].fillna(0.0), period)
@@ -160,10 +162,9 @@ def judge_rating(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], peri
     status = Rating.of(period.config).classify(ratings)
     likelihood = out.loc[rows, "likelihood"]
     out.loc[rows, "status"] = status
-    out.loc[rows, "actual"] = pd.Series([RATING_ZH[r] for r in ratings], index=rows, dtype=object)
-    out.loc[rows, "projection"] = pd.Series(
-        [LIKELIHOOD_ZH.get(v) if isinstance(v, str) else None for v in likelihood], index=rows, dtype=object
-    )
+    words = np.select([ratings == "achieved", ratings == "partial"], [RATING_ZH["achieved"], RATING_ZH["partial"]], "")
+    out.loc[rows, "actual"] = pd.Series(np.where(words == "", RATING_ZH["missed"], words), index=rows, dtype=object)
+    out.loc[rows, "projection"] = likelihood.map(LIKELIHOOD_ZH).astype(object)
     out.loc[rows, "at_risk"] = (status != str(GREEN)) | likelihood.isin(DOUBTFUL).to_numpy()
     return out
 

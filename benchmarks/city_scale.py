@@ -1,22 +1,36 @@
-"""A city-scale dataset, made in SQL: 2,000 projects, 20,000 indicators, 12 months of values,
-1,000,000 hotline tickets, 100,000 monitoring events (and daily monitoring hours).
+"""A city-scale dataset, made in SQL: N projects (2,000 by default), 10 indicators each, 12 months of values,
+500 hotline tickets and 50 monitoring events per project (1,000,000 and 100,000 at 2,000 projects;
+10,000,000 and 1,000,000 at 20,000), daily monitoring hours, one unit per 40 projects.
 
-Used by the status and export benchmarks; ``make_city(path)`` builds the file once.
+Used by the status and export benchmarks; ``make_city(path, projects)`` builds the file once and
+``city_path(projects)`` is where the benchmarks keep it (the temporary folder). Also a script:
+
+    .venv/bin/python benchmarks/city_scale.py --projects 20000 [--out PATH]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
+import tempfile
+import time
 from pathlib import Path
 
-from metrics.targets import parse_target
-from core import db
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core import db  # noqa: E402
+from metrics.targets import parse_target  # noqa: E402
 
 PROJECTS = 2000
-TICKETS = 1_000_000
-EVENTS = 100_000
+TICKETS_PER_PROJECT = 500
+EVENTS_PER_PROJECT = 50
+PROJECTS_PER_UNIT = 40
+TICKET_CHUNK = 2_000_000  # tickets per INSERT, so that no single statement holds 10 M rows
+BUILD_MEMORY_LIMIT = "2GB"  # DuckDB spills beyond this while building; the machine is shared
+GENERATOR = "city_scale 2"  # stored in ``meta``: a cached file made by another generator is rebuilt
 
-# (name, target, rule, item, plan): ten indicators per project
+# (name, target, rule, item, plan, level1, level2): ten indicators per project
 INDICATORS = [
     ("预算执行率", ">=95%", "budget_execution_rate", None, None, "产出目标", "数量"),
     ("预算资金到位率", "=100%", "budget_funds_rate", None, None, "产出目标", "质量"),
@@ -30,19 +44,69 @@ INDICATORS = [
     ("舆情上报", "热点及负面1小时内上报", "opinion_report_within", None, None, "影响力目标", "长效管理"),
 ]
 
+TABLES = (
+    "project",
+    "indicator",
+    "budget_month",
+    "deliverable_month",
+    "indicator_value",
+    "hotline_ticket",
+    "opinion_event",
+    "opinion_hours",
+)
 
-def make_city(path: Path) -> Path:
-    """Create the city-scale database at ``path`` (replacing any file there)."""
-    path.unlink(missing_ok=True)
-    db.init(path)
-    con = db.connect(path)
+
+def city_path(projects: int = PROJECTS) -> Path:
+    """Where the benchmarks cache the dataset for ``projects`` projects."""
+    return Path(tempfile.gettempdir()) / f"perfboard_city_{projects}.duckdb"
+
+
+def generator_tag(projects: int) -> str:
+    return f"{GENERATOR}; projects={projects}"
+
+
+def is_current(path: Path, projects: int) -> bool:
+    """Whether ``path`` holds this generator's dataset for ``projects`` at this program's schema version."""
+    if not path.exists():
+        return False
     try:
+        con = db.connect(path, read_only=True)
+    except Exception:
+        return False
+    try:
+        if db.schema_version(con) != db.SCHEMA_VERSION:
+            return False
+        row = con.execute("SELECT value FROM meta WHERE key = 'city_scale'").fetchone()
+        return bool(row) and row[0] == generator_tag(projects)
+    finally:
+        con.close()
+
+
+def make_city(path: Path, projects: int = PROJECTS) -> Path:
+    """Create the city-scale database for ``projects`` projects at ``path`` (replacing any file there).
+
+    The file is built beside ``path`` and moved into place at the end, so an interrupted build never
+    leaves a half-made file for the benchmarks to reuse.
+    """
+    path = Path(path)
+    building = path.with_name(path.name + ".building")
+    for stale in (building, Path(str(building) + ".wal")):
+        stale.unlink(missing_ok=True)
+    width = len(str(projects))  # '项目00001' … '项目20000': names stay unique at any scale
+    units = max(1, projects // PROJECTS_PER_UNIT)
+    tickets = projects * TICKETS_PER_PROJECT
+    events = projects * EVENTS_PER_PROJECT
+    db.init(building)
+    con = db.connect(building)
+    try:
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY_LIMIT}'")
+        con.execute("SET preserve_insertion_order = false")
         con.execute("BEGIN")
         con.execute(
             f"""INSERT INTO project (project_id, year, unit, name, budget, total_budget)
-            SELECT i, 2020, '单位' || (i % 50), '项目' || lpad(i::VARCHAR, 4, '0'),
+            SELECT i, 2020, '单位' || (i % {units}), '项目' || lpad(i::VARCHAR, {width}, '0'),
                    (100000 + (hash(i) % 9000000))::DECIMAL(18,2), NULL
-            FROM range(1, {PROJECTS} + 1) t(i)"""
+            FROM range(1, {projects} + 1) t(i)"""
         )
         for k, (name, target, rule, item, plan, level1, level2) in enumerate(INDICATORS):
             t = parse_target(target)
@@ -50,16 +114,16 @@ def make_city(path: Path) -> Path:
                 f"""INSERT INTO indicator (indicator_id, project_id, seq, level1, level2, level3, form_level1,
                         target_text, kind, operator, target_value, unit, direction, needs)
                 SELECT (p - 1) * {len(INDICATORS)} + {k + 1}, p, {k + 1}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-                FROM range(1, {PROJECTS} + 1) t(p)""",
+                FROM range(1, {projects} + 1) t(p)""",
                 [level1, level2, name, "产出指标", target, t.kind, t.operator, t.value, t.unit, t.direction, t.needs],
             )
             con.execute(
                 f"""INSERT INTO binding SELECT (p - 1) * {len(INDICATORS)} + {k + 1}, ?, ?, ?, NULL, 0
-                FROM range(1, {PROJECTS} + 1) t(p)""",
+                FROM range(1, {projects} + 1) t(p)""",
                 [rule, item, plan],
             )
-        con.execute(f"INSERT INTO deliverable_item SELECT p, '培训班次' FROM range(1, {PROJECTS} + 1) t(p)")
-        con.execute(f"INSERT INTO deliverable_item SELECT p, '宣传活动' FROM range(1, {PROJECTS} + 1) t(p)")
+        con.execute(f"INSERT INTO deliverable_item SELECT p, '培训班次' FROM range(1, {projects} + 1) t(p)")
+        con.execute(f"INSERT INTO deliverable_item SELECT p, '宣传活动' FROM range(1, {projects} + 1) t(p)")
         con.execute(
             """INSERT INTO budget_month SELECT p.project_id, make_date(2020, m, 1),
                    (p.budget * (0.05 + (hash(p.project_id * 13 + m) % 60) / 1000))::DECIMAL(18,2),
@@ -70,7 +134,7 @@ def make_city(path: Path) -> Path:
             con.execute(
                 f"""INSERT INTO deliverable_month SELECT p, make_date(2020, m, 1), '{item}',
                        {per_month} + (hash(p * 7 + m) % 3) - 1, NULL, 0, NULL
-                FROM range(1, {PROJECTS} + 1) a(p), range(1, 13) b(m)"""
+                FROM range(1, {projects} + 1) a(p), range(1, 13) b(m)"""
             )
         con.execute(
             """INSERT INTO indicator_value SELECT i.indicator_id, make_date(2020, m, 1),
@@ -79,46 +143,56 @@ def make_city(path: Path) -> Path:
                    END, 'certain', NULL, NULL, NULL, NULL, 0, NULL
             FROM indicator i, range(1, 13) t(m)"""
         )
+        for start in range(0, tickets, TICKET_CHUNK):
+            stop = min(start + TICKET_CHUNK, tickets)
+            con.execute(
+                f"""INSERT INTO hotline_ticket SELECT 1 + (i % {projects}), date_trunc('month', ts)::DATE, 'T' || i, ts,
+                       ts + INTERVAL ((hash(i) % 30)::BIGINT) HOUR, NULL,
+                       CASE WHEN hash(i) % 20 = 0 THEN NULL ELSE ts + INTERVAL 3 DAY END, NULL, 0, NULL
+                FROM (SELECT i, TIMESTAMP '2020-01-01' + INTERVAL ((hash(i * 31) % 8640)::BIGINT) HOUR AS ts
+                      FROM range({start}, {stop}) t(i))"""
+            )
         con.execute(
-            f"""INSERT INTO hotline_ticket SELECT 1 + (i % {PROJECTS}), date_trunc('month', ts)::DATE, 'T' || i, ts,
-                   ts + INTERVAL ((hash(i) % 30)::BIGINT) HOUR, NULL,
-                   CASE WHEN hash(i) % 20 = 0 THEN NULL ELSE ts + INTERVAL 3 DAY END, NULL, 0, NULL
-            FROM (SELECT i, TIMESTAMP '2020-01-01' + INTERVAL ((hash(i * 31) % 8640)::BIGINT) HOUR AS ts
-                  FROM range({TICKETS}) t(i))"""
-        )
-        con.execute(
-            f"""INSERT INTO opinion_event SELECT 1 + (i % {PROJECTS}), date_trunc('month', ts)::DATE, 'E' || i, 'hot',
+            f"""INSERT INTO opinion_event SELECT 1 + (i % {projects}), date_trunc('month', ts)::DATE, 'E' || i, 'hot',
                    NULL, ts, ts + INTERVAL 10 MINUTE, ts + INTERVAL ((20 + hash(i) % 45)::BIGINT) MINUTE, 0, NULL
             FROM (SELECT i, TIMESTAMP '2020-01-01' + INTERVAL ((hash(i * 17) % 8640)::BIGINT) HOUR AS ts
-                  FROM range({EVENTS}) t(i))"""
+                  FROM range({events}) t(i))"""
         )
         con.execute(
             f"""INSERT INTO opinion_hours SELECT p, date_trunc('month', d)::DATE, d, 14 + hash(p + epoch(d)) % 3, 0, NULL
-            FROM range(1, {PROJECTS} + 1) a(p),
+            FROM range(1, {projects} + 1) a(p),
                  (SELECT CAST(x AS DATE) AS d FROM range(DATE '2020-01-01', DATE '2021-01-01', INTERVAL 1 DAY) t(x))"""
         )
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('city_scale', ?)", [generator_tag(projects)])
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    building.replace(path)
+    Path(str(path) + ".wal").unlink(missing_ok=True)
     return path
 
 
 def row_counts(path: Path) -> dict[str, int]:
     con = db.connect(path, read_only=True)
     try:
-        return {
-            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in (
-                "project",
-                "indicator",
-                "budget_month",
-                "deliverable_month",
-                "indicator_value",
-                "hotline_ticket",
-                "opinion_event",
-                "opinion_hours",
-            )
-        }
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
         con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Build the city-scale dataset.")
+    parser.add_argument("--projects", type=int, default=PROJECTS)
+    parser.add_argument("--out", type=Path, help="the file to write (default: the benchmarks' cache in the temp dir)")
+    args = parser.parse_args()
+    path = args.out or city_path(args.projects)
+    started = time.perf_counter()
+    make_city(path, args.projects)
+    seconds = time.perf_counter() - started
+    print(f"built {path.name} in {seconds:.1f} s, {path.stat().st_size / 2**20:,.0f} MiB")
+    print(" · ".join(f"{k} {v:,}" for k, v in row_counts(path).items()))
+
+
+if __name__ == "__main__":
+    main()

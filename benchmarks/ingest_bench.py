@@ -19,11 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pandas as pd  # noqa: E402
 
+from core.config import load_config  # noqa: E402
+from core.paths import SEED_TARGETS  # noqa: E402
 from ingest.actuals import ingest_actuals  # noqa: E402
 from ingest.target_records import IndicatorRecord, ProjectRecord  # noqa: E402
 from ingest.target_store import load_targets  # noqa: E402
 from ingest.target_table import write_target_table  # noqa: E402
-from core.paths import SEED_TARGETS  # noqa: E402
 
 
 def tickets_csv(path: Path, rows: int) -> None:
@@ -94,7 +95,7 @@ def main() -> None:
         tickets_csv(tickets, args.rows)
         synthetic_targets(targets, projects, per_project)
         values_csv(values, projects, per_project, months)
-        load_targets([SEED_TARGETS, targets], db)
+        load_targets([SEED_TARGETS, targets], db, load_config())
         print(f"DuckDB file in a temporary folder; {projects} synthetic projects × {per_project} indicators")
         timed("hotline tickets", args.rows, lambda: ingest_actuals([tickets], db))
         timed("indicator values", projects * per_project * months, lambda: ingest_actuals([values], db))

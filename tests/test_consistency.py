@@ -1,0 +1,159 @@
+"""One number, one verdict everywhere: for each setting an admin can change, the light, the bounds its
+explanation quotes, the monitoring form's row and the self-evaluation's score of every demo indicator agree,
+through the command line (the real ``perfboard`` commands) and through the dashboard (AppTest).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+from dash_helpers import PASSWORD, app, matrix_explanations, matrix_lights
+from helpers import run_cli
+
+from core.config import load_config
+from metrics import scoring
+from metrics.forms import monitoring_forms, self_evaluations
+from metrics.lights import BudgetPace
+from metrics.rules import REGISTRY, RuleName
+
+# (setting, value): each moves a bound that some demo light sits near, so the lights really change
+SETTINGS = [
+    (None, None),  # the defaults
+    ("lights.accumulating_red_below", "70"),
+    ("lights.accumulating_yellow_below", "95"),
+    ("lights.accumulating_blue_from", "101"),
+    ("lights.rate_yellow_band_points", "20"),
+    ("lights.value_yellow_band_share", "0.5"),
+    ("lights.at_most_yellow_tolerance", "0.5"),
+    ("lights.increase_yellow_from", "5"),
+    ("lights.short_days_yellow_max", "2"),
+    ("budget.mode", "gap"),
+    ("budget.ratio_red_below", "90"),
+    ("budget.ratio_yellow_below", "99"),
+    ("opinion.daily_hours_minimum", "11"),
+    ("opinion.report_limit_hours", "2"),
+    ("hotline.accept_limit_hours", "1"),
+    ("scoring.budget_weight", "20"),
+    ("scoring.level_weights", "产出=60,效益=40"),
+]
+# rules whose explanation quotes the band its light fell in, word for word
+QUOTES_BAND = {
+    RuleName.BUDGET_EXECUTION_RATE,
+    RuleName.BUDGET_FUNDS_RATE,
+    RuleName.BUDGET_TIMELINESS,
+    RuleName.DELIVERABLE_COUNT,
+    RuleName.HOTLINE_ACCEPT_RATE,
+    RuleName.HOTLINE_ONTIME_RATE,
+    RuleName.HOTLINE_CLOSE_RATE,
+    RuleName.OPINION_DAILY_HOURS,
+    RuleName.VALUE_VS_BASELINE,
+    RuleName.VALUE_VS_REFERENCE,
+}
+MONTHS = (3, 6, 12)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo through ``perfboard demo``, with the dashboard tests' demo password."""
+    path = tmp_path_factory.mktemp("consistency") / "demo.duckdb"
+    run_cli("demo", db=path, check=True, env={"PERFBOARD_DEMO_PASSWORD": PASSWORD})
+    return path
+
+
+@pytest.fixture
+def configured(demo, tmp_path, request):
+    """A copy of the demo with one setting changed through ``perfboard config set``."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo, path)
+    name, value = request.param
+    if name:
+        run_cli("config", "set", name, value, db=path, check=True)
+    return path
+
+
+def _status_json(path, month: int) -> dict:
+    out = run_cli("status", "--format", "json", "--month", f"2020-{month:02d}", db=path, check=True).stdout
+    return json.loads(out)
+
+
+def _rules(path) -> dict[tuple[str, str], RuleName]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        from metrics.status import compute_status
+
+        report = compute_status(con, load_config(con), 2020, 12)
+        return {(p.name, i.name): RuleName(i.rule) for p in report.projects for i in p.indicators}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("configured", SETTINGS, indirect=True, ids=[s[0] or "defaults" for s in SETTINGS])
+def test_every_surface_agrees_under_each_setting(configured):
+    con = duckdb.connect(str(configured), read_only=True)
+    try:
+        config = load_config(con)  # what the edges load: the file with the admin's override laid over it
+        rules = _rules(configured)
+        for month in MONTHS:
+            status = _status_json(configured, month)
+            forms = {f.name: f for f in monitoring_forms(con, config, 2020, month)}
+            for project in status["projects"]:
+                pace = BudgetPace.of(config)
+                if project["budget_status"] != "grey":
+                    assert pace.says(project["budget_status"]) in project["budget_explanation"]
+                rows = {r.level3: r for r in forms[project["name"]].indicators}
+                for ind in project["indicators"]:
+                    rule = rules[(project["name"], ind["name"])]
+                    light, text = ind["status"], ind["explanation"]
+                    if light != "grey" and rule in QUOTES_BAND:
+                        said = REGISTRY[rule].bands(config).says(light)
+                        assert said in text, (month, project["name"], ind["name"], said, text)
+                    if ind["name"] in rows:  # not-applicable indicators are not on the forms
+                        assert rows[ind["name"]].status == light, (month, project["name"], ind["name"])
+        _self_evaluation_agrees(con, config, configured, rules)
+    finally:
+        con.close()
+
+
+def _self_evaluation_agrees(con, config, path, rules) -> None:
+    """December's lights give the 自评表's scores; the CLI's printed totals are the library's."""
+    december = {(p["name"], i["name"]): i for p in _status_json(path, 12)["projects"] for i in p["indicators"]}
+    forms = self_evaluations(con, config, 2020)
+    sc = config.scoring
+    for form in forms:
+        assert sum(i.weight for i in form.indicators) + sc.budget_weight == pytest.approx(100.0, abs=1e-9)
+        for row in form.indicators:
+            light = december[(form.name, row.level3)]["status"]
+            assert row.status == light
+            if row.level1 != "满意度指标" and light in ("yellow", "red") and row.weight:
+                assert row.score < row.weight  # a light short of green never scores full marks
+            if rules[(form.name, row.level3)] == RuleName.BUDGET_TIMELINESS:  # 及时 by the budget light: its band
+                share = {"green": "achieved", "blue": "achieved", "yellow": "partial", "red": "missed"}[light]
+                assert row.score == scoring.money2(scoring.band(share, row.weight, sc))
+    out = tmp_cli_selfeval(path)
+    for form in forms:
+        assert f"{form.name}\t{form.total_score:.2f} {form.grade}" in out
+
+
+def tmp_cli_selfeval(path) -> str:
+    folder = path.parent / "forms"
+    return run_cli("export", "selfeval", "--year", "2020", "--out", str(folder), db=path, check=True).stdout
+
+
+@pytest.mark.parametrize(
+    "configured",
+    [("lights.accumulating_blue_from", "101"), ("budget.mode", "gap")],
+    indirect=True,
+    ids=["blue_from", "gap"],
+)
+def test_the_dashboard_shows_what_the_command_line_says(configured, monkeypatch):
+    monkeypatch.setenv("PERFBOARD_DB", str(configured))
+    cli = {(p["name"], i["name"]): i for p in _status_json(configured, 6)["projects"] for i in p["indicators"]}
+    at = app("2020-06")
+    lights, explanations = matrix_lights(at), matrix_explanations(at)
+    assert lights and set(lights) == set(cli)
+    for key, ind in cli.items():
+        assert lights[key] == ind["status"], key
+        assert explanations[key] == ind["explanation"], key

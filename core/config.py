@@ -102,7 +102,7 @@ class Forms:
 class Auth:
     session_hours: float
     max_failures: int
-    lockout_minutes: float
+    lockout_minutes: int
     min_password_length: int
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.accounts import ROLE_ZH
 from dashboard import data
 from dashboard.i18n import LANGS, t
 from dashboard.session_cookie import session_cookie, stored_token
-from core.accounts import ROLE_ZH
 
 st.set_page_config(page_title="财政项目支出绩效监控", page_icon=":material/traffic:", layout="wide")
 

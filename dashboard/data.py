@@ -5,6 +5,11 @@ the dashboard opens a connection per query and closes it at once; within this pr
 lock keeps a read-only and a read-write connection from ever overlapping.  Query results
 are cached with the database's data version in the key: every write bumps the version,
 so the next rerun sees new data without a restart.
+
+The configuration is loaded here, once per request (``config()``: the file with the admin's
+overrides, cached by data version) and passed down to every status, form and export call; every
+cached result that depends on it takes the ``Config`` in its key (hashed by its digest), so an
+admin's changed threshold shows on the next rerun.
 """
 
 from __future__ import annotations
@@ -18,16 +23,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from core import accounts, db
+from core.accounts import Actor
+from core.config import Config, load_config
+from core.paths import config_path, default_db_path
 from ingest.actuals import Upload, ingest_actuals, replaced_count, validate_upload
-from ingest.demo_load import load_demo
+from ingest.demo_load import load_demo_if_empty
 from ingest.entry import Entry, enter_value
 from metrics import measures
 from metrics.status import StatusReport, compute_status, latest_month_with_data
-from core import accounts, db
-from core.accounts import Actor
-from core.paths import default_db_path
 
 _LOCK = threading.RLock()
+BY_DIGEST = {Config: lambda c: c.digest}  # a cached function taking the Config keys on its fingerprint
 
 
 def db_path() -> Path:
@@ -44,13 +51,7 @@ def reading() -> Iterator:
 def _ensure(path: str) -> bool:
     with _LOCK:
         db.init(path)
-        con = db.connect(path, read_only=True)
-        try:
-            empty = con.execute("SELECT count(*) FROM project").fetchone()[0] == 0
-        finally:
-            con.close()
-        if empty:
-            load_demo(path)
+        if load_demo_if_empty(path, _load_config(path)) is not None:
             accounts.ensure_demo_accounts(path)
     return True
 
@@ -81,15 +82,33 @@ def version() -> int:
     return _version(str(db_path()))
 
 
+# -- the configuration: loaded once per request, at this edge, and passed down --------------------
+def _load_config(path) -> Config:
+    with reading_path(path) as con:
+        return load_config(con)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _config(path: str, ver: int, file_changed: int) -> Config:
+    return _load_config(path)
+
+
+def config() -> Config:
+    """The configuration in force: ``data/config.toml`` with the admin's overrides.
+
+    Re-read when the data version moves (a changed setting is a write) or the file is edited."""
+    return _config(str(db_path()), version(), config_path().stat().st_mtime_ns)
+
+
 # -- cached queries: each takes the path and data version so a write invalidates it -------------
-@st.cache_data(max_entries=128, show_spinner=False)
-def _status(path: str, ver: int, year: int, month: int, project: str | None) -> StatusReport:
+@st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
+def _status(path: str, ver: int, cfg: Config, year: int, month: int, project: str | None) -> StatusReport:
     with reading() as con:
-        return compute_status(con, year, month, project)
+        return compute_status(con, cfg, year, month, project)
 
 
 def status(year: int, month: int, project: str | None = None) -> StatusReport:
-    return _status(str(db_path()), version(), year, month, project)
+    return _status(str(db_path()), version(), config(), year, month, project)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -139,12 +158,12 @@ def project_facts(year: int, name: str) -> dict | None:
     return _project_facts(str(db_path()), version(), year, name)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _indicator_paths(path: str, ver: int, year: int, project: str, last_month: int) -> pd.DataFrame:
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _indicator_paths(path: str, ver: int, cfg: Config, year: int, project: str, last_month: int) -> pd.DataFrame:
     rows = []
     with reading() as con:
         for month in range(1, last_month + 1):
-            report = compute_status(con, year, month, project)
+            report = compute_status(con, cfg, year, month, project)
             for p in report.projects:
                 for i in p.indicators:
                     rows.append(
@@ -161,7 +180,7 @@ def _indicator_paths(path: str, ver: int, year: int, project: str, last_month: i
 
 def indicator_paths(year: int, project: str, last_month: int) -> pd.DataFrame:
     """Each indicator's actual and expected to date, month by month (the same engine as the lights)."""
-    return _indicator_paths(str(db_path()), version(), year, project, last_month)
+    return _indicator_paths(str(db_path()), version(), config(), year, project, last_month)
 
 
 HISTORY_SQL = """
@@ -244,14 +263,23 @@ def form_zip(
     """The self-evaluation (``kind="selfeval"``) or monitoring forms of every project, zipped, and their warnings."""
     from exports.forms import export_monitor, export_selfeval
 
+    cfg = config()
     with tempfile.TemporaryDirectory() as folder, _LOCK:
         try:
             if kind == "selfeval":
                 done = export_selfeval(
-                    db_path(), year, Path(folder), fmt=fmt, final=final, progress=progress, actor=actor
+                    db_path(),
+                    cfg,
+                    year,
+                    Path(folder),
+                    fmt=fmt,
+                    final=final,
+                    from_snapshot=False,
+                    progress=progress,
+                    actor=actor,
                 )
             else:
-                done = export_monitor(db_path(), year, month, Path(folder), fmt=fmt, progress=progress)
+                done = export_monitor(db_path(), cfg, year, month, Path(folder), fmt=fmt, progress=progress)
         finally:
             if final:
                 _version.clear()

@@ -1,7 +1,7 @@
 """Export the forms: a file per project, one workbook (or PDF) with every project, and a ZIP of all.
 
 The final self-evaluation is frozen: ``final=True`` records a snapshot of each form with
-the configuration it was scored under, so the same form can be reproduced later
+the configuration it was scored under (``Config.as_dict()``), so the same form can be reproduced later
 (``from_snapshot=True``); any later export says when the data no longer match it.
 """
 
@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.forms_pdf import monitor_pdf, selfeval_pdf
-from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
-from core.config import load_config
-from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, self_evaluations
 from core import db
 from core.accounts import Actor, local_operator, record, require_admin
+from core.config import Config
+from exports.forms_pdf import monitor_pdf, selfeval_pdf
+from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
+from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, self_evaluations
 
 
 @dataclass
@@ -54,7 +54,7 @@ def _latest_snapshots(con, year: int) -> dict[str, tuple[str, str, str]]:
     return {p: (d, f, when) for p, d, f, when in rows}
 
 
-def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict, actor: Actor | None) -> None:
+def _freeze(db_path, year: int, forms: list[ProjectForm], config: Config, actor: Actor | None) -> None:
     require_admin(actor, "自评表定稿")
     with db.write_transaction(db_path) as con:
         for form in forms:
@@ -67,7 +67,7 @@ def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict, actor: A
                     db.operator_name(),
                     form_digest(form),
                     json.dumps(form.as_dict(), ensure_ascii=False),
-                    json.dumps(config, ensure_ascii=False),
+                    json.dumps(config.as_dict(), ensure_ascii=False),
                 ],
             )
         load_id = db.log_load(con, "selfeval_snapshot", None, None, len(forms), detail=f"{year}")
@@ -83,6 +83,7 @@ def _freeze(db_path, year: int, forms: list[ProjectForm], config: dict, actor: A
 
 def selfeval_forms(
     db_path,
+    config: Config,
     year: int,
     project: str | None = None,
     *,
@@ -90,11 +91,13 @@ def selfeval_forms(
     from_snapshot: bool = False,
     actor: Actor | None = None,
 ) -> tuple[list[ProjectForm], dict[str, str]]:
-    """The forms (computed now, or as frozen) and a note per project comparing them with the snapshot."""
-    config = load_config()
+    """The forms (computed now under ``config``, or as frozen) and a note per project comparing them with the snapshot.
+
+    ``config`` is the configuration in force, loaded once by the caller (``core.settings.in_force``).
+    """
     with db.read_connection(db_path) as con:
         snapshots = _latest_snapshots(con, year)
-        forms = [] if from_snapshot else self_evaluations(con, year, project, config)
+        forms = [] if from_snapshot else self_evaluations(con, config, year, project)
     notes: dict[str, str] = {}
     if from_snapshot:
         forms = [_from_json(json.loads(f)) for name, (_, f, _) in snapshots.items() if project in (None, name)]
@@ -112,6 +115,7 @@ def selfeval_forms(
 
 def export_selfeval(
     db_path,
+    config: Config,
     year: int,
     out: Path,
     project: str | None = None,
@@ -123,8 +127,8 @@ def export_selfeval(
     actor: Actor | None = None,
 ) -> Exported:
     """Write each project's self-evaluation, the combined file and a ZIP of them into ``out``."""
-    forms, notes = selfeval_forms(db_path, year, project, final=final, from_snapshot=from_snapshot, actor=actor)
-    title = load_config()["forms"]["selfeval_title"]
+    forms, notes = selfeval_forms(db_path, config, year, project, final=final, from_snapshot=from_snapshot, actor=actor)
+    title = config.forms.selfeval_title
     if fmt == "pdf":
 
         def render(chunk: list[ProjectForm]) -> bytes:
@@ -140,12 +144,18 @@ def export_selfeval(
 
 
 def export_monitor(
-    db_path, year: int, month: int, out: Path, fmt: str = "xlsx", progress: Callable[[float], None] | None = None
+    db_path,
+    config: Config,
+    year: int,
+    month: int,
+    out: Path,
+    fmt: str = "xlsx",
+    progress: Callable[[float], None] | None = None,
 ) -> Exported:
     """Write each project's monitoring form for months 1–``month``, the combined file and a ZIP into ``out``."""
     with db.read_connection(db_path) as con:
-        forms = monitoring_forms(con, year, month)
-    title = load_config()["forms"]["monitor_title"]
+        forms = monitoring_forms(con, config, year, month)
+    title = config.forms.monitor_title
     if fmt == "pdf":
 
         def render(chunk: list[ProjectForm]) -> bytes:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from core.config import Config
+from core.db import read_connection, write_transaction
+from core.paths import DATA_DIR, SEED_TARGETS
 from ingest.actuals import Catalog, validate_upload, write_upload
 from ingest.bindings import store_bindings
 from ingest.problems import ValidationFailed
 from ingest.target_store import load_targets
-from core.db import write_transaction
-from core.paths import DATA_DIR, SEED_TARGETS
 
 DEMO_DIR = DATA_DIR / "demo"
 BINDINGS_2020 = DATA_DIR / "bindings_2020.toml"
@@ -25,9 +26,11 @@ DEMO_FILES = (
 )
 
 
-def load_demo(db_path=None) -> str:
-    """Targets first (their own transaction), then bindings and all actuals together."""
-    targets = load_targets([SEED_TARGETS], db_path)
+def load_demo(db_path, config: Config) -> str:
+    """Targets first (their own transaction), then bindings and all actuals together.
+
+    ``config`` is the caller's (the CLI command's or the dashboard request's), loaded once at the edge."""
+    targets = load_targets([SEED_TARGETS], db_path, config)
     rows = 0
     with write_transaction(db_path) as con:
         store_bindings(con, BINDINGS_2020, 2020)
@@ -39,3 +42,13 @@ def load_demo(db_path=None) -> str:
         for upload in uploads:
             rows += write_upload(con, upload).rows
     return f"{targets.projects} projects, {targets.indicators} indicators, {rows} rows of actuals"
+
+
+def load_demo_if_empty(db_path, config: Config) -> str | None:
+    """The demo into a database (created and upgraded already) that holds no project yet; None if it has one.
+
+    What both edges do on first start: ``perfboard serve`` before it starts, and the dashboard itself."""
+    with read_connection(db_path) as con:
+        if con.execute("SELECT count(*) FROM project").fetchone()[0]:
+            return None
+    return load_demo(db_path, config)

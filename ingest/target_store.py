@@ -13,14 +13,14 @@ from pathlib import Path
 
 import duckdb
 
+from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
+from core.config import Config
+from core.db import log_load, write_transaction
 from ingest.problems import Problem, ValidationFailed
 from ingest.target_records import IndicatorRecord, ProjectRecord, split_overview
 from ingest.target_table import parse_target_table
 from ingest.target_text import parse_target_text
-from core.config import load_config
 from metrics.targets import parse_target
-from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
-from core.db import log_load, write_transaction
 
 PROJECT_COLUMNS = (
     "year",
@@ -62,7 +62,9 @@ class TargetsLoaded:
         return sum(i for _, _, i in self.files)
 
 
-def parse_targets_file(path: Path, display_name: str | None = None) -> tuple[list[ProjectRecord], list[Problem]]:
+def parse_targets_file(
+    path: Path, config: Config, display_name: str | None = None
+) -> tuple[list[ProjectRecord], list[Problem]]:
     """A 绩效目标表 text export (.txt) or a structured targets file (.csv/.xlsx)."""
     name = display_name or path.name
     if path.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
@@ -75,12 +77,12 @@ def parse_targets_file(path: Path, display_name: str | None = None) -> tuple[lis
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return [], [Problem(name, "not_utf8", line=line)]
-    return parse_target_text(text, name)
+    return parse_target_text(text, name, config)
 
 
-def validate_projects(projects: list[ProjectRecord], file: str) -> list[Problem]:
+def validate_projects(projects: list[ProjectRecord], file: str, config: Config) -> list[Problem]:
     """Rules that hold whatever the file format: known 一级 labels, no duplicates, indicators present."""
-    allowed = load_config().levels.level1_to_form
+    allowed = config.levels.level1_to_form
     problems: list[Problem] = []
     seen_projects: dict[tuple, int | None] = {}
     for project in projects:
@@ -138,12 +140,14 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 def load_targets(
     files: list[Path],
-    db_path: Path | str | None = None,
+    db_path: Path | str | None,
+    config: Config,
     display_names: list[str] | None = None,
     actor: Actor | None = None,
 ) -> TargetsLoaded:
     """Parse and validate every file, then write them all in one transaction (or raise ValidationFailed).
 
+    ``config`` (loaded by the caller, at the edge) gives the known labels and each indicator's form level.
     Targets are the admin's: another role is refused (and the refusal audited)."""
     try:
         require_admin(actor, "导入绩效目标表")
@@ -158,8 +162,8 @@ def load_targets(
         if not path.is_file():
             problems.append(Problem(name, "unreadable", params={"detail": "file not found"}))
             continue
-        projects, found = parse_targets_file(path, name)
-        found = found + validate_projects(projects, name)
+        projects, found = parse_targets_file(path, config, name)
+        found = found + validate_projects(projects, name, config)
         problems.extend(_unique(found))
         parsed.append((name, hashlib.sha256(path.read_bytes()).hexdigest(), projects))
     if problems:
@@ -176,7 +180,7 @@ def load_targets(
                 detail=f"{len(projects)} projects",
             )
             for project in projects:
-                store_project(con, project, load_id)
+                store_project(con, project, load_id, config)
             record(
                 con,
                 actor or local_operator(),
@@ -189,7 +193,7 @@ def load_targets(
     return TargetsLoaded(written)
 
 
-def store_project(con: duckdb.DuckDBPyConnection, project: ProjectRecord, load_id: int) -> int:
+def store_project(con: duckdb.DuckDBPyConnection, project: ProjectRecord, load_id: int, config: Config) -> int:
     """Insert or update one project and its indicators inside the caller's transaction."""
     background, content, structure = split_overview(project.overview)
     values = {name: getattr(project, name, None) for name in PROJECT_COLUMNS}
@@ -210,11 +214,13 @@ def store_project(con: duckdb.DuckDBPyConnection, project: ProjectRecord, load_i
             f"VALUES (nextval('project_id_seq'), {', '.join('?' * len(PROJECT_COLUMNS))}, ?) RETURNING project_id",
             [*values.values(), load_id],
         ).fetchone()[0]
-    _store_indicators(con, project_id, project.indicators)
+    _store_indicators(con, project_id, project.indicators, config)
     return project_id
 
 
-def _store_indicators(con: duckdb.DuckDBPyConnection, project_id: int, indicators: list[IndicatorRecord]) -> None:
+def _store_indicators(
+    con: duckdb.DuckDBPyConnection, project_id: int, indicators: list[IndicatorRecord], config: Config
+) -> None:
     existing = {
         (l1, l2, l3): iid
         for iid, l1, l2, l3 in con.execute(
@@ -229,7 +235,7 @@ def _store_indicators(con: duckdb.DuckDBPyConnection, project_id: int, indicator
             ind.level1,
             ind.level2,
             ind.level3,
-            load_config().form_level1(ind.level1, ind.level2),
+            config.form_level1(ind.level1, ind.level2),
             ind.target,
             t.kind,
             t.operator,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from core.config import Config
 from ingest.problems import Problem
 from ingest.target_records import IndicatorRecord, ProjectRecord
-from core.config import load_config
 
 TITLE = "财政项目支出绩效目标表"
 TABLE_HEADER = ("一级目标", "二级目标", "三级目标", "指标目标值")
@@ -74,8 +74,10 @@ def display_width(text: str) -> float:
     return sum(0.5 if ord(ch) < 128 else 1.0 for ch in text)
 
 
-def parse_target_text(text: str, file: str) -> tuple[list[ProjectRecord], list[Problem]]:
-    """All target tables in ``text``; problems name ``file`` and the 1-based line."""
+def parse_target_text(text: str, file: str, config: Config) -> tuple[list[ProjectRecord], list[Problem]]:
+    """All target tables in ``text``; problems name ``file`` and the 1-based line.
+
+    ``config`` gives the known 一级/二级 labels and the width at which a cell was wrapped."""
     lines = text.splitlines()
     starts = [i for i, line in enumerate(lines) if line.strip() == TITLE]
     if not starts:
@@ -85,14 +87,16 @@ def parse_target_text(text: str, file: str) -> tuple[list[ProjectRecord], list[P
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
         numbered = [(i + 1, lines[i]) for i in range(start, end)]
-        project, found = _parse_one(numbered, file)
+        project, found = _parse_one(numbered, file, config)
         problems.extend(found)
         if project is not None:
             projects.append(project)
     return projects, problems
 
 
-def _parse_one(numbered: list[tuple[int, str]], file: str) -> tuple[ProjectRecord | None, list[Problem]]:
+def _parse_one(
+    numbered: list[tuple[int, str]], file: str, config: Config
+) -> tuple[ProjectRecord | None, list[Problem]]:
     title_line = numbered[0][0]
     header_at = next((i for i, (_, line) in enumerate(numbered) if line.split()[:4] == list(TABLE_HEADER)), None)
     if header_at is None:
@@ -107,7 +111,7 @@ def _parse_one(numbered: list[tuple[int, str]], file: str) -> tuple[ProjectRecor
     if year is None:
         return None, [Problem(file, "not_target_table", line=title_line, params={"label": "（年度）"})]
     project = ProjectRecord(year=year, line=title_line, **fields)
-    project.indicators, table_problems = _parse_table(numbered[header_at + 1 :], file)
+    project.indicators, table_problems = _parse_table(numbered[header_at + 1 :], file, config)
     if not project.indicators and not table_problems:
         table_problems.append(Problem(file, "no_indicators", line=title_line, params={"project": project.name}))
     return project, table_problems
@@ -188,8 +192,9 @@ def parse_date(raw: str | None) -> date | None | bool:
         return False
 
 
-def _parse_table(numbered: list[tuple[int, str]], file: str) -> tuple[list[IndicatorRecord], list[Problem]]:
-    config = load_config()
+def _parse_table(
+    numbered: list[tuple[int, str]], file: str, config: Config
+) -> tuple[list[IndicatorRecord], list[Problem]]:
     level1_known = set(config.levels.level1_to_form)
     level2_known = set(config.levels.level2)
     wrap = config.seed_text.wrapped_cell_width

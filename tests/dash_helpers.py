@@ -13,7 +13,7 @@ from core import accounts
 
 APP = str(ROOT / "dashboard" / "app.py")
 ROW = re.compile(
-    r'<tr class="pb-row" title="[^"]*" data-project="([^"]*)" data-indicator="([^"]*)" data-status="(\w+)"'
+    r'<tr class="pb-row" title="([^"]*)" data-project="([^"]*)" data-indicator="([^"]*)" data-status="(\w+)"'
 )
 
 
@@ -40,6 +40,15 @@ def app(month: str | None = "2020-06", page: str | None = None, user: str | None
     return at
 
 
-def matrix_lights(at: AppTest) -> dict:
+def _matrix_rows(at: AppTest) -> list[tuple[str, str, str, str]]:
+    """(project, indicator, light, explanation) of every row of the lights matrix."""
     body = next(h.value for h in at.html if 'id="pb-matrix"' in h.value)
-    return {(html.unescape(p), html.unescape(i)): s for p, i, s in ROW.findall(body)}
+    return [(html.unescape(p), html.unescape(i), s, html.unescape(e)) for e, p, i, s in ROW.findall(body)]
+
+
+def matrix_lights(at: AppTest) -> dict:
+    return {(p, i): s for p, i, s, _ in _matrix_rows(at)}
+
+
+def matrix_explanations(at: AppTest) -> dict:
+    return {(p, i): e for p, i, _, e in _matrix_rows(at)}

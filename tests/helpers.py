@@ -17,7 +17,10 @@ SEED = ROOT / "data" / "seed_2020_targets.txt"
 def run_cli(
     *args: str, db: Path | None = None, check: bool = False, env: dict | None = None, subprocess_: bool = False
 ) -> subprocess.CompletedProcess:
-    """Run the real ``perfboard`` command: in this process (fast), or as a separate process."""
+    """Run the real ``perfboard`` command: in this process (fast), or as a separate process.
+
+    ``db`` is passed as ``--db`` after the command.
+    """
     argv = [*args, *(["--db", str(db)] if db is not None else [])]
     full_env = {"PERFBOARD_USER": "tester", **(env or {})}
     if subprocess_:
@@ -44,10 +47,7 @@ def _in_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = main(argv)
-            except SystemExit as exc:  # argparse usage errors
-                code = exc.code if isinstance(exc.code, int) else 2
+            code = main(argv)  # returns the exit status, usage errors included: it never calls sys.exit
     finally:
         for k, v in saved.items():
             if v is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.accounts import ROLE_ZH, ROLES, add_user, assign, set_password
 from dashboard import data
 from dashboard.i18n import t
 from dashboard.views.common import current_actor
-from core.accounts import ROLE_ZH, ROLES, add_user, assign, set_password
 
 
 def render() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.accounts import Actor
 from dashboard import data
 from dashboard.i18n import t
-from core.accounts import Actor
 
 
 def year_and_month() -> tuple[int, int]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.accounts import PermissionDenied
+from core.db import DatabaseBusy
+from core.paths import TEMPLATES_DIR
 from dashboard import data
 from dashboard.i18n import lang, t
 from dashboard.views.common import current_actor
@@ -12,9 +15,6 @@ from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
 from ingest.entry import Entry
 from ingest.problems import ValidationFailed
 from ingest.templates import TEMPLATE_KINDS, template_name
-from core.accounts import PermissionDenied
-from core.db import DatabaseBusy
-from core.paths import TEMPLATES_DIR
 
 MAX_UPLOAD_MB = 20
 

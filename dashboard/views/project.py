@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.accounts import PermissionDenied
 from dashboard import charts, data
 from dashboard.i18n import lang, t
 from dashboard.render import matrix_html
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from ingest.revert import NothingToRevert
-from core.accounts import PermissionDenied
 
 
 def _money(value) -> str:

@@ -151,8 +151,8 @@ def test_db_and_lang_before_the_command(seeded):
 
 
 def test_serving_prepares_a_database_someone_can_sign_in_to(tmp_path, capsys, monkeypatch):
-    from core import accounts
     from cli.main import prepare_database
+    from core import accounts
 
     monkeypatch.setenv("PERFBOARD_DEMO_PASSWORD", "first-start-pw")
     fresh = tmp_path / "fresh.duckdb"

@@ -12,6 +12,7 @@ from ingest.entry import Entry, enter_value
 from ingest.revert import revert_load
 from ingest.target_store import load_targets
 from core import accounts
+from core.config import load_config
 from core.accounts import Actor, AuthError, PermissionDenied
 from core.backup import backup, restore
 
@@ -109,7 +110,7 @@ def test_staff_writes_only_assigned_projects(db, tmp_path):
     with pytest.raises(PermissionDenied):
         enter_value(Entry(HOTLINE, "热线数据库", "2020-06", rating="达成"), db, actor=staff())
     with pytest.raises(PermissionDenied):
-        load_targets([SEED], db, actor=staff())
+        load_targets([SEED], db, load_config(), actor=staff())
 
 
 def test_leader_writes_nothing_and_admin_everything(db):
@@ -199,7 +200,7 @@ def test_thresholds_changed_by_an_admin_are_audited_and_followed(db, tmp_path):
     def light():
         con = duckdb.connect(str(db), read_only=True)
         try:
-            report = compute_status(con, 2020, 6, TRAINING)
+            report = compute_status(con, load_config(con), 2020, 6, TRAINING)
         finally:
             con.close()
         return next(i.status for i in report.projects[0].indicators if i.name == "党校微课堂")

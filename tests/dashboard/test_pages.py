@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from dash_helpers import app, matrix_lights
+from dash_helpers import app, matrix_explanations, matrix_lights
 from helpers import DATA, run_cli
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +20,26 @@ def test_overview_lights_equal_the_cli(demo_db, month):
     assert matrix_lights(at) == cli_lights(demo_db, month)
     assert [m.label for m in at.metric][:2] == ["项目数", "当年预算（万元）"]
     assert at.metric[0].value == "5"
+
+
+def test_a_changed_threshold_shows_at_once(demo_db):
+    """The admin's override is a write: a new data version, a new Config, so the next run judges with it.
+
+    党校微课堂 by June: 26 of the 20 planned, 130% — blue from 120%, green when blue starts at 140%;
+    the explanation states the bounds the light used."""
+    from core.accounts import local_operator
+    from dashboard import data
+
+    key = ("上海体育系统人员培训经费", "党校微课堂")
+    before = app("2020-06")
+    assert matrix_lights(before)[key] == "blue"
+    digest = data.config().digest
+    data.change_setting("lights", "accumulating_blue_from", "140", local_operator())
+    assert data.config().digest != digest and data.config().lights.accumulating_blue_from == 140
+    after = app("2020-06")
+    assert matrix_lights(after)[key] == "green"
+    assert "140" in matrix_explanations(after)[key]
+    assert matrix_lights(after) == cli_lights(demo_db, "2020-06")
 
 
 def test_overview_defaults_to_the_latest_month_with_data(demo_db):

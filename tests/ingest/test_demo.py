@@ -5,8 +5,10 @@ import json
 import duckdb
 from helpers import ROOT, run_cli
 
+from core import db
+from core.config import load_config
 from ingest.demo import demo_frames
-from ingest.demo_load import DEMO_DIR, DEMO_FILES
+from ingest.demo_load import DEMO_DIR, DEMO_FILES, load_demo_if_empty
 from ingest.templates import TEMPLATE_KINDS, write_all_templates
 
 
@@ -64,11 +66,30 @@ def test_demo_is_grounded_in_the_seed(db_path):
     run_cli("demo", db=db_path, check=True)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        budget = measures.budget_to_date(con, 2020, 6).set_index("project_id")
-        visitors = measures.visitors_to_date(con, 2020, 12).iloc[0]
-        lectures = measures.deliverables_to_date(con, 2020, 6).set_index("item").loc["党校微课堂", "count_to_date"]
+        config = load_config(con)
+        budget = measures.budget_to_date(con, 2020, 6, config).set_index("project_id")
+        visitors = measures.visitors_to_date(con, 2020, 12, config).iloc[0]
+        lectures = (
+            measures.deliverables_to_date(con, 2020, 6, config).set_index("item").loc["党校微课堂", "count_to_date"]
+        )
     finally:
         con.close()
     assert round(budget.loc[2, "execution_rate"], 3) == 0.398
     assert visitors["visitors_change"] < -0.8
     assert lectures == 26
+
+
+def test_demo_into_an_empty_database_only(db_path):
+    """What both edges do on first start, with the Config they loaded: once, and never over real data."""
+    db.init(db_path)
+    with db.read_connection(db_path) as con:
+        config = load_config(con)
+    assert load_demo_if_empty(db_path, config).startswith("5 projects, 31 indicators")
+    assert load_demo_if_empty(db_path, config) is None
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM project").fetchone()[0] == 5
+        forms = dict(con.execute("SELECT DISTINCT level1, form_level1 FROM indicator WHERE level2 = '数量'").fetchall())
+    finally:
+        con.close()
+    assert forms == {k: v for k, v in config.levels.level1_to_form.items() if k in forms}

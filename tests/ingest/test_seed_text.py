@@ -1,12 +1,15 @@
 """The seed's five target tables, parsed from the PDF text export exactly as it is."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from helpers import SEED
 
+from core.config import load_config
 from ingest.target_records import split_overview
+from ingest.target_store import validate_projects
 from ingest.target_text import parse_target_text
 
 EXPECTED = {
@@ -90,8 +93,13 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def seed_projects():
-    projects, problems = parse_target_text(SEED.read_text(encoding="utf-8"), SEED.name)
+def config():
+    return load_config()  # the file's defaults: the test stands where an edge would
+
+
+@pytest.fixture(scope="module")
+def seed_projects(config):
+    projects, problems = parse_target_text(SEED.read_text(encoding="utf-8"), SEED.name, config)
     assert problems == []
     return {p.name: p for p in projects}
 
@@ -152,3 +160,23 @@ def test_line_numbers_point_into_the_file(seed_projects):
     museum = seed_projects["上海体育文史业务经费"]
     long_name = museum.indicators[7]
     assert lines[long_name.line - 1] == "提升博物馆的社会知名度，让公众进一步了解"
+
+
+def test_labels_and_wrapping_come_from_the_config_passed_in(config):
+    """The parser reads no configuration of its own: the caller's Config decides the labels and the wrap width."""
+    text = SEED.read_text(encoding="utf-8")
+    levels = config.levels
+    fewer = replace(
+        config,
+        levels=replace(levels, level1_to_form={k: v for k, v in levels.level1_to_form.items() if k != "影响力目标"}),
+    )
+    projects, problems = parse_target_text(text, SEED.name, fewer)
+    assert problems == []  # an unknown 一级 label is kept, for validation to report on each of its rows
+    unknown = [p for p in validate_projects(projects, SEED.name, fewer) if p.code == "unknown_level1"]
+    assert {p.value for p in unknown} == {"影响力目标"}
+    assert validate_projects(projects, SEED.name, config) == []
+
+    wide = replace(config, seed_text=replace(config.seed_text, wrapped_cell_width=1000))
+    projects, _ = parse_target_text(text, SEED.name, wide)  # no cell counts as wrapped: broken names stay apart
+    names = {i.level3 for p in projects for i in p.indicators}
+    assert "提升博物馆的社会知名度，让公众进一步了解上海体育历史" not in names

@@ -1,0 +1,171 @@
+"""Administration: ``user add|passwd|assign|list``, ``config show|set``, ``backup``, ``restore``."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from cli.options import CommandError, Edge, with_edge
+from core import db
+
+ROLES = ("leader", "staff", "admin")
+
+
+@click.group("user")
+def user() -> None:
+    """Dashboard accounts."""
+
+
+def _password(from_stdin: bool) -> str:
+    import getpass
+
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("密码 / password: ")
+    if first != getpass.getpass("再次输入 / again: "):
+        raise CommandError("the two passwords differ")
+    return first
+
+
+@contextmanager
+def _refused():
+    """An account or setting function's ValueError (unknown user, weak password, bad value…) is a usage problem."""
+    try:
+        yield
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@with_edge
+def user_add(edge: Edge, username: str, role: str, password_stdin: bool) -> int:
+    """Create an account (prompts for its password)."""
+    from core import accounts
+
+    db.init(edge.db)
+    with _refused():
+        accounts.add_user(edge.db, username, _password(password_stdin), role)
+    click.echo(f"{username}: {role}")
+    return 0
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@with_edge
+def user_passwd(edge: Edge, username: str, password_stdin: bool) -> int:
+    """Set an account's password (also unlocks it)."""
+    from core import accounts
+
+    db.init(edge.db)
+    with _refused():
+        accounts.set_password(edge.db, username, _password(password_stdin))
+    click.echo(f"{username}: password set")
+    return 0
+
+
+@user.command("assign")
+@click.argument("username")
+@click.argument("more", nargs=-1, metavar="[PROJECT]...")
+@click.option(
+    "--project", "first", multiple=True, required=True, help="a project's name; more names may follow (--project A B)"
+)
+@click.option("--year", type=int, required=True)
+@with_edge
+def user_assign(edge: Edge, username: str, more: tuple[str, ...], first: tuple[str, ...], year: int) -> int:
+    """The projects a staff account may write for."""
+    from core import accounts
+
+    projects = [*first, *more]
+    db.init(edge.db)
+    with db.read_connection(edge.db) as con:
+        found = dict(con.execute("SELECT name, project_id FROM project WHERE year = ?", [year]).fetchall())
+    missing = [p for p in projects if p not in found]
+    if missing:
+        raise CommandError(f"no project {'、'.join(missing)} in {year}")
+    with _refused():
+        accounts.assign(edge.db, username, [found[p] for p in projects])
+    click.echo(f"{username}: {'、'.join(projects)}")
+    return 0
+
+
+@user.command("list")
+@with_edge
+def user_list(edge: Edge) -> int:
+    """Accounts, roles and assignments."""
+    from core import accounts
+
+    db.init(edge.db)
+    with db.read_connection(edge.db) as con:
+        for u in accounts.users(con):
+            click.echo(f"{u['username']}\t{u['role']}\t{'、'.join(u['projects'])}")
+    return 0
+
+
+@click.group("config")
+def config() -> None:
+    """Thresholds, modes and scoring weights in force; change one (audited)."""
+
+
+@config.command("show")
+@with_edge
+def config_show(edge: Edge) -> int:
+    """Every setting an admin may change, with its value in force."""
+    from core import settings
+
+    db.init(edge.db)
+    with db.read_connection(edge.db) as con:
+        for (section, key), value in settings.current(con).items():
+            click.echo(f"{section}.{key}\t{settings.shown(value)}")
+    return 0
+
+
+@config.command("set")
+@click.argument("name", metavar="SECTION.KEY")
+@click.argument("value")
+@with_edge
+def config_set(edge: Edge, name: str, value: str) -> int:
+    """Change a setting, e.g. lights.accumulating_blue_from 140 or scoring.level_weights 产出指标=60,效益指标=40."""
+    from core import settings
+
+    db.init(edge.db)
+    section, _, key = name.partition(".")
+    with _refused():
+        before, after = settings.set_setting(edge.db, section, key, value)
+    click.echo(f"{name}: {settings.shown(before)} → {settings.shown(after)}")
+    return 0
+
+
+@click.command("backup")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="a new, empty folder")
+@with_edge
+def backup(edge: Edge, out: Path) -> int:
+    """A consistent copy of the database (EXPORT DATABASE)."""
+    from core.backup import backup as export_database
+
+    click.echo(str(export_database(edge.db, out)))
+    return 0
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="replace an existing database")
+@with_edge
+def restore(edge: Edge, folder: Path, force: bool) -> int:
+    """Bring a backup back."""
+    from core.backup import restore as import_database
+
+    try:
+        click.echo(str(import_database(folder, edge.db, force)))
+    except (FileExistsError, FileNotFoundError) as exc:
+        raise CommandError(str(exc)) from exc
+    return 0
+
+
+COMMANDS = (user, config, backup, restore)

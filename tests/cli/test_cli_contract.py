@@ -1,0 +1,272 @@
+"""The command line's contract (DESIGN.md §4): exit statuses, --db/--lang anywhere, the configuration at the edge."""
+
+import os
+import subprocess
+import sys
+import types
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+from helpers import DATA, ROOT, SEED, run_cli
+
+from core.config import BudgetMode, Config
+
+BAD_TARGETS = DATA / "targets" / "bad_budget_not_number.txt"
+COMMANDS = ("init", "ingest", "status", "export", "template", "serve", "user", "config", "backup", "restore")
+
+
+# -- exit statuses ---------------------------------------------------------------------------------
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for name in (*COMMANDS, "revert", "demo"):
+        assert f"  {name} " in result.stdout, name
+
+
+@pytest.mark.parametrize(
+    "argv,words",
+    [
+        (["nope"], "No such command 'nope'"),
+        (["status", "--no-such-option"], "--no-such-option"),
+        (["status", "--format", "xml"], "Invalid value for '--format'"),
+        (["status", "--year", "twenty"], "Invalid value for '--year'"),
+        (["status", "--month", "2020-13"], "YYYY-MM"),
+        (["export", "monitor", "--year", "2020", "--month", "June", "--out", "x"], "YYYY-MM"),
+        (["export", "selfeval", "--out", "x"], "'--year'"),
+        (
+            ["export", "selfeval", "--year", "2020", "--out", "x", "--final", "--from-snapshot"],
+            "cannot be used together",
+        ),
+        (["ingest", "targets"], "FILES"),
+        (["ingest", "actuals", "x.csv", "--kind", "weather"], "Invalid value for '--kind'"),
+        (["user", "add", "someone"], "'--role'"),
+        (["--lang", "fr", "status"], "Invalid value for '--lang'"),
+        (["ingest"], "Usage: perfboard ingest"),
+        ([], "Usage: perfboard"),
+    ],
+)
+def test_usage_errors_exit_2(argv, words):
+    result = run_cli(*argv)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert words in result.stderr + result.stdout
+
+
+def test_month_outside_year_is_a_usage_error(tmp_path):
+    result = run_cli("status", "--year", "2021", "--month", "2020-06", db=tmp_path / "x.duckdb")
+    assert result.returncode == 2 and "--month 2020-06 is not in --year 2021" in result.stderr
+    result = run_cli(
+        "export", "monitor", "--year", "2021", "--month", "2020-06", "--out", str(tmp_path), db=tmp_path / "x.duckdb"
+    )
+    assert result.returncode == 2 and "is not in --year 2021" in result.stderr
+
+
+def test_missing_database_exits_2(tmp_path):
+    result = run_cli("export", "targets", "--out", str(tmp_path / "t.csv"), db=tmp_path / "missing.duckdb")
+    assert result.returncode == 2 and "perfboard init" in result.stderr
+
+
+def test_input_problems_exit_1(db_path):
+    result = run_cli("ingest", "targets", str(BAD_TARGETS), db=db_path)
+    assert result.returncode == 1 and "未写入任何数据" in result.stderr
+
+
+def test_busy_database_exits_3(db_path, monkeypatch):
+    from core import db
+
+    def busy(*args, **kwargs):
+        raise db.DatabaseBusy("数据库正被其他程序写入 / the database is busy")
+
+    monkeypatch.setattr(db, "init", busy)
+    result = run_cli("init", db=db_path)
+    assert result.returncode == 3 and "the database is busy" in result.stderr
+
+
+def test_a_real_process_exits_with_the_status(tmp_path):
+    """`python -m cli.main` is the same command; its status reaches the shell."""
+    assert run_cli("--help", subprocess_=True).returncode == 0
+    assert run_cli("nope", subprocess_=True).returncode == 2
+    assert run_cli("ingest", "targets", str(BAD_TARGETS), db=tmp_path / "t.duckdb", subprocess_=True).returncode == 1
+
+
+@pytest.mark.parametrize("before", [[], ["--lang", "en"]])
+def test_broken_pipe_is_not_an_error(tmp_path, before):
+    """`perfboard status | head`: the reader leaving early is fine (exit 0, nothing on standard error)."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has left before anything is written
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cli.main", *before, "init", "--db", str(tmp_path / "x.duckdb")],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, "")
+
+
+# -- --db and --lang before and after the command --------------------------------------------------
+
+
+def test_db_before_and_after_the_command(tmp_path):
+    before, after = tmp_path / "before.duckdb", tmp_path / "after.duckdb"
+    run_cli("--db", str(before), "init", check=True)
+    run_cli("init", "--db", str(after), check=True)
+    assert before.is_file() and after.is_file()
+    both = tmp_path / "both.duckdb"
+    run_cli("--db", str(tmp_path / "ignored.duckdb"), "init", "--db", str(both), check=True)  # after wins
+    assert both.is_file() and not (tmp_path / "ignored.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--lang", "en", "ingest", "targets", str(BAD_TARGETS)],
+        ["ingest", "targets", str(BAD_TARGETS), "--lang", "en"],
+        ["--lang", "zh", "ingest", "targets", str(BAD_TARGETS), "--lang", "en"],  # after wins
+    ],
+)
+def test_lang_before_and_after_the_command(db_path, argv):
+    result = run_cli(*argv, db=db_path)
+    assert result.returncode == 1
+    assert "bad_budget_not_number.txt, line 71" in result.stderr and "nothing was written" in result.stderr
+
+
+def test_db_and_lang_before_a_nested_command(db_path):
+    result = run_cli("--db", str(db_path), "--lang", "en", "ingest", "targets", str(SEED), check=True)
+    assert "5 projects, 31 indicators loaded" in result.stdout
+    assert db_path.is_file()
+
+
+# -- user assign keeps `--project A B` -------------------------------------------------------------
+
+
+def test_user_assign_takes_several_projects(db_path):
+    from core import accounts
+
+    run_cli("ingest", "targets", str(SEED), db=db_path, check=True)
+    accounts.add_user(db_path, "li.staff", "a-long-enough-password-1", "staff")
+    two = ["上海体育系统人员培训经费", "上海体育文史业务经费"]
+    result = run_cli("user", "assign", "li.staff", "--year", "2020", "--project", *two, db=db_path, check=True)
+    assert result.stdout.strip() == f"li.staff: {'、'.join(two)}"
+    result = run_cli(
+        "user", "assign", "li.staff", "--project", two[0], "--project", "没有", "--year", "2020", db=db_path
+    )
+    assert result.returncode == 2 and "no project 没有 in 2020" in result.stderr
+    listed = run_cli("user", "list", db=db_path, check=True).stdout
+    assert f"li.staff\tstaff\t{'、'.join(sorted(two))}" in listed
+
+
+# -- config show / set -----------------------------------------------------------------------------
+
+
+def test_config_show_lists_every_setting_in_force(db_path):
+    from core import settings
+
+    run_cli("config", "set", "budget.mode", "gap", db=db_path, check=True)
+    out = run_cli("config", "show", db=db_path, check=True).stdout.splitlines()
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        current = settings.current(con)
+    finally:
+        con.close()
+    assert out == [f"{section}.{key}\t{settings.shown(value)}" for (section, key), value in current.items()]
+    assert "budget.mode\tgap" in out and "lights.accumulating_blue_from\t120" in out
+
+
+def test_scoring_weights_are_settings(db_path):
+    """Mappings print as the command takes them back: 产出指标=60,效益指标=30,满意度指标=10."""
+    run_cli("init", db=db_path, check=True)
+    result = run_cli("config", "set", "scoring.level_weights", "产出=60,效益=30,满意度=10", db=db_path, check=True)
+    assert result.stdout.strip().endswith("→ 产出指标=60,效益指标=30,满意度指标=10")
+    run_cli("config", "set", "scoring.budget_weight", "20", db=db_path, check=True)
+    out = run_cli("config", "show", db=db_path, check=True).stdout.splitlines()
+    assert "scoring.level_weights\t产出指标=60,效益指标=30,满意度指标=10" in out
+    assert "scoring.budget_weight\t20" in out
+    bad = run_cli("config", "set", "scoring.level_weights", "产出=60,效益=60", db=db_path)
+    assert bad.returncode == 2 and "合计" in bad.stderr
+
+
+def test_config_set_reports_before_and_after(db_path):
+    result = run_cli("config", "set", "budget.mode", "gap", db=db_path, check=True)
+    assert result.stdout.strip() == "budget.mode: ratio → gap"
+    bad = run_cli("config", "set", "budget.mode", "sideways", db=db_path)
+    assert bad.returncode == 2 and "ratio / gap" in bad.stderr
+    unknown = run_cli("config", "set", "lights.no_such_key", "1", db=db_path)
+    assert unknown.returncode == 2
+
+
+# -- the configuration is loaded once, at the edge, and passed down --------------------------------
+
+
+@pytest.fixture
+def spy_forms(monkeypatch):
+    """exports.forms replaced by a recorder (the real one needs metrics/): what did the command pass down?"""
+    import exports
+
+    calls = []
+
+    def record(kind):
+        def fake(*args, **kwargs):
+            calls.append((kind, args, kwargs))
+            return SimpleNamespace(forms=[], files=[], warnings=[])
+
+        return fake
+
+    forms = types.ModuleType("exports.forms")
+    forms.export_selfeval, forms.export_monitor = record("selfeval"), record("monitor")
+    pdf = types.ModuleType("exports.forms_pdf")
+    pdf.FontMissing = type("FontMissing", (Exception,), {})
+    for name, module in (("forms", forms), ("forms_pdf", pdf)):
+        monkeypatch.setitem(sys.modules, f"exports.{name}", module)
+        monkeypatch.setattr(exports, name, module, raising=False)
+    return calls
+
+
+def test_export_receives_the_config_in_force(db_path, tmp_path, spy_forms):
+    run_cli("init", db=db_path, check=True)
+    run_cli("config", "set", "budget.mode", "gap", db=db_path, check=True)
+    run_cli("export", "selfeval", "--year", "2020", "--out", str(tmp_path), "--final", db=db_path, check=True)
+    run_cli("export", "monitor", "--year", "2020", "--month", "2020-06", "--out", str(tmp_path), db=db_path, check=True)
+    (kind, args, kwargs), (kind2, args2, _) = spy_forms
+    assert kind == "selfeval" and args[0] == db_path and args[2:4] == (2020, tmp_path)
+    assert kwargs == {"final": True, "from_snapshot": False}
+    assert kind2 == "monitor" and args2[2:5] == (2020, 6, tmp_path)
+    for config in (args[1], args2[1]):
+        assert isinstance(config, Config) and config.budget.mode == BudgetMode.GAP
+
+
+PUBLICITY = "上海体育宣传服务经费"
+TIMELINESS = "预算执行及时性"
+
+
+def test_budget_gap_mode_reaches_the_selfeval_score(db_path, tmp_path):
+    """Issue 10: in gap mode 预算执行及时性 is yellow in status, so the 自评表 must not give it full marks."""
+    from openpyxl import load_workbook
+
+    def timeliness_score(folder) -> float:
+        out = run_cli(
+            "export", "selfeval", "--year", "2020", "--project", PUBLICITY, "--out", str(folder), db=db_path, check=True
+        )
+        assert out.stdout.startswith(f"{PUBLICITY}\t")
+        ws = load_workbook(folder / f"自评表_2020_{PUBLICITY}.xlsx").worksheets[0]
+        row = next(r for r in ws.iter_rows(values_only=True) if TIMELINESS in r)
+        return row[6]
+
+    def light() -> str:
+        import json
+
+        rep = json.loads(run_cli("status", "--month", "2020-12", "--format", "json", db=db_path, check=True).stdout)
+        project = next(p for p in rep["projects"] if p["name"] == PUBLICITY)
+        return next(i["status"] for i in project["indicators"] if i["name"] == TIMELINESS)
+
+    run_cli("demo", db=db_path, check=True)
+    assert light() == "green" and timeliness_score(tmp_path / "ratio") == 18.75
+    run_cli("config", "set", "budget.mode", "gap", db=db_path, check=True)
+    assert light() == "yellow"
+    assert timeliness_score(tmp_path / "gap") < 18.75

@@ -19,8 +19,8 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from core.config import load_config
 from core import db
+from core.config import load_config
 
 ROLES = ("leader", "staff", "admin")
 ROLE_ZH = {"leader": "领导", "staff": "填报人员", "admin": "管理员"}

@@ -22,13 +22,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from core import clock
+from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
+from core.db import log_load, write_transaction
 from ingest import parsing
 from ingest.actual_kinds import KINDS, Kind, required_keys
 from ingest.problems import Problem, ValidationFailed
 from ingest.tables import match_header, read_raw, table_from_rows
-from core import clock
-from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
-from core.db import log_load, write_transaction
 
 
 @dataclass

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.problems import Problem, ValidationFailed
-from metrics.rules import DEFAULT_RULE, RULES
 from core.accounts import local_operator, record
 from core.db import log_load
+from ingest.problems import Problem, ValidationFailed
+from metrics.rules import DEFAULT_RULE, RULES
 
 
 def _problem(file: str, where: str, text: str) -> Problem:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.actual_kinds import KINDS
 from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
 from core.db import log_load, write_transaction
+from ingest.actual_kinds import KINDS
 
 
 class NothingToRevert(Exception):

@@ -1,6 +1,6 @@
 """Write docs/rules.md from the rule registry and the shipped configuration.
 
-    .venv/bin/python scripts/rules_doc.py
+.venv/bin/python scripts/rules_doc.py
 """
 
 from __future__ import annotations

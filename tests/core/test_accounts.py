@@ -7,14 +7,14 @@ import duckdb
 import pytest
 from helpers import DATA, ROOT, SEED, run_cli
 
+from core import accounts
+from core.accounts import Actor, AuthError, PermissionDenied
+from core.backup import backup, restore
+from core.config import load_config
 from ingest.actuals import ingest_actuals
 from ingest.entry import Entry, enter_value
 from ingest.revert import revert_load
 from ingest.target_store import load_targets
-from core import accounts
-from core.config import load_config
-from core.accounts import Actor, AuthError, PermissionDenied
-from core.backup import backup, restore
 
 PW = "correct horse 1"
 TRAINING, HOTLINE = "上海体育系统人员培训经费", "上海体育公共服务经费"
@@ -186,8 +186,8 @@ def test_cli_accounts_backup_restore(db, tmp_path, monkeypatch):
 
 
 def test_thresholds_changed_by_an_admin_are_audited_and_followed(db, tmp_path):
-    from metrics.status import compute_status
     from core.settings import set_setting
+    from metrics.status import compute_status
 
     deliverables = tmp_path / "d.csv"
     deliverables.write_text(

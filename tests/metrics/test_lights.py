@@ -1,8 +1,8 @@
 """The light rules of DOMAIN.md §4 at their boundaries, numbers worked out by hand."""
 
-import pytest
-
 from dataclasses import replace
+
+import pytest
 
 from core.config import BudgetMode, load_config
 from metrics import lights

@@ -6,11 +6,11 @@ import duckdb
 import pytest
 from helpers import ROOT, SEED
 
+from core.config import BudgetMode, load_config
+from core.db import write_transaction
 from ingest.actuals import ingest_actuals
 from ingest.bindings import store_bindings
 from ingest.target_store import load_targets
-from core.config import BudgetMode, load_config
-from core.db import write_transaction
 from metrics.rules.base import expected_to_date
 from metrics.status import compute_status
 

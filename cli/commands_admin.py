@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from cli.options import CommandError, Edge, with_edge
+from cli.options import CommandError, Edge, usage_error_on, with_edge
 from core import db
 
 ROLES = ("leader", "staff", "admin")
@@ -30,15 +29,6 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-@contextmanager
-def _refused():
-    """An account or setting function's ValueError (unknown user, weak password, bad value…) is a usage problem."""
-    try:
-        yield
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
-
-
 @user.command("add")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
@@ -49,7 +39,7 @@ def user_add(edge: Edge, username: str, role: str, password_stdin: bool) -> int:
     from core import accounts
 
     db.init(edge.db)
-    with _refused():
+    with usage_error_on(ValueError):
         accounts.add_user(edge.db, username, _password(password_stdin), role)
     click.echo(f"{username}: {role}")
     return 0
@@ -64,7 +54,7 @@ def user_passwd(edge: Edge, username: str, password_stdin: bool) -> int:
     from core import accounts
 
     db.init(edge.db)
-    with _refused():
+    with usage_error_on(ValueError):
         accounts.set_password(edge.db, username, _password(password_stdin))
     click.echo(f"{username}: password set")
     return 0
@@ -89,7 +79,7 @@ def user_assign(edge: Edge, username: str, more: tuple[str, ...], first: tuple[s
     missing = [p for p in projects if p not in found]
     if missing:
         raise CommandError(f"no project {'、'.join(missing)} in {year}")
-    with _refused():
+    with usage_error_on(ValueError):
         accounts.assign(edge.db, username, [found[p] for p in projects])
     click.echo(f"{username}: {'、'.join(projects)}")
     return 0
@@ -136,7 +126,7 @@ def config_set(edge: Edge, name: str, value: str) -> int:
 
     db.init(edge.db)
     section, _, key = name.partition(".")
-    with _refused():
+    with usage_error_on(ValueError):
         before, after = settings.set_setting(edge.db, section, key, value)
     click.echo(f"{name}: {settings.shown(before)} → {settings.shown(after)}")
     return 0

@@ -8,12 +8,11 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from cli.options import MONTH, CommandError, Edge, with_edge, year_month
+from cli.options import MONTH, CommandError, Edge, usage_error_on, with_edge, year_month
 from cli.textgrid import render
 from core import db
 from core.config import load_config
@@ -119,9 +118,10 @@ def export_selfeval(
         raise click.UsageError("--final and --from-snapshot cannot be used together")
     from core.settings import in_force
     from exports import forms
+    from exports.forms_pdf import FontMissing
 
     config = in_force(edge.db)
-    with _font_needed():
+    with usage_error_on(FontMissing):
         done = forms.export_selfeval(edge.db, config, year, out, project, fmt, final=final, from_snapshot=from_snapshot)
     if project and not done.forms:
         raise CommandError(f"no project named {project} in {year}")
@@ -140,9 +140,10 @@ def export_monitor(edge: Edge, year: int, month, out: Path, fmt: str) -> int:
     year, month = year_month(month, year)
     from core.settings import in_force
     from exports import forms
+    from exports.forms_pdf import FontMissing
 
     config = in_force(edge.db)
-    with _font_needed():
+    with usage_error_on(FontMissing):
         done = forms.export_monitor(edge.db, config, year, month, out, fmt)
     _report(edge, done, lambda form: f"{form.execution_rate:.2%}")
     return 0
@@ -166,17 +167,6 @@ def export_status(edge: Edge, year: int | None, month, out: Path) -> int:
     out.write_bytes(writer(report, edge.lang))
     click.echo(f"{out}: {report.month}, {sum(len(p.indicators) for p in report.projects)} indicators")
     return 0
-
-
-@contextmanager
-def _font_needed():
-    """A PDF without its CJK font is a usage problem (install the font), not a crash."""
-    from exports.forms_pdf import FontMissing
-
-    try:
-        yield
-    except FontMissing as exc:
-        raise CommandError(str(exc)) from exc
 
 
 def _report(edge: Edge, done, figure) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,15 @@ LANGS = ("zh", "en")
 
 class CommandError(Exception):
     """A command line that cannot be carried out as given (exit 2, the message alone on standard error)."""
+
+
+@contextmanager
+def usage_error_on(*errors: type[Exception]) -> Iterator[None]:
+    """The library's refusals (a weak password, an unknown user, a missing font…) as usage problems."""
+    try:
+        yield
+    except errors as exc:
+        raise CommandError(str(exc)) from exc
 
 
 class ReaderLeft(Exception):

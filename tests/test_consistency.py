@@ -157,3 +157,44 @@ def test_the_dashboard_shows_what_the_command_line_says(configured, monkeypatch)
     for key, ind in cli.items():
         assert lights[key] == ind["status"], key
         assert explanations[key] == ind["explanation"], key
+
+
+def _form_row(path, indicator: str) -> list:
+    """The filled cells of one indicator's row in an exported form (XLSX)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    for row in book.active.iter_rows(values_only=True):
+        if any(isinstance(c, str) and c.startswith(indicator) for c in row):
+            return [c for c in row if c is not None]
+    raise AssertionError(f"{indicator} not in {path.name}")
+
+
+@pytest.mark.parametrize(
+    "configured,light,score,total,likelihood",
+    [
+        # ratio: 97.0% ÷ 100% = 97.0% ≥ 80% → green → 达成, top of band: 18.75 × 1.0 = 18.75;
+        # total 9.70 (10 × 97.0%) + 18.75 × 3 + 14.47 (16.88 × 12 ÷ 14) + 10.68 (16.87 × (1 − 0.3667)) = 91.10
+        ((None, None), "green", 18.75, "91.10 优", "确定能"),
+        # gap: 3.0 points behind (< 10) → yellow → 部分达成, top of band: 18.75 × 0.8 = 15.00; total 91.10 − 3.75
+        (("budget.mode", "gap"), "yellow", 15.0, "87.35 良", "有可能"),
+    ],
+    indirect=["configured"],
+    ids=["ratio", "gap"],
+)
+def test_budget_mode_reaches_both_forms(configured, light, score, total, likelihood):
+    """The issue's defect: in gap mode 预算执行及时性 was yellow in status and 监控表 but full marks in the 自评表."""
+    project, indicator = "上海体育宣传服务经费", "预算执行及时性"
+    december = _status_json(configured, 12)["projects"]
+    assert {i["name"]: i["status"] for p in december if p["name"] == project for i in p["indicators"]}[
+        indicator
+    ] == light
+    folder = configured.parent / "forms"
+    out = run_cli("export", "selfeval", "--year", "2020", "--out", str(folder), db=configured, check=True).stdout
+    assert f"{project}\t{total}" in out
+    selfeval = _form_row(folder / f"自评表_2020_{project}.xlsx", indicator)
+    assert selfeval[3:6] == ["执行率97%（时间进度100%）", 18.75, score]  # 实际完成值, 分值, 得分
+    args = ("export", "monitor", "--year", "2020", "--month", "2020-12", "--out", str(folder))
+    run_cli(*args, db=configured, check=True)
+    monitor = _form_row(folder / f"监控表_2020年1-12月_{project}.xlsx", indicator)
+    assert monitor[2:5] == ["执行率97%（时间进度100%）", "—", likelihood]  # 执行情况, 全年预计, 完成目标可能性

@@ -73,7 +73,6 @@ class Budget:
     ratio_red_below: float
     ratio_yellow_below: float
     gap_yellow_points: float
-    at_risk_below: float
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,10 @@ def _coerce(section: str, key: str, kind: Any, value: Any) -> Any:
         if kind == "dict[str, float]":
             return {str(k): float(v) for k, v in dict(value).items()}
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: {value!r} is not a valid {kind}") from exc
+        expected = {"int": "整数", "float": "数值", "str": "文字", "BudgetMode": "ratio 或 gap"}.get(
+            str(kind), str(kind)
+        )
+        raise ConfigError(f"{where}：{value!r} 应为{expected}") from exc
     raise ConfigError(f"{where}: unsupported type {kind}")  # pragma: no cover - a schema mistake
 
 
@@ -201,7 +203,42 @@ def build(data: dict[str, Any]) -> Config:
         if missing:
             raise ConfigError(f"[{name}] is missing: {', '.join(missing)}")
         sections[name] = cls(**{k: _coerce(name, k, t, raw[k]) for k, t in known.items()})
-    return Config(**sections)
+    config = Config(**sections)
+    check(config)
+    return config
+
+
+def check(config: Config) -> None:
+    """Bounds that make sense together (red below yellow below blue…); ConfigError naming the keys otherwise."""
+    li, bu, sc = config.lights, config.budget, config.scoring
+    rules = [
+        (
+            0 <= li.accumulating_red_below <= li.accumulating_yellow_below <= li.accumulating_blue_from,
+            "lights.accumulating_red_below ≤ accumulating_yellow_below ≤ accumulating_blue_from",
+        ),
+        (li.rate_yellow_band_points >= 0, "lights.rate_yellow_band_points ≥ 0"),
+        (0 <= li.value_yellow_band_share < 1, "0 ≤ lights.value_yellow_band_share < 1"),
+        (li.at_most_yellow_tolerance >= 0, "lights.at_most_yellow_tolerance ≥ 0"),
+        (0 <= li.increase_yellow_from <= 100, "0 ≤ lights.increase_yellow_from ≤ 100"),
+        (li.short_days_yellow_max >= 0, "lights.short_days_yellow_max ≥ 0"),
+        (0 <= bu.ratio_red_below <= bu.ratio_yellow_below, "budget.ratio_red_below ≤ budget.ratio_yellow_below"),
+        (bu.gap_yellow_points >= 0, "budget.gap_yellow_points ≥ 0"),
+        (config.opinion.report_limit_hours > 0, "opinion.report_limit_hours > 0"),
+        (0 < config.opinion.daily_hours_minimum <= 24, "0 < opinion.daily_hours_minimum ≤ 24"),
+        (config.hotline.accept_limit_hours > 0, "hotline.accept_limit_hours > 0"),
+        (0 <= sc.budget_weight < 100, "0 ≤ scoring.budget_weight < 100"),
+        (
+            all(w >= 0 for w in sc.level_weights.values()) and sum(sc.level_weights.values()) > 0,
+            "scoring.level_weights 不能为负，且不能全为0",
+        ),
+        (
+            bool(config.due.value_months) and all(1 <= m <= 12 for m in config.due.value_months),
+            "due.value_months 应为1–12月",
+        ),
+    ]
+    broken = [text for ok, text in rules if not ok]
+    if broken:
+        raise ConfigError("配置不一致，应满足：" + "；".join(broken))
 
 
 def file_data(path: Path | None = None) -> dict[str, Any]:

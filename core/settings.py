@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from core import db
 from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
-from core.config import Config, file_data, load_config
+from core.config import Config, ConfigError, build, file_data, load_config, merge, overrides
 
 EDITABLE_SECTIONS = ("lights", "budget", "opinion", "hotline")
 # the scoring weights, in the order a form saves them (the level weights are checked against the budget's)
@@ -68,9 +68,9 @@ def in_force(db_path) -> Config:
 def current(con) -> dict[tuple[str, str], object]:
     """Every editable setting with its value in force (the level weights as a dict, in the file's order)."""
     values = editable()
-    for section, key, value in con.execute("SELECT section, key, value FROM setting").fetchall():
-        if (section, key) in values:
-            values[(section, key)] = json.loads(value)
+    for found, value in overrides(con).items():
+        if found in values:
+            values[found] = value
     order = levels()
     stored = values[LEVEL_WEIGHTS]
     values[LEVEL_WEIGHTS] = {lvl: stored.get(lvl, 0) for lvl in order} | {
@@ -208,6 +208,14 @@ def parse(section: str, key: str, text, budget_weight: float | None = None) -> o
     return int(value) if isinstance(default, int) and value.is_integer() else value
 
 
+def _fits(con, section: str, key: str, value) -> None:
+    """The configuration with this change must still make sense as a whole (red below yellow…)."""
+    try:
+        build(merge(file_data(), {**overrides(con), (section, key): value}))
+    except ConfigError as exc:
+        raise ValueError(f"{section}.{key} 不能设为 {shown(value)}：{exc}") from None
+
+
 def set_setting(db_path, section: str, key: str, text, actor: Actor | None = None) -> tuple[object, object]:
     """Change one setting; returns (before, after).
 
@@ -225,6 +233,7 @@ def set_setting(db_path, section: str, key: str, text, actor: Actor | None = Non
         values = current(con)
         before = values[(section, key)]
         value = parse(section, key, text, budget_weight=values[BUDGET_WEIGHT])
+        _fits(con, section, key, value)
         con.execute("DELETE FROM setting WHERE section = ? AND key = ?", [section, key])
         if value != default:
             con.execute("INSERT INTO setting VALUES (?, ?, ?)", [section, key, json.dumps(value, ensure_ascii=False)])

@@ -214,12 +214,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Budget (ratio): yellow below this % of time progress",
     ),
     "setting.budget.gap_yellow_points": (
-        "预算执行（差距）：落后时间进度不超过此百分点为黄灯",
-        "Budget (gap): yellow up to this many points behind time progress",
-    ),
-    "setting.budget.at_risk_below": (
-        "预计年末执行率低于此值（比例）为存在风险",
-        "At risk: projected year-end execution below this share",
+        "预算执行（差距）：落后时间进度不足此百分点为黄灯",
+        "Budget (gap): yellow while less than this many points behind time progress",
     ),
     "setting.opinion.report_limit_hours": ("舆情：发现后上报时限（小时）", "Opinion: report within (hours)"),
     "setting.opinion.daily_hours_minimum": ("舆情：每天监控时长下限（小时）", "Opinion: daily monitoring (hours)"),

@@ -238,7 +238,9 @@ def _form(
         needs = scored and (over or score < weight)
         if needs and not deviation:
             deviation = MISSING_MARK + (
-                "超额完成130%以上，须说明目标是否偏低" if over else "未达成年度指标，须分析偏差原因"
+                f"超额完成{sc.over_achievement * 100:g}%以上，须说明目标是否偏低"
+                if over
+                else "未达成年度指标，须分析偏差原因"
             )
             form.warnings.append(f"{i.name}：缺少偏差原因分析及改进措施")
         likelihood = LIKELIHOOD_ZH.get((text or {}).get("likelihood") or "", "")

@@ -144,7 +144,7 @@ class AtLeastValue(Bands):
         if lang == "en":
             return {GREEN: "green at target", YELLOW: f"yellow within {share} below it"}.get(light, "red below that")
         return {GREEN: "达到目标为绿灯", YELLOW: f"低于目标不超过{share}为黄灯"}.get(
-            light, f"低于目标{share}以上为红灯"
+            light, f"低于目标超过{share}为红灯"
         )
 
 
@@ -153,7 +153,10 @@ class AtMost(Bands):
     """Lower is better: green at or under the limit, yellow up to limit × (1 + tolerance), red above."""
 
     tolerance: float
-    lights = (GREEN, YELLOW, RED)
+
+    @property
+    def lights(self) -> tuple[Light, ...]:
+        return (GREEN, YELLOW, RED) if self.tolerance > 0 else (GREEN, RED)
 
     @classmethod
     def of(cls, config: Config) -> AtMost:
@@ -169,7 +172,41 @@ class AtMost(Bands):
             return {GREEN: "green within the limit", YELLOW: f"yellow up to {band} over"}.get(light, "red over it")
         if self.tolerance <= 0:
             return {GREEN: "不超过限值为绿灯"}.get(light, "超过限值为红灯")
-        return {GREEN: "不超过限值为绿灯", YELLOW: f"超过限值不足{band}为黄灯"}.get(light, f"超过限值{band}以上为红灯")
+        return {GREEN: "不超过限值为绿灯", YELLOW: f"超出限值不超过{band}为黄灯"}.get(
+            light, f"超出限值超过{band}为红灯"
+        )
+
+
+@dataclass(frozen=True)
+class DirectValue(Bands):
+    """A value judged directly against T: as a limit (≤), as a rate (%), or as any other value."""
+
+    at_most: AtMost
+    rate: Rate
+    value: AtLeastValue
+
+    @classmethod
+    def of(cls, config: Config) -> DirectValue:
+        return cls(AtMost.of(config), Rate.of(config), AtLeastValue.of(config))
+
+    def classify(self, actual, target, kind, unit, strictly=False) -> np.ndarray:
+        kind, unit = np.asarray(kind, dtype=object), np.asarray(unit, dtype=object)
+        return np.select(
+            [kind == "at_most", unit == "%"],
+            [self.at_most.classify(actual, target), self.rate.classify(actual, target)],
+            default=self.value.classify(actual, target, strictly),
+        )
+
+    def light(self, actual, target, kind="at_least", unit=None, strictly=False) -> Light:
+        return Light(self.classify([actual], [target], [kind], [unit], [strictly])[0])
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        return self.value.says(light, lang)
+
+    @functools.cache  # noqa: B019 - see Bands.table
+    def table(self, lang: str = "zh") -> tuple[tuple[Light, str], ...]:
+        cases = (("上限（≤）", self.at_most), ("比率（%）", self.rate), ("其他数值", self.value))
+        return tuple((light, f"{label}：{text}") for label, bands in cases for light, text in bands.table(lang))
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,8 @@ HOTLINE = Measure(
         SELECT project_id, month,
                count(*) AS received,
                count(accepted_at) AS accepted,
-               count(*) FILTER (WHERE accepted_at <= coalesce(accept_due_at,
-                                received_at + INTERVAL ($accept_hours) HOUR)) AS accepted_on_time,
+               count(*) FILTER (WHERE accepted_at <= coalesce(accept_due_at, received_at
+                                + to_microseconds(CAST($accept_hours * 3600e6 AS BIGINT)))) AS accepted_on_time,
                count(*) FILTER (WHERE closed_at IS NOT NULL OR list_contains($closed_states, trim(state))) AS closed
         FROM hotline_ticket
         WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
@@ -98,8 +98,6 @@ OPINION_EVENTS = Measure(
     """
     SELECT project_id,
            count(*) AS events,
-           count(*) FILTER (WHERE reported_at - appeared_at <= to_microseconds(CAST($limit_hours * 3600e6 AS BIGINT)))
-               AS within_limit,
            (max(epoch(reported_at) - epoch(appeared_at)) / 3600)::DOUBLE AS slowest_hours,
            arg_max(event_id, epoch(reported_at) - epoch(appeared_at)) AS slowest_event,
            bit_or(1::BIGINT << month(month)) AS months_mask,
@@ -107,6 +105,24 @@ OPINION_EVENTS = Measure(
     FROM opinion_event
     WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
     GROUP BY project_id
+    """,
+)
+
+# Per indicator bound to opinion_report_within: the events reported within its own limit (the target's
+# hours, else opinion.report_limit_hours), so the count and the light that judges it use one limit.
+OPINION_WITHIN = Measure(
+    "opinion_within",
+    "indicator",
+    """
+    SELECT i.indicator_id, coalesce(i.target_value, $limit_hours)::DOUBLE AS limit_hours,
+           count(*) FILTER (WHERE e.reported_at - e.appeared_at
+                            <= to_microseconds(CAST(coalesce(i.target_value, $limit_hours) * 3600e6 AS BIGINT)))
+               AS within_limit
+    FROM indicator i
+    JOIN binding b ON b.indicator_id = i.indicator_id AND b.rule = 'opinion_report_within'
+    JOIN opinion_event e ON e.project_id = i.project_id
+    WHERE e.replaced_by IS NULL AND e.month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+    GROUP BY i.indicator_id, i.target_value
     """,
     lambda config: {"limit_hours": config.opinion.report_limit_hours},
 )
@@ -116,13 +132,29 @@ OPINION_HOURS = Measure(
     "project",
     """
     SELECT project_id, count(*) AS days, min(hours)::DOUBLE AS min_hours, avg(hours)::DOUBLE AS avg_hours,
-           count(*) FILTER (WHERE hours < $min_hours) AS days_under,
-           CAST(min(day) FILTER (WHERE hours < $min_hours) AS VARCHAR) AS first_short_day,
            bit_or(1::BIGINT << month(month)) AS months_mask,
            count(DISTINCT month) AS n_months
     FROM opinion_hours
     WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
     GROUP BY project_id
+    """,
+)
+
+# Per indicator bound to opinion_daily_hours: the days under its own minimum (the target's hours, else
+# opinion.daily_hours_minimum), and the first of them.
+OPINION_SHORT_DAYS = Measure(
+    "opinion_short_days",
+    "indicator",
+    """
+    SELECT i.indicator_id, coalesce(nullif(i.target_value, 0), $min_hours)::DOUBLE AS minimum,
+           count(*) FILTER (WHERE h.hours < coalesce(nullif(i.target_value, 0), $min_hours)) AS days_under,
+           CAST(min(h.day) FILTER (WHERE h.hours < coalesce(nullif(i.target_value, 0), $min_hours)) AS VARCHAR)
+               AS first_short_day
+    FROM indicator i
+    JOIN binding b ON b.indicator_id = i.indicator_id AND b.rule = 'opinion_daily_hours'
+    JOIN opinion_hours h ON h.project_id = i.project_id
+    WHERE h.replaced_by IS NULL AND h.month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+    GROUP BY i.indicator_id, i.target_value
     """,
     lambda config: {"min_hours": config.opinion.daily_hours_minimum},
 )
@@ -212,7 +244,9 @@ MEASURES: dict[str, Measure] = {
         BUDGET,
         HOTLINE,
         OPINION_EVENTS,
+        OPINION_WITHIN,
         OPINION_HOURS,
+        OPINION_SHORT_DAYS,
         VISITORS,
         DELIVERABLES,
         DELIVERABLE_MONTHS,
@@ -255,6 +289,16 @@ def opinion_events_to_date(con, year: int, month: int, config: Config) -> pd.Dat
 def opinion_hours_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
     """Per project: days monitored, the shortest day, and the days under the daily minimum."""
     return run(con, OPINION_HOURS, year, month, config)
+
+
+def opinion_within_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
+    """Per opinion_report_within indicator: its limit and the events reported within it."""
+    return run(con, OPINION_WITHIN, year, month, config)
+
+
+def opinion_short_days_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
+    """Per opinion_daily_hours indicator: its daily minimum and the days under it."""
+    return run(con, OPINION_SHORT_DAYS, year, month, config)
 
 
 def visitors_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:

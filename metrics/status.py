@@ -197,9 +197,9 @@ class StatusReport:
     def unit(self) -> dict:
         """The unit's roll-up: totals, 执行率, and the share of the budget under each project light."""
         p = self.project_frame
-        budget = float(p["budget"].fillna(0).sum())
+        budget = float(p["budget"].fillna(0).sum()) if len(p) else 0
         reported = p["n_months"].fillna(0) > 0
-        executed = float(p["spent"].where(reported, 0).fillna(0).round(2).sum())
+        executed = float(p["spent"].where(reported, 0).fillna(0).round(2).sum()) if len(p) else 0
         shares = p.groupby("status")["budget"].sum() / budget if budget else pd.Series(dtype=float)
         counts = self.indicator_frame["status"].value_counts()
         return {

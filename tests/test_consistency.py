@@ -209,3 +209,22 @@ def test_budget_mode_reaches_both_forms(configured, light, score, total, likelih
     run_cli(*args, db=configured, check=True)
     monitor = _form_row(folder / f"监控表_2020年1-12月_{project}.xlsx", indicator)
     assert monitor[2:5] == ["执行率97%（时间进度100%）", "—", likelihood]  # 执行情况, 全年预计, 完成目标可能性
+
+
+@pytest.mark.parametrize(
+    "configured",
+    [(None, None), ("opinion.daily_hours_minimum", "10"), ("opinion.report_limit_hours", "2")],
+    indirect=True,
+    ids=["defaults", "daily_minimum_10", "report_limit_2"],
+)
+def test_an_indicator_is_counted_against_its_own_target(configured):
+    """每天14小时 and 1小时内 are the targets: the configured defaults apply only where a target has no number.
+
+    December 2020: 3 days under 14 hours (yellow, ≤ 3 days); 52 of 53 events within 1 hour, the slowest 1 h 22 min (red).
+    """
+    december = {i["name"]: i for p in _status_json(configured, 12)["projects"] for i in p["indicators"]}
+    hours, events = december["宣传服务"], december["宣传服务经费"]
+    assert hours["status"] == "yellow"
+    assert "最短12小时，3天不足14小时（如1月25日），不超过3天为黄灯" in hours["explanation"]
+    assert events["status"] == "red"
+    assert "53起舆情中52起在1小时内上报，最长1小时22分（YQ2020-0803），超过1小时为红灯" in events["explanation"]

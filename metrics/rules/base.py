@@ -57,6 +57,7 @@ class Grey(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     NO_BUDGET = "no_budget"  # no positive 当年预算: no rate can be computed
     NO_TICKETS = "no_tickets"  # no ticket was received: no rate can be computed
+    NO_TARGET = "no_target"  # the target has no number to compare a value with
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,8 @@ def explain_grey(facts: Facts, period: Period, lang: str, what: tuple[str, str])
         return "本项目不适用此指标" if zh else "not applicable to this project"
     if reason == Grey.NO_BUDGET:
         return "当年预算数为零或未填，无法计算执行率" if zh else "no budget for the year: no rate to judge"
+    if reason == Grey.NO_TARGET:
+        return "目标值不是数值，无法与实际值比较" if zh else "the target has no number to compare the value with"
     if reason == Grey.NO_TICKETS:
         return f"截至{m}月无受理工单，无法计算" if zh else f"no tickets received by {y}-{m:02d}: no rate to judge"
     raise ValueError(f"not a grey reason: {reason!r}")  # pragma: no cover

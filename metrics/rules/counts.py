@@ -40,7 +40,9 @@ def judge_visitors(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], pe
     status = np.array([worst(pair) for pair in zip(people, visits, strict=True)], dtype=object)
     out.loc[rows, "status"] = status
     out.loc[rows, "actual"] = pd.Series([int(v) for v in out.loc[rows, "visitors"]], index=rows, dtype=object)
-    out.loc[rows, "expected"] = out.loc[rows, "baseline_visitors"].to_numpy(dtype=float)
+    out.loc[rows, "expected"] = pd.Series(
+        [int(v) for v in out.loc[rows, "baseline_visitors"]], index=rows, dtype=object
+    )
     change = out.loc[rows, "visitors_change"].to_numpy(dtype=float)
     out.loc[rows, "projection"] = pd.Series(np.round(change, 4), index=rows, dtype=object)
     out.loc[rows, "at_risk"] = status != str(GREEN)
@@ -49,17 +51,22 @@ def judge_visitors(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], pe
 
 def explain_visitors(facts: Facts, period: Period, lang: str) -> str:
     bands, status, m = Increase.of(period.config), facts["status"], period.month
-    change, visits_change = facts["visitors_change"], facts["visits_change"]
+    change, visits_change = _change(facts["visitors_change"]), _change(facts["visits_change"])
     if lang == "en":
         return (
             f"{num(facts['visitors'])} visitors by {period.year}-{m:02d} against {num(facts['baseline_visitors'])} "
-            f"a year earlier ({change:+.1%}); visits {visits_change:+.1%}: {status} ({bands.says(status, 'en')})"
+            f"a year earlier ({change}); visits {visits_change}: {status} ({bands.says(status, 'en')})"
         )
     rule = "同比增加为绿灯" if status == GREEN else bands.says(status, of="上年同期")
     return (
-        f"截至{m}月参观{num(facts['visitors'])}人次，上年同期{num(facts['baseline_visitors'])}（{change:+.1%}）；"
-        f"参观{num(facts['visits'])}次，上年同期{num(facts['baseline_visits'])}（{visits_change:+.1%}），{rule}"
+        f"截至{m}月参观{num(facts['visitors'])}人次，上年同期{num(facts['baseline_visitors'])}（{change}）；"
+        f"参观{num(facts['visits'])}次，上年同期{num(facts['baseline_visits'])}（{visits_change}），{rule}"
     )
+
+
+def _change(x) -> str:
+    """+12.3%, or — when the year before had none to compare with."""
+    return "—" if x is None or x != x else f"{x:+.1%}"
 
 
 def judge_deliverable(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:

@@ -7,19 +7,20 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from metrics.lights import GREEN, Rate
+from metrics.lights import GREEN, Rate, percent
 from metrics.rules.base import Facts, Grey, Period, Rule, RuleName, grey_where, join, stream_missing, verdict
 
 WHAT = ("12345工单", "hotline")
 
 
-def _judge(column: str):
+def _judge(column: str, count: str):
     def judge(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
         out = join(verdict(frame), measures["hotline"], "project_id")
         todo = stream_missing(out, period)
         todo = grey_where(out, todo & out[column].isna(), Grey.NO_TICKETS)
         rows = out.index[todo.to_numpy()]
-        actual = out.loc[rows, column].to_numpy(dtype=float) * 100
+        # rounded like every percentage here, so 29 of 50 is exactly 58% and meets ">=58%"
+        actual = percent(out.loc[rows, count].to_numpy(dtype=float), out.loc[rows, "received"].to_numpy(dtype=float))
         target = out.loc[rows, "target_value"].fillna(100.0).to_numpy(dtype=float)
         out.loc[rows, "status"] = Rate.of(period.config).classify(actual, target)
         shown = np.round(actual, 2)
@@ -57,7 +58,7 @@ def _rule(name: RuleName, column: str, count: str, label: str, label_en: str, fo
         formula + "（有工单明细的月份按明细计，否则按月报）",
         "不预测：以截至当月的比率为全年预计",
         Rate.of,
-        _judge(column),
+        _judge(column, count),
         _explain(count, label, label_en),
         WHAT,
     )

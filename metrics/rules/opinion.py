@@ -30,10 +30,10 @@ def _month_day(iso: str) -> str:
 
 def judge_daily_hours(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
     out = join(verdict(frame), measures["opinion_hours"], "project_id")
+    out = join(out, measures["opinion_short_days"], "indicator_id")
     rows = out.index[stream_missing(out, period).to_numpy()]
-    under = out.loc[rows, "days_under"].to_numpy(dtype=float)
-    given = out.loc[rows, "target_value"].to_numpy(dtype=float)
-    minimum = np.where(np.isnan(given) | (given == 0), period.config.opinion.daily_hours_minimum, given)
+    under = out.loc[rows, "days_under"].fillna(0).to_numpy(dtype=float)
+    minimum = out.loc[rows, "minimum"].to_numpy(dtype=float)  # the one the days were counted against
     out.loc[rows, "status"] = ShortDays.of(period.config).classify(under)
     out.loc[rows, "actual"] = pd.Series(out.loc[rows, "min_hours"].to_numpy(dtype=float), index=rows, dtype=object)
     out.loc[rows, "expected"] = minimum
@@ -66,7 +66,10 @@ def judge_report_within(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame
     out = join(verdict(frame), measures["opinion_events"], "project_id")
     hours = measures["opinion_hours"][["project_id", "n_months", "months_mask"]]
     out = join(out.drop(columns=["n_months", "months_mask"], errors="ignore"), hours, "project_id")
-    limit = out["target_value"].fillna(period.config.opinion.report_limit_hours).to_numpy(dtype=float)
+    out = join(out, measures["opinion_within"], "indicator_id")
+    # the limit the events were counted against; with no event, the one they would have been
+    limit = out["limit_hours"].fillna(out["target_value"]).fillna(period.config.opinion.report_limit_hours)
+    limit = limit.to_numpy(dtype=float)
     out["limit"] = limit
     has_events = out["events"].fillna(0).to_numpy() > 0
     # with events the events speak; without, the monitoring must have been reported for every month
@@ -118,7 +121,7 @@ RULES = (
     Rule(
         RuleName.OPINION_DAILY_HOURS,
         "opinion_hours",
-        ("opinion_hours",),
+        ("opinion_hours", "opinion_short_days"),
         "每日监控时长（小时）：截至当月不足每日最低时长（目标值，默认 opinion.daily_hours_minimum）的天数",
         "不预测；有不足的天即有风险",
         ShortDays.of,
@@ -129,7 +132,7 @@ RULES = (
     Rule(
         RuleName.OPINION_REPORT_WITHIN,
         "opinion_event",
-        ("opinion_events", "opinion_hours"),
+        ("opinion_events", "opinion_within", "opinion_hours"),
         "出现至上报用时（小时）：最长用时对照限时（目标值，默认 opinion.report_limit_hours）；"
         "无事件且每月监控均已填报为绿灯",
         "不预测：以截至当月的最长用时为全年预计",

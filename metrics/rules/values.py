@@ -9,12 +9,12 @@ import pandas as pd
 
 from metrics.lights import (
     GREEN,
+    GREY,
     ZH_LIGHT,
     AboveReference,
-    AtLeastValue,
     AtMost,
+    DirectValue,
     Increase,
-    Rate,
     Rating,
     ZeroEvents,
 )
@@ -56,16 +56,17 @@ def judge_value(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], perio
     todo.loc[rows[acc]] = True
     accumulate(out, todo, out["latest_value"].to_numpy(dtype=float), out["target_value"].fillna(0.0), period)
     rows = rows[~acc]
+    no_target = out.loc[rows, "target_value"].isna().to_numpy()
+    out.loc[rows[no_target], "actual"] = pd.Series(
+        out.loc[rows[no_target], "latest_value"].to_numpy(dtype=float), index=rows[no_target], dtype=object
+    )
+    out.loc[rows[no_target], ["status", "grey"]] = [str(GREY), str(Grey.NO_TARGET)]
+    rows = rows[~no_target]
     actual = out.loc[rows, "latest_value"].to_numpy(dtype=float)
     target = out.loc[rows, "target_value"].to_numpy(dtype=float)
     kind, unit = out.loc[rows, "kind"].to_numpy(), out.loc[rows, "unit"].to_numpy()
     strictly = out.loc[rows, "operator"].to_numpy() == ">"
-    cfg = period.config
-    status = np.select(
-        [kind == "at_most", unit == "%"],
-        [AtMost.of(cfg).classify(actual, target), Rate.of(cfg).classify(actual, target)],
-        default=AtLeastValue.of(cfg).classify(actual, target, strictly),
-    )
+    status = DirectValue.of(period.config).classify(actual, target, kind, unit, strictly)
     out.loc[rows, "status"] = status
     out.loc[rows, "actual"] = pd.Series(actual, index=rows, dtype=object)
     out.loc[rows, "expected"] = target
@@ -189,7 +190,7 @@ RULES = (
         "最近一期填报的实际值，对照目标值：≤ 目标按上限、% 目标按比率、其余按数值（accumulate = true 时按累计进度）；"
         + VALUE_DUE,
         "以最近一期实际值为全年预计",
-        AtLeastValue.of,
+        DirectValue.of,
         judge_value,
         explain_value,
         ("实际值", "value"),

@@ -112,10 +112,15 @@ def test_opinion_events_and_hours(targets_db, tmp_path, encoding):
         check=True,
     )
     ev = measure(targets_db, measures.opinion_events_to_date, 5).iloc[0]
-    assert (ev["events"], ev["within_limit"]) == (3, 2)  # 40 min and exactly 1 h are within; 1 h 0 min 1 s is not
+    assert ev["events"] == 3
     assert ev["slowest_hours"] == pytest.approx(3601 / 3600) and ev["slowest_event"] == "E3"
+    # counted against the bound indicator's own limit, 热点及负面1小时内: 40 min and exactly 1 h are within
+    within = measure(targets_db, measures.opinion_within_to_date, 5).iloc[0]
+    assert (within["limit_hours"], within["within_limit"]) == (1, 2)
     hours = measure(targets_db, measures.opinion_hours_to_date, 5).iloc[0]
-    assert (hours["days"], hours["min_hours"], hours["days_under"]) == (3, 13.5, 1)
+    assert (hours["days"], hours["min_hours"]) == (3, 13.5)
+    short = measure(targets_db, measures.opinion_short_days_to_date, 5).iloc[0]
+    assert (short["minimum"], short["days_under"]) == (14, 1)  # 每天14小时: one day of 13.5
     assert measure(targets_db, measures.opinion_events_to_date, 4).empty  # nothing before May
 
 

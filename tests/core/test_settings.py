@@ -1,6 +1,7 @@
 """Editable settings: the scoring weights' parsing and validation, the audit of a change, and the override."""
 
 import json
+import re
 
 import duckdb
 import pytest
@@ -239,3 +240,23 @@ def test_the_command_line_sets_the_scoring_weights(db_file):
     refused = run_cli("config", "set", "scoring.level_weights", "规划=100", db=db_file)
     assert refused.returncode != 0 and "未知的一级指标“规划”" in refused.stderr
     assert [row[2] for row in audit(db_file)] == ["scoring.budget_weight", "scoring.level_weights"]
+
+
+@pytest.mark.parametrize(
+    "key,text,reason",
+    [
+        ("lights.short_days_yellow_max", "2.5", "lights.short_days_yellow_max：2.5 应为整数"),
+        ("lights.accumulating_yellow_below", "50", "accumulating_red_below ≤ accumulating_yellow_below"),
+        ("lights.value_yellow_band_share", "5", "0 ≤ lights.value_yellow_band_share < 1"),
+        ("budget.ratio_red_below", "85", "budget.ratio_red_below ≤ budget.ratio_yellow_below"),
+        ("opinion.daily_hours_minimum", "25", "0 < opinion.daily_hours_minimum ≤ 24"),
+    ],
+)
+def test_a_setting_that_would_break_the_configuration_is_refused(db_file, key, text, reason):
+    """Checked as a whole Config before it is stored, so every light and form can still be computed after it."""
+    section, name = key.split(".")
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        settings.set_setting(db_file, section, name, text, Actor("admin1", "admin"))
+    assert q(db_file, "SELECT count(*) FROM setting") == [(0,)]
+    with db.read_connection(db_file) as con:
+        assert load_config(con) == load_config()  # nothing changed: the file's values are in force

@@ -13,6 +13,8 @@ from ingest.actual_kinds import KINDS
 from ingest.templates import TEMPLATE_KINDS
 
 FILE = click.Path(path_type=Path)
+# a file to read: one that is missing (or a folder) is a usage error (exit 2), not a traceback
+INPUT = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command("init")
@@ -34,7 +36,7 @@ def ingest() -> None:
 
 
 @ingest.command("targets")
-@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.argument("files", nargs=-1, required=True, type=INPUT)
 @with_edge
 def ingest_targets(edge: Edge, files: tuple[Path, ...]) -> int:
     """绩效目标表 text export or structured targets file."""
@@ -63,7 +65,7 @@ def _config_for_writing(edge: Edge) -> Config:
 
 
 @ingest.command("actuals")
-@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.argument("files", nargs=-1, required=True, type=INPUT)
 @click.option(
     "--kind",
     type=click.Choice(sorted(KINDS)),
@@ -88,7 +90,7 @@ def ingest_actuals(edge: Edge, files: tuple[Path, ...], kind: str | None) -> int
 
 
 @ingest.command("bindings")
-@click.argument("file", type=FILE)
+@click.argument("file", type=INPUT)
 @click.option("--year", type=int, required=True)
 @with_edge
 def ingest_bindings(edge: Edge, file: Path, year: int) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import os
 import sys
+import tomllib
+import traceback
 from pathlib import Path
 
 import click
@@ -17,7 +19,10 @@ import click
 from cli import commands_admin, commands_load, commands_report, commands_serve
 from cli.commands_serve import prepare_database
 from cli.options import CommandError, Invocation, ReaderLeft, db_option, lang_option
+from core import config as config_module
 from core import db
+from core.config import ConfigError
+from core.paths import config_path
 from ingest.problems import ValidationFailed
 
 __all__ = ["EXIT_BUSY", "EXIT_INVALID", "EXIT_USAGE", "main", "perfboard", "prepare_database"]
@@ -69,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except (db.DatabaseMissing, CommandError) as exc:
         click.echo(str(exc), err=True)
         return EXIT_USAGE
+    except ConfigError as exc:  # a bad value in the file, or an admin's override that no longer fits
+        click.echo(_config_problem(state.lang, exc), err=True)
+        return EXIT_USAGE
     except click.UsageError as exc:  # click's own: unknown command or option, bad or missing value
         exc.show()
         return EXIT_USAGE
@@ -81,7 +89,50 @@ def main(argv: list[str] | None = None) -> int:
     except (ReaderLeft, BrokenPipeError):  # `perfboard status | head`: the reader left, which is fine
         _discard_output()
         return 0
+    except (OSError, tomllib.TOMLDecodeError) as exc:  # the configuration file missing, unreadable or not TOML
+        if not _from_config_file(exc):
+            raise
+        click.echo(_config_problem(state.lang, exc), err=True)
+        return EXIT_USAGE
     return code if isinstance(code, int) else 0
+
+
+def _from_config_file(exc: BaseException) -> bool:
+    """Was ``exc`` raised while reading the configuration file (``core/config.py`` is on its way)?"""
+    here = Path(config_module.__file__).resolve()
+    return any(Path(frame.f_code.co_filename).resolve() == here for frame, _ in traceback.walk_tb(exc.__traceback__))
+
+
+def _config_problem(lang: str, exc: Exception) -> str:
+    """One line naming the configuration file and what is wrong with it (or with an override in the database)."""
+    path = config_path()
+    from_env = bool(os.environ.get("PERFBOARD_CONFIG"))
+    file_zh = f"{path}（PERFBOARD_CONFIG）" if from_env else str(path)
+    file_en = f"{path} ($PERFBOARD_CONFIG)" if from_env else str(path)
+    if isinstance(exc, FileNotFoundError):
+        zh, en = f"找不到配置文件 {file_zh}", f"the configuration file {file_en} does not exist"
+    elif isinstance(exc, OSError):
+        zh = f"无法读取配置文件 {file_zh}：{exc.strerror or exc}"
+        en = f"cannot read the configuration file {file_en}: {exc.strerror or exc}"
+    elif isinstance(exc, tomllib.TOMLDecodeError):
+        zh, en = f"{file_zh} 不是有效的 TOML：{exc}", f"{file_en} is not valid TOML: {exc}"
+    elif _file_alone_fits():
+        zh = f"数据库中的设置与 {file_zh} 不再相符：{exc}（请用 perfboard config set 重新设置）"
+        en = (
+            f"a setting stored in the database no longer fits {file_en}: {exc} (set it again with perfboard config set)"
+        )
+    else:
+        zh, en = f"{file_zh}：{exc}", f"{file_en}: {exc}"
+    return f"configuration problem: {en}" if lang == "en" else f"配置有误：{zh}"
+
+
+def _file_alone_fits() -> bool:
+    """Does the configuration file build without the database's overrides?"""
+    try:
+        config_module.load_config()
+    except Exception:  # the file itself is at fault, whatever the error
+        return False
+    return True
 
 
 def _discard_output() -> None:

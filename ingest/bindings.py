@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,72 @@ from metrics.rules import DEFAULT_RULE, RULES
 
 def _problem(file: str, where: str, text: str) -> Problem:
     return Problem(file, "unreadable", column=where, params={"detail": text})
+
+
+@dataclass(frozen=True)
+class ParamProblem(Problem):
+    """A binding parameter that does not fit, worded in both languages (the project and indicator named)."""
+
+    zh: str = ""
+    en: str = ""
+
+    def reason(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def _shown(value: object) -> str:
+    """A TOML value as the file would show it (``"6"``, ``[6.5]``, ``true``)."""
+    return json.dumps(value, ensure_ascii=False, default=str)  # a TOML date shows as its text
+
+
+def _plan(raw: object) -> dict[int, float] | None:
+    """``plan = { 6 = 50, 12 = 100 }`` as month → cumulative value; None when it is not a table of month = number."""
+    try:
+        return {int(m): float(v) for m, v in raw.items()}  # type: ignore[union-attr]
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _whole_months(due: object) -> list[int] | None:
+    """``due = [3, 6, 9, 12]`` as whole months; None unless a non-empty list of whole numbers 1–12."""
+    if not isinstance(due, list) or not due:
+        return None
+    if not all(isinstance(m, int | float) and not isinstance(m, bool) and m in range(1, 13) for m in due):
+        return None
+    return [int(m) for m in due]
+
+
+def _check_params(file: str, where: str, entry: dict) -> tuple[dict, list[Problem]]:
+    """The binding's extra parameters (``due``, ``accumulate``…), checked; ``due`` comes back as whole months."""
+    params = {k: v for k, v in entry.items() if k not in ("project", "indicator", "rule", "item", "plan")}
+    zh_name = f"项目“{entry.get('project')}”指标“{entry.get('indicator')}”"
+    en_name = f"project “{entry.get('project')}”, indicator “{entry.get('indicator')}”"
+    wrong: list[tuple[str, str]] = []
+    if "due" in params:
+        months = _whole_months(params["due"])
+        if months is None:
+            found = _shown(params["due"])
+            wrong.append(
+                (
+                    f"{zh_name}的 due 应为 1–12 月的整数列表（不能为空），如 due = [3, 6, 9, 12]；现为 {found}",
+                    f"{en_name}: due must be a non-empty list of whole months 1–12, e.g. due = [3, 6, 9, 12]; "
+                    f"found {found}",
+                )
+            )
+        else:
+            params["due"] = months
+    if "accumulate" in params and not isinstance(params["accumulate"], bool):
+        found = _shown(params["accumulate"])
+        wrong.append(
+            (
+                f"{zh_name}的 accumulate 应为 true 或 false；现为 {found}",
+                f"{en_name}: accumulate must be true or false; found {found}",
+            )
+        )
+    problems: list[Problem] = [
+        ParamProblem(file, "unreadable", column=where, params={"detail": en}, zh=zh, en=en) for zh, en in wrong
+    ]
+    return params, problems
 
 
 def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> int:
@@ -54,11 +121,14 @@ def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> int
         if rule == "deliverable_count" and not entry.get("item"):
             problems.append(_problem(name, where, "deliverable_count needs an item"))
             continue
-        plan = {int(m): float(v) for m, v in entry.get("plan", {}).items()}
-        if any(not 1 <= m <= 12 for m in plan) or list(plan.values()) != sorted(plan.values()):
+        plan = _plan(entry.get("plan", {}))
+        if plan is None or any(not 1 <= m <= 12 for m in plan) or list(plan.values()) != sorted(plan.values()):
             problems.append(_problem(name, where, "plan: months 1–12 with cumulative values that never fall"))
             continue
-        params = {k: v for k, v in entry.items() if k not in ("project", "indicator", "rule", "item", "plan")}
+        params, wrong = _check_params(name, where, entry)
+        if wrong:
+            problems.extend(wrong)
+            continue
         rows.append(
             (
                 indicators[key][0],

@@ -270,3 +270,119 @@ def test_budget_gap_mode_reaches_the_selfeval_score(db_path, tmp_path):
     run_cli("config", "set", "budget.mode", "gap", db=db_path, check=True)
     assert light() == "yellow"
     assert timeliness_score(tmp_path / "gap") < 18.75
+
+
+# -- a broken configuration or a missing input file: a message and exit 2, never a traceback --------
+
+
+def _config_with(tmp_path, line: str):
+    """data/config.toml with its short_days_yellow_max line replaced."""
+    text = (ROOT / "data" / "config.toml").read_text(encoding="utf-8")
+    assert "\nshort_days_yellow_max = 3\n" in text
+    path = tmp_path / "config.toml"
+    path.write_text(text.replace("\nshort_days_yellow_max = 3\n", f"\n{line}\n"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_missing_configuration_file_exits_2(tmp_path, lang):
+    db = tmp_path / "x.duckdb"
+    run_cli("init", db=db, check=True)
+    missing = tmp_path / "nowhere.toml"
+    result = run_cli("status", "--lang", lang, db=db, env={"PERFBOARD_CONFIG": str(missing)}, subprocess_=True)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and str(missing) in result.stderr
+    if lang == "en":
+        assert result.stderr.startswith("configuration problem: ") and "does not exist" in result.stderr
+    else:
+        assert result.stderr.startswith("配置有误：找不到配置文件") and "PERFBOARD_CONFIG" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bad_configuration_value_exits_2(tmp_path, lang):
+    db = tmp_path / "x.duckdb"
+    run_cli("init", db=db, check=True)
+    config = _config_with(tmp_path, "short_days_yellow_max = 2.5")
+    result = run_cli("status", "--lang", lang, db=db, env={"PERFBOARD_CONFIG": str(config)}, subprocess_=True)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(config) in result.stderr and "lights.short_days_yellow_max" in result.stderr and "2.5" in result.stderr
+    assert result.stderr.startswith("configuration problem: " if lang == "en" else "配置有误：")
+
+
+def test_configuration_that_is_not_toml_exits_2(tmp_path):
+    db = tmp_path / "x.duckdb"
+    run_cli("init", db=db, check=True)
+    config = _config_with(tmp_path, "short_days_yellow_max = [")
+    result = run_cli("status", db=db, env={"PERFBOARD_CONFIG": str(config)})
+    assert result.returncode == 2 and result.stderr.startswith("配置有误：") and str(config) in result.stderr
+    assert "TOML" in result.stderr
+
+
+def test_bad_configuration_stops_a_write_too(tmp_path):
+    """ingest targets loads the configuration before writing: nothing is written, exit 2."""
+    db = tmp_path / "x.duckdb"
+    config = _config_with(tmp_path, "short_days_yellow_max = 2.5")
+    result = run_cli("ingest", "targets", str(SEED), db=db, env={"PERFBOARD_CONFIG": str(config)})
+    assert result.returncode == 2 and "lights.short_days_yellow_max" in result.stderr
+    assert not db.exists()
+
+
+def test_override_that_no_longer_fits_exits_2(tmp_path):
+    """A setting stored in the database that the file's schema no longer takes: named, with the way out."""
+    db = tmp_path / "x.duckdb"
+    run_cli("init", db=db, check=True)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("INSERT INTO setting VALUES ('lights', 'short_days_yellow_max', '2.5')")
+    finally:
+        con.close()
+    result = run_cli("status", db=db)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("配置有误：数据库中的设置") and "lights.short_days_yellow_max" in result.stderr
+    assert "perfboard config set" in result.stderr
+    english = run_cli("status", "--lang", "en", db=db)
+    assert english.returncode == 2 and english.stderr.startswith(
+        "configuration problem: a setting stored in the database"
+    )
+    run_cli("config", "set", "lights.short_days_yellow_max", "3", db=db, check=True)  # the way out works
+    assert run_cli("status", db=db).returncode == 0
+
+
+def test_other_missing_files_are_not_taken_for_the_configuration(tmp_path):
+    """Only errors from reading the configuration file are worded as such; `restore` keeps its own message."""
+    result = run_cli("restore", str(tmp_path / "no-backup"), db=tmp_path / "x.duckdb")
+    assert result.returncode == 2 and "配置有误" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ingest", "bindings", "{missing}", "--year", "2020"],
+        ["ingest", "targets", "{missing}"],
+        ["ingest", "targets", str(SEED), "{missing}"],
+        ["ingest", "actuals", "{missing}"],
+        ["ingest", "actuals", "{missing}", "--kind", "budget"],
+    ],
+)
+def test_missing_input_file_is_a_usage_error(tmp_path, argv):
+    db = tmp_path / "x.duckdb"
+    missing = tmp_path / "missing.toml"
+    result = run_cli(*[a.replace("{missing}", str(missing)) for a in argv], db=db)
+    assert result.returncode == 2, result.stderr
+    assert f"Usage: perfboard ingest {argv[1]}" in result.stderr and "does not exist" in result.stderr
+    assert str(missing) in result.stderr and not db.exists()  # refused before anything is opened
+
+
+def test_folder_as_input_file_is_a_usage_error(tmp_path):
+    result = run_cli("ingest", "bindings", str(tmp_path), "--year", "2020", db=tmp_path / "x.duckdb")
+    assert result.returncode == 2 and "is a directory" in result.stderr
+
+
+def test_missing_bindings_file_in_a_real_process(tmp_path):
+    missing = tmp_path / "missing.toml"
+    result = run_cli("ingest", "bindings", str(missing), "--year", "2020", db=tmp_path / "x.duckdb", subprocess_=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Usage: perfboard ingest bindings" in result.stderr and "does not exist" in result.stderr

@@ -37,7 +37,8 @@ STATUS_LABELS = {
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as plain dicts (JSON-ready): NaN and NaT as None, numpy scalars as Python ones."""
-    values = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)
+    values = frame.to_numpy(dtype=object)
+    values[frame.isna().to_numpy()] = None
     columns = list(frame.columns)
     return [dict(zip(columns, row, strict=True)) for row in values]
 

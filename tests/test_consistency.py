@@ -31,7 +31,7 @@ SETTINGS = [
     ("lights.increase_yellow_from", "5"),
     ("lights.short_days_yellow_max", "2"),
     ("budget.mode", "gap"),
-    ("budget.ratio_red_below", "90"),
+    ("budget.ratio_red_below", "75"),
     ("budget.ratio_yellow_below", "99"),
     ("opinion.daily_hours_minimum", "11"),
     ("opinion.report_limit_hours", "2"),

@@ -140,33 +140,56 @@ def missing_months(mask, month: int) -> list[int]:
 # -- frames -----------------------------------------------------------------------------------------
 def verdict(frame: pd.DataFrame) -> pd.DataFrame:
     """Empty verdict columns on a copy of ``frame``: grey, no actual, nothing expected."""
-    out = frame.copy()
-    out["status"] = str(GREY)
-    out["actual"] = None
-    out["expected"] = None
-    out["projection"] = None
-    out["at_risk"] = False
-    out["grey"] = str(Grey.NONE)
-    return out
+    n = len(frame)
+    return frame.assign(
+        status=np.full(n, str(GREY), dtype=object),
+        actual=np.full(n, None, dtype=object),
+        expected=np.full(n, None, dtype=object),
+        projection=np.full(n, None, dtype=object),
+        at_risk=np.zeros(n, dtype=bool),
+        grey=np.full(n, str(Grey.NONE), dtype=object),
+    )
 
 
 def join(frame: pd.DataFrame, measure: pd.DataFrame, on: str | list[str]) -> pd.DataFrame:
-    """The indicators with their measure's columns (NaN where the measure has no row)."""
+    """The indicators with their measure's columns (NaN where the measure has no row; the frame's own win)."""
+    keys = [on] if isinstance(on, str) else list(on)
+    extra = [c for c in measure.columns if c not in frame.columns]
     if measure.empty:
-        extra = [c for c in measure.columns if c not in frame.columns]
-        out = frame.copy()
-        for c in extra:
-            out[c] = np.nan
-        return out
-    return frame.merge(measure, on=on, how="left", suffixes=("", "_m")).set_axis(frame.index)
+        aligned = pd.DataFrame({c: np.full(len(frame), np.nan) for c in extra}, index=frame.index)
+    else:
+
+        def index(rows: pd.DataFrame):
+            return rows[keys[0]].to_numpy() if len(keys) == 1 else pd.MultiIndex.from_frame(rows[keys])
+
+        aligned = measure[extra].set_axis(index(measure)).reindex(index(frame)).set_axis(frame.index)
+    return pd.concat([frame, aligned], axis=1)
 
 
 def grey_where(out: pd.DataFrame, mask, reason: Grey) -> pd.Series:
     """Mark ``mask`` grey for ``reason`` where no earlier reason holds; returns the rows still to judge."""
-    mask = np.asarray(mask, dtype=bool) & (out["grey"].to_numpy() == str(Grey.NONE))
-    out.loc[mask, "grey"] = str(reason)
-    out.loc[mask, "status"] = str(GREY)
-    return out["grey"] == str(Grey.NONE)
+    grey = out["grey"].to_numpy(dtype=object).copy()
+    mask = np.asarray(mask, dtype=bool) & (grey == str(Grey.NONE))
+    if mask.any():
+        grey[mask] = str(reason)
+        status = out["status"].to_numpy(dtype=object).copy()
+        status[mask] = str(GREY)
+        out["grey"], out["status"] = grey, status
+    return pd.Series(grey == str(Grey.NONE), index=out.index)
+
+
+def put(out: pd.DataFrame, rows, **columns) -> None:
+    """Set ``columns`` on ``rows`` (index labels or a boolean mask), a whole column at a time (cheaper than ``.loc``)."""
+    at = out.index.get_indexer(rows) if isinstance(rows, pd.Index) else np.flatnonzero(np.asarray(rows, dtype=bool))
+    for name, values in columns.items():
+        if isinstance(values, pd.Series):
+            values = values.to_numpy(dtype=object)
+        current = out[name].to_numpy(copy=True) if name in out else np.full(len(out), np.nan)
+        if current.dtype != object and not (isinstance(values, np.ndarray) and values.dtype.kind in "bifu"):
+            if not isinstance(values, (bool, int, float, np.number)):
+                current = current.astype(object)
+        current[at] = values
+        out[name] = current
 
 
 def stream_missing(out: pd.DataFrame, period: Period, column: str = "n_months") -> pd.Series:
@@ -317,14 +340,14 @@ def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: n
     else:
         projection = actual * 12 / m
     rows = out.index[idx]
-    out.loc[rows, "status"] = status
-    out.loc[rows, "actual"] = pd.Series(actual, index=rows, dtype=object)
-    out.loc[rows, "expected"] = expected
-    out.loc[rows, "x"] = x
-    out.loc[rows, "projection"] = pd.Series(projection, index=rows, dtype=object)
-    out.loc[rows, "at_risk"] = projection < target
-    out.loc[rows, "has_plan"] = has_plan
-    out.loc[rows, "year_target"] = target
+    put(out, rows, status=status)
+    put(out, rows, actual=pd.Series(actual, index=rows, dtype=object))
+    put(out, rows, expected=expected)
+    put(out, rows, x=x)
+    put(out, rows, projection=pd.Series(projection, index=rows, dtype=object))
+    put(out, rows, at_risk=projection < target)
+    put(out, rows, has_plan=has_plan)
+    put(out, rows, year_target=target)
 
 
 def explain_accumulating(

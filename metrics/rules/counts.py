@@ -19,6 +19,7 @@ from metrics.rules.base import (
     grey_where,
     join,
     num,
+    put,
     stream_missing,
     verdict,
     with_unit,
@@ -31,21 +32,19 @@ def judge_visitors(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], pe
     todo = stream_missing(out, period)
     no_base = out["baseline_months"].fillna(0).to_numpy() < period.month
     rows = out.index[(todo.to_numpy() & no_base)]
-    out.loc[rows, "actual"] = pd.Series(out.loc[rows, "visitors"].to_numpy(dtype=float), index=rows, dtype=object)
+    put(out, rows, actual=pd.Series(out.loc[rows, "visitors"].to_numpy(dtype=float), index=rows, dtype=object))
     todo = grey_where(out, todo & no_base, Grey.NO_VISITOR_BASELINE)
     rows = out.index[todo.to_numpy()]
     bands = Increase.of(period.config)
     people = bands.classify(out.loc[rows, "visitors"], out.loc[rows, "baseline_visitors"])
     visits = bands.classify(out.loc[rows, "visits"], out.loc[rows, "baseline_visits"])
     status = np.array([worst(pair) for pair in zip(people, visits, strict=True)], dtype=object)
-    out.loc[rows, "status"] = status
-    out.loc[rows, "actual"] = pd.Series([int(v) for v in out.loc[rows, "visitors"]], index=rows, dtype=object)
-    out.loc[rows, "expected"] = pd.Series(
-        [int(v) for v in out.loc[rows, "baseline_visitors"]], index=rows, dtype=object
-    )
+    put(out, rows, status=status)
+    put(out, rows, actual=pd.Series([int(v) for v in out.loc[rows, "visitors"]], index=rows, dtype=object))
+    put(out, rows, expected=pd.Series([int(v) for v in out.loc[rows, "baseline_visitors"]], index=rows, dtype=object))
     change = out.loc[rows, "visitors_change"].to_numpy(dtype=float)
-    out.loc[rows, "projection"] = pd.Series(np.round(change, 4), index=rows, dtype=object)
-    out.loc[rows, "at_risk"] = status != str(GREEN)
+    put(out, rows, projection=pd.Series(np.round(change, 4), index=rows, dtype=object))
+    put(out, rows, at_risk=status != str(GREEN))
     return out
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.lights import GREEN, Rate, percent
-from metrics.rules.base import Facts, Grey, Period, Rule, RuleName, grey_where, join, stream_missing, verdict
+from metrics.rules.base import Facts, Grey, Period, Rule, RuleName, grey_where, join, put, stream_missing, verdict
 
 WHAT = ("12345工单", "hotline")
 
@@ -22,13 +22,13 @@ def _judge(column: str, count: str):
         # rounded like every percentage here, so 29 of 50 is exactly 58% and meets ">=58%"
         actual = percent(out.loc[rows, count].to_numpy(dtype=float), out.loc[rows, "received"].to_numpy(dtype=float))
         target = out.loc[rows, "target_value"].fillna(100.0).to_numpy(dtype=float)
-        out.loc[rows, "status"] = Rate.of(period.config).classify(actual, target)
+        put(out, rows, status=Rate.of(period.config).classify(actual, target))
         shown = np.round(actual, 2)
-        out.loc[rows, "actual"] = pd.Series(shown, index=rows, dtype=object)
-        out.loc[rows, "expected"] = target
-        out.loc[rows, "projection"] = pd.Series(shown, index=rows, dtype=object)
-        out.loc[rows, "at_risk"] = actual < target
-        out.loc[rows, "rate_pct"] = actual
+        put(out, rows, actual=pd.Series(shown, index=rows, dtype=object))
+        put(out, rows, expected=target)
+        put(out, rows, projection=pd.Series(shown, index=rows, dtype=object))
+        put(out, rows, at_risk=actual < target)
+        put(out, rows, rate_pct=actual)
         return out
 
     return judge

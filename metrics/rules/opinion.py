@@ -18,6 +18,7 @@ from metrics.rules.base import (
     grey_where,
     join,
     num,
+    put,
     stream_missing,
     verdict,
 )
@@ -34,10 +35,10 @@ def judge_daily_hours(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame],
     rows = out.index[stream_missing(out, period).to_numpy()]
     under = out.loc[rows, "days_under"].fillna(0).to_numpy(dtype=float)
     minimum = out.loc[rows, "minimum"].to_numpy(dtype=float)  # the one the days were counted against
-    out.loc[rows, "status"] = ShortDays.of(period.config).classify(under)
-    out.loc[rows, "actual"] = pd.Series(out.loc[rows, "min_hours"].to_numpy(dtype=float), index=rows, dtype=object)
-    out.loc[rows, "expected"] = minimum
-    out.loc[rows, "at_risk"] = under > 0
+    put(out, rows, status=ShortDays.of(period.config).classify(under))
+    put(out, rows, actual=pd.Series(out.loc[rows, "min_hours"].to_numpy(dtype=float), index=rows, dtype=object))
+    put(out, rows, expected=minimum)
+    put(out, rows, at_risk=under > 0)
     return out
 
 
@@ -76,17 +77,17 @@ def judge_report_within(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame
     reported = out["n_months"].fillna(0).to_numpy(dtype=float)
     quiet = grey_where(out, ~has_events & (reported < period.month), Grey.STREAM_MISSING).to_numpy() & ~has_events
     rows = out.index[quiet]
-    out.loc[rows, "status"] = str(GREEN)
-    out.loc[rows, "actual"] = pd.Series(0.0, index=rows, dtype=object)
-    out.loc[rows, "expected"] = limit[quiet]
+    put(out, rows, status=str(GREEN))
+    put(out, rows, actual=pd.Series(0.0, index=rows, dtype=object))
+    put(out, rows, expected=limit[quiet])
     rows = out.index[has_events]
     slowest = out.loc[rows, "slowest_hours"].to_numpy(dtype=float)
     status = AtMost.of(period.config).classify(slowest, limit[has_events])
-    out.loc[rows, "status"] = status
-    out.loc[rows, "actual"] = pd.Series(np.round(slowest, 4), index=rows, dtype=object)
-    out.loc[rows, "expected"] = limit[has_events]
-    out.loc[rows, "projection"] = pd.Series(np.round(slowest, 4), index=rows, dtype=object)
-    out.loc[rows, "at_risk"] = status != str(GREEN)
+    put(out, rows, status=status)
+    put(out, rows, actual=pd.Series(np.round(slowest, 4), index=rows, dtype=object))
+    put(out, rows, expected=limit[has_events])
+    put(out, rows, projection=pd.Series(np.round(slowest, 4), index=rows, dtype=object))
+    put(out, rows, at_risk=status != str(GREEN))
     return out
 
 

@@ -32,6 +32,7 @@ from metrics.rules.base import (
     num,
     params_of,
     per_distinct,
+    put,
     verdict,
     with_unit,
 )
@@ -57,8 +58,12 @@ def judge_value(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], perio
     accumulate(out, todo, out["latest_value"].to_numpy(dtype=float), out["target_value"].fillna(0.0), period)
     rows = rows[~acc]
     no_target = out.loc[rows, "target_value"].isna().to_numpy()
-    out.loc[rows[no_target], "actual"] = pd.Series(
-        out.loc[rows[no_target], "latest_value"].to_numpy(dtype=float), index=rows[no_target], dtype=object
+    put(
+        out,
+        rows[no_target],
+        actual=pd.Series(
+            out.loc[rows[no_target], "latest_value"].to_numpy(dtype=float), index=rows[no_target], dtype=object
+        ),
     )
     out.loc[rows[no_target], ["status", "grey"]] = [str(GREY), str(Grey.NO_TARGET)]
     rows = rows[~no_target]
@@ -67,12 +72,12 @@ def judge_value(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], perio
     kind, unit = out.loc[rows, "kind"].to_numpy(), out.loc[rows, "unit"].to_numpy()
     strictly = out.loc[rows, "operator"].to_numpy() == ">"
     status = DirectValue.of(period.config).classify(actual, target, kind, unit, strictly)
-    out.loc[rows, "status"] = status
-    out.loc[rows, "actual"] = pd.Series(actual, index=rows, dtype=object)
-    out.loc[rows, "expected"] = target
-    out.loc[rows, "projection"] = pd.Series(actual, index=rows, dtype=object)
+    put(out, rows, status=status)
+    put(out, rows, actual=pd.Series(actual, index=rows, dtype=object))
+    put(out, rows, expected=target)
+    put(out, rows, projection=pd.Series(actual, index=rows, dtype=object))
     doubtful = out.loc[rows, "likelihood"].isin(DOUBTFUL).to_numpy()
-    out.loc[rows, "at_risk"] = (status != str(GREEN)) | doubtful
+    put(out, rows, at_risk=(status != str(GREEN)) | doubtful)
     out["accumulating"] = False
     out.loc[todo[todo].index, "accumulating"] = True
     return out
@@ -97,11 +102,11 @@ def judge_value_sum(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], p
     status = np.where(
         at_most, AtMost.of(period.config).classify(total, target), ZeroEvents.of(period.config).classify(total)
     )
-    out.loc[rows, "status"] = status
-    out.loc[rows, "actual"] = pd.Series(total, index=rows, dtype=object)
-    out.loc[rows, "expected"] = np.where(out.loc[rows, "kind"].to_numpy() == "zero_events", 0.0, target)
-    out.loc[rows, "projection"] = pd.Series(total, index=rows, dtype=object)
-    out.loc[rows, "at_risk"] = status != str(GREEN)
+    put(out, rows, status=status)
+    put(out, rows, actual=pd.Series(total, index=rows, dtype=object))
+    put(out, rows, expected=np.where(out.loc[rows, "kind"].to_numpy() == "zero_events", 0.0, target))
+    put(out, rows, projection=pd.Series(total, index=rows, dtype=object))
+    put(out, rows, at_risk=status != str(GREEN))
     return out
 
 
@@ -119,19 +124,17 @@ def _compared(column: str, reason: Grey, judge_bands):
     def judge(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
         out, rows = _values(frame, measures, period, "value_month")
         out = join(out, measures["references"], "indicator_id")
-        out.loc[rows, "actual"] = pd.Series(
-            out.loc[rows, "latest_value"].to_numpy(dtype=float), index=rows, dtype=object
-        )
+        put(out, rows, actual=pd.Series(out.loc[rows, "latest_value"].to_numpy(dtype=float), index=rows, dtype=object))
         todo = pd.Series(False, index=out.index)
         todo.loc[rows] = True
         rows = out.index[grey_where(out, todo & out[column].isna(), reason).to_numpy()]
         actual = out.loc[rows, "latest_value"].to_numpy(dtype=float)
         base = out.loc[rows, column].to_numpy(dtype=float)
         status = judge_bands(period, actual, base, out.loc[rows])
-        out.loc[rows, "status"] = status
-        out.loc[rows, "expected"] = base
-        out.loc[rows, "projection"] = pd.Series(actual, index=rows, dtype=object)
-        out.loc[rows, "at_risk"] = status != str(GREEN)
+        put(out, rows, status=status)
+        put(out, rows, expected=base)
+        put(out, rows, projection=pd.Series(actual, index=rows, dtype=object))
+        put(out, rows, at_risk=status != str(GREEN))
         return out
 
     return judge
@@ -162,11 +165,11 @@ def judge_rating(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], peri
     ratings = out.loc[rows, "latest_rating"].to_numpy(dtype=object)
     status = Rating.of(period.config).classify(ratings)
     likelihood = out.loc[rows, "likelihood"]
-    out.loc[rows, "status"] = status
+    put(out, rows, status=status)
     words = np.select([ratings == "achieved", ratings == "partial"], [RATING_ZH["achieved"], RATING_ZH["partial"]], "")
-    out.loc[rows, "actual"] = pd.Series(np.where(words == "", RATING_ZH["missed"], words), index=rows, dtype=object)
-    out.loc[rows, "projection"] = likelihood.map(LIKELIHOOD_ZH).astype(object)
-    out.loc[rows, "at_risk"] = (status != str(GREEN)) | likelihood.isin(DOUBTFUL).to_numpy()
+    put(out, rows, actual=pd.Series(np.where(words == "", RATING_ZH["missed"], words), index=rows, dtype=object))
+    put(out, rows, projection=likelihood.map(LIKELIHOOD_ZH).astype(object))
+    put(out, rows, at_risk=(status != str(GREEN)) | likelihood.isin(DOUBTFUL).to_numpy())
     return out
 
 

@@ -68,7 +68,7 @@ def _config_for_writing(edge: Edge) -> Config:
 @click.argument("files", nargs=-1, required=True, type=INPUT)
 @click.option(
     "--kind",
-    type=click.Choice(sorted(KINDS)),
+    type=click.Choice(sorted(str(k) for k in KINDS)),
     default=None,
     help="the kind of file (detected from the header if not given)",
 )

@@ -7,29 +7,31 @@ validation (types, required cells, duplicates), the writer and the templates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ingest.tables import Column
+from metrics.ratings import Likelihood, Rating
 
 RATINGS = (
-    ("达成", "achieved"),
-    ("达成年度指标", "achieved"),
-    ("achieved", "achieved"),
-    ("部分达成", "partial"),
-    ("部分达成年度指标并具有一定效果", "partial"),
-    ("partial", "partial"),
-    ("未达成", "missed"),
-    ("未达成年度指标且效果较差", "missed"),
-    ("missed", "missed"),
+    ("达成", Rating.ACHIEVED),
+    ("达成年度指标", Rating.ACHIEVED),
+    ("achieved", Rating.ACHIEVED),
+    ("部分达成", Rating.PARTIAL),
+    ("部分达成年度指标并具有一定效果", Rating.PARTIAL),
+    ("partial", Rating.PARTIAL),
+    ("未达成", Rating.MISSED),
+    ("未达成年度指标且效果较差", Rating.MISSED),
+    ("missed", Rating.MISSED),
 )
 RATING_WORDS = ("达成", "部分达成", "未达成")  # the three official bands, as staff pick them
 LIKELIHOOD_WORDS = ("确定能", "有可能", "不可能")
 LIKELIHOODS = (
-    ("确定能", "certain"),
-    ("certain", "certain"),
-    ("有可能", "possible"),
-    ("possible", "possible"),
-    ("不可能", "impossible"),
-    ("impossible", "impossible"),
+    ("确定能", Likelihood.CERTAIN),
+    ("certain", Likelihood.CERTAIN),
+    ("有可能", Likelihood.POSSIBLE),
+    ("possible", Likelihood.POSSIBLE),
+    ("不可能", Likelihood.IMPOSSIBLE),
+    ("impossible", Likelihood.IMPOSSIBLE),
 )
 EVENT_LEVELS = (
     ("热点", "hot"),
@@ -86,11 +88,26 @@ INDICATOR = Column(
 NOTE = Column("note", "备注", "note", help_zh="可空", help_en="optional", aliases=("说明",))
 
 
+class KindName(StrEnum):
+    """The upload kinds (``perfboard ingest actuals --kind``, the templates, ``load_log.kind``)."""
+
+    BUDGET = "budget"
+    HOTLINE_MONTH = "hotline_month"
+    HOTLINE_TICKET = "hotline_ticket"
+    OPINION_EVENT = "opinion_event"
+    OPINION_HOURS = "opinion_hours"
+    VISITORS = "visitors"
+    DELIVERABLES = "deliverables"
+    INDICATOR_VALUES = "indicator_values"
+    SUMMARY = "summary"
+    REFERENCE = "reference"
+
+
 @dataclass(frozen=True)
 class Kind:
     """One upload format."""
 
-    name: str
+    name: KindName
     zh: str
     en: str
     table: str
@@ -109,11 +126,11 @@ class Kind:
         return next(c for c in self.columns if c.key == key)
 
 
-KINDS: dict[str, Kind] = {
+KINDS: dict[KindName, Kind] = {
     k.name: k
     for k in (
         Kind(
-            "budget",
+            KindName.BUDGET,
             "预算执行",
             "budget execution",
             "budget_month",
@@ -148,7 +165,7 @@ KINDS: dict[str, Kind] = {
             replaces=("project_id", "month"),
         ),
         Kind(
-            "hotline_month",
+            KindName.HOTLINE_MONTH,
             "12345热线月报",
             "12345 hotline monthly",
             "hotline_month",
@@ -202,7 +219,7 @@ KINDS: dict[str, Kind] = {
             replaces=("project_id", "month"),
         ),
         Kind(
-            "hotline_ticket",
+            KindName.HOTLINE_TICKET,
             "12345热线工单明细",
             "12345 hotline tickets",
             "hotline_ticket",
@@ -276,7 +293,7 @@ KINDS: dict[str, Kind] = {
             month_from="received_at",
         ),
         Kind(
-            "opinion_event",
+            KindName.OPINION_EVENT,
             "舆情事件",
             "public-opinion events",
             "opinion_event",
@@ -333,7 +350,7 @@ KINDS: dict[str, Kind] = {
             examples=(("project", "上海体育宣传服务经费"),),
         ),
         Kind(
-            "opinion_hours",
+            KindName.OPINION_HOURS,
             "舆情监控时长",
             "monitoring hours",
             "opinion_hours",
@@ -358,7 +375,7 @@ KINDS: dict[str, Kind] = {
             examples=(("project", "上海体育宣传服务经费"),),
         ),
         Kind(
-            "visitors",
+            KindName.VISITORS,
             "博物馆参观",
             "museum visitors",
             "visitors_month",
@@ -394,7 +411,7 @@ KINDS: dict[str, Kind] = {
             examples=(("project", "上海体育文史业务经费"),),
         ),
         Kind(
-            "deliverables",
+            KindName.DELIVERABLES,
             "产出数量",
             "deliverables",
             "deliverable_month",
@@ -429,7 +446,7 @@ KINDS: dict[str, Kind] = {
             examples=(("project", "上海体育系统人员培训经费"),),
         ),
         Kind(
-            "indicator_values",
+            KindName.INDICATOR_VALUES,
             "指标值与评级",
             "indicator values and ratings",
             "indicator_value",
@@ -504,7 +521,7 @@ KINDS: dict[str, Kind] = {
             replaces=("indicator_id", "month"),
         ),
         Kind(
-            "summary",
+            KindName.SUMMARY,
             "年度总体目标完成情况",
             "overall goal: what was achieved",
             "project_summary",
@@ -527,7 +544,7 @@ KINDS: dict[str, Kind] = {
             examples=(("project", "上海体育系统人员培训经费"), ("month", "2020-12")),
         ),
         Kind(
-            "reference",
+            KindName.REFERENCE,
             "基期值与参考值",
             "baselines and references",
             "reference_value",
@@ -555,6 +572,7 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
+assert set(KINDS) == set(KindName), "every upload kind has one spec"
 
 
 def required_keys(kind: Kind) -> set[str]:

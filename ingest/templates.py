@@ -11,7 +11,7 @@ from ingest.spreadsheet import write_sheet
 from ingest.target_records import IndicatorRecord, ProjectRecord
 from ingest.target_table import write_target_table
 
-TEMPLATE_KINDS = ("targets", *KINDS)
+TEMPLATE_KINDS = ("targets", *(str(k) for k in KINDS))
 
 EXAMPLE_PROJECT = ProjectRecord(
     year=2021,

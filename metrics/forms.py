@@ -14,7 +14,7 @@ import duckdb
 
 from core.config import Config, Scoring
 from metrics import scoring
-from metrics.rules.values import LIKELIHOOD_ZH, RATING_ZH
+from metrics.ratings import LIKELIHOOD_ZH, RATING_ZH, Rating
 from metrics.status import IndicatorStatus, ProjectStatus, compute_status
 
 MISSING_MARK = "【待补充】"
@@ -117,7 +117,9 @@ def indicator_points(i: IndicatorStatus, weight: float, cfg: Scoring) -> float:
     kind, actual = i.kind, float(i.actual)
     if kind == "qualitative":  # judged by a stream (e.g. 及时 by the budget light): its light gives the band
         return scoring.band(
-            {"green": "achieved", "blue": "achieved", "yellow": "partial"}.get(i.status, "missed"), weight, cfg
+            {"green": Rating.ACHIEVED, "blue": Rating.ACHIEVED, "yellow": Rating.PARTIAL}.get(i.status, Rating.MISSED),
+            weight,
+            cfg,
         )
     if kind == "zero_events":
         return scoring.zero_events(actual, weight)

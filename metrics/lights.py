@@ -14,6 +14,7 @@ from enum import StrEnum
 import numpy as np
 
 from core.config import BudgetMode, Config
+from metrics.ratings import Rating
 
 
 class Light(StrEnum):
@@ -302,22 +303,22 @@ class ShortDays(Bands):
         return {GREEN: "每天达标为绿灯", YELLOW: f"不超过{n}天为黄灯"}.get(light, f"超过{n}天为红灯")
 
 
-RATING_LIGHT = {"achieved": GREEN, "partial": YELLOW, "missed": RED}
+RATING_LIGHT = {Rating.ACHIEVED: GREEN, Rating.PARTIAL: YELLOW, Rating.MISSED: RED}
 
 
 @dataclass(frozen=True)
-class Rating(Bands):
+class RatingBands(Bands):
     """达成 green, 部分达成 yellow, 未达成 red."""
 
     lights = (GREEN, YELLOW, RED)
 
     @classmethod
-    def of(cls, config: Config) -> Rating:
+    def of(cls, config: Config) -> RatingBands:
         return cls()
 
     def classify(self, ratings) -> np.ndarray:
         r = np.asarray(ratings, dtype=object)
-        return _pick([r == "achieved", r == "partial"], [GREEN, YELLOW], RED)
+        return _pick([r == Rating.ACHIEVED, r == Rating.PARTIAL], [GREEN, YELLOW], RED)
 
     def light(self, rating: str) -> Light:  # a rating is a word, not a figure
         return RATING_LIGHT[rating]

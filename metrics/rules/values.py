@@ -15,9 +15,10 @@ from metrics.lights import (
     AtMost,
     DirectValue,
     Increase,
-    Rating,
+    RatingBands,
     ZeroEvents,
 )
+from metrics.ratings import DOUBTFUL, LIKELIHOOD_ZH, RATING_EN, RATING_ZH, Rating
 from metrics.rules.base import (
     Facts,
     Grey,
@@ -36,11 +37,6 @@ from metrics.rules.base import (
     verdict,
     with_unit,
 )
-
-RATING_ZH = {"achieved": "达成", "partial": "部分达成", "missed": "未达成"}
-RATING_EN = {"achieved": "achieved", "partial": "partly achieved", "missed": "not achieved"}
-LIKELIHOOD_ZH = {"certain": "确定能", "possible": "有可能", "impossible": "不可能"}
-DOUBTFUL = ("possible", "impossible")
 
 
 def _values(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period, seen: str):
@@ -163,11 +159,15 @@ def judge_rating(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], peri
     todo = due_grey(out, period, "rating_month")
     rows = out.index[todo.to_numpy()]
     ratings = out.loc[rows, "latest_rating"].to_numpy(dtype=object)
-    status = Rating.of(period.config).classify(ratings)
+    status = RatingBands.of(period.config).classify(ratings)
     likelihood = out.loc[rows, "likelihood"]
     put(out, rows, status=status)
-    words = np.select([ratings == "achieved", ratings == "partial"], [RATING_ZH["achieved"], RATING_ZH["partial"]], "")
-    put(out, rows, actual=pd.Series(np.where(words == "", RATING_ZH["missed"], words), index=rows, dtype=object))
+    words = np.select(
+        [ratings == Rating.ACHIEVED, ratings == Rating.PARTIAL],
+        [RATING_ZH[Rating.ACHIEVED], RATING_ZH[Rating.PARTIAL]],
+        "",
+    )
+    put(out, rows, actual=pd.Series(np.where(words == "", RATING_ZH[Rating.MISSED], words), index=rows, dtype=object))
     put(out, rows, projection=likelihood.map(LIKELIHOOD_ZH).astype(object))
     put(out, rows, at_risk=(status != str(GREEN)) | likelihood.isin(DOUBTFUL).to_numpy())
     return out
@@ -180,7 +180,7 @@ def explain_rating(facts: Facts, period: Period, lang: str) -> str:
         tail = f", likelihood {likelihood}" if isinstance(likelihood, str) else ""
         return f"rated {RATING_EN[rating]} in {period.year}-{month:02d}{tail}"
     extra = f"，完成目标可能性：{LIKELIHOOD_ZH[likelihood]}" if isinstance(likelihood, str) else ""
-    bands = Rating.of(period.config)
+    bands = RatingBands.of(period.config)
     return f"{month}月评级：{RATING_ZH[rating]}{extra}（{'，'.join(text for _, text in bands.table())}）"
 
 
@@ -247,7 +247,7 @@ RULES = (
         ("values",),
         "最近一期评级（达成 / 部分达成 / 未达成），完成目标可能性为全年预计；" + VALUE_DUE,
         "完成目标可能性（确定能 / 有可能 / 不可能）",
-        Rating.of,
+        RatingBands.of,
         judge_rating,
         explain_rating,
         ("评级", "rating"),

@@ -14,7 +14,7 @@ from metrics.lights import (
     BudgetPace,
     Increase,
     Rate,
-    Rating,
+    RatingBands,
     ShortDays,
     ZeroEvents,
 )
@@ -94,7 +94,7 @@ def test_reference_and_ratings():
     assert AboveReference().light(86, 82) == "green"
     assert AboveReference().light(82, 82) == "yellow"
     assert AboveReference().light(80, 82) == "red"
-    assert [Rating().light(r) for r in ("achieved", "partial", "missed")] == ["green", "yellow", "red"]
+    assert [RatingBands().light(r) for r in ("achieved", "partial", "missed")] == ["green", "yellow", "red"]
 
 
 def test_short_days():

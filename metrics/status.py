@@ -358,26 +358,24 @@ def compute_status(
     used = [REGISTRY[RuleName(name)] for name in indicators["rule"].unique()]
     wanted = {"budget"} | {m for r in used for m in r.measures}
     measures = {name: run(con, MEASURES[name], year, month, config) for name in sorted(wanted)}
-    budget = project_budget_lights(measures["budget"], period)
-    measures["budget_light"] = budget.merge(measures["budget"][["project_id", "spent"]], on="project_id")
+    measures["budget_light"] = budget = project_budget_lights(measures["budget"], period)
 
     judged: dict[RuleName, pd.DataFrame] = {}
     for name, group in indicators.groupby("rule", sort=False):
         judged[RuleName(name)] = REGISTRY[RuleName(name)].judge(group, measures, period)
-    verdicts = (
-        pd.concat([f[["indicator_id", "project_id", "status", "grey", "kind"]] for f in judged.values()])
-        if judged
-        else pd.DataFrame(columns=["indicator_id", "project_id", "status", "grey", "kind"])
-    )
+    columns = ["indicator_id", "project_id", "status", "grey", "kind"]
+    verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)
     indicator_frame = indicators[["indicator_id", "project_id", "seq"]].merge(
         verdicts[["indicator_id", "status", "grey", "kind"]], on="indicator_id"
     )
-    projects = (
-        rows[["project_id", "project", "budget"]]
-        .drop_duplicates("project_id")
-        .merge(budget, on="project_id", how="left")
-    )
-    projects = projects.merge(measures["budget"][["project_id", "spent"]], on="project_id", how="left")
+    projects = _project_lights(rows, budget, verdicts)
+    return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged)
+
+
+def _project_lights(rows: pd.DataFrame, budget: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Per project: its budget light and figures, and its light, the worst of the budget's and its indicators'."""
+    projects = rows[["project_id", "project", "budget"]].drop_duplicates("project_id")
+    projects = projects.merge(budget, on="project_id", how="left")
     projects["budget_status"] = projects["budget_status"].fillna(str(GREY))
     counted = verdicts[(verdicts["kind"] != "not_applicable") & (verdicts["grey"] != str(Grey.NOT_DUE))]
     worst_indicator = counted["status"].map(SEVERITY).groupby(counted["project_id"]).min()
@@ -386,7 +384,7 @@ def compute_status(
         projects["project_id"].map(worst_indicator).fillna(len(WORST_FIRST)).to_numpy(),
     )
     projects["status"] = [str(WORST_FIRST[int(k)]) for k in severity]
-    return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged)
+    return projects
 
 
 def status_rows(report: StatusReport, lang: str = "zh") -> list[dict]:

@@ -22,7 +22,7 @@ import pandas as pd
 from core import clock
 from core.config import Config
 from metrics.lights import GREY, WORST_FIRST, Light
-from metrics.measures import MEASURES, frame, run
+from metrics.measures import frame, run_all
 from metrics.rules import DEFAULT_RULE, REGISTRY, Grey, Period, RuleName, UnknownRule, rule
 from metrics.rules.base import explain_grey, missing_months
 from metrics.rules.budget import explain_budget_light, project_budget_lights
@@ -357,7 +357,7 @@ def compute_status(
     indicators["rule"] = _resolve_rules(indicators)
     used = [REGISTRY[RuleName(name)] for name in indicators["rule"].unique()]
     wanted = {"budget"} | {m for r in used for m in r.measures}
-    measures = {name: run(con, MEASURES[name], year, month, config) for name in sorted(wanted)}
+    measures = run_all(con, sorted(wanted), year, month, config)
     measures["budget_light"] = budget = project_budget_lights(measures["budget"], period)
 
     judged: dict[RuleName, pd.DataFrame] = {}

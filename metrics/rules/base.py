@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import Config
-from metrics.lights import GREY, Accumulating, Bands
+from metrics.lights import BLUE, GREEN, GREY, Accumulating, Bands, percent
 
 # The verdict columns every rule fills.
 VERDICT = ("status", "actual", "expected", "projection", "at_risk", "grey")
@@ -333,21 +333,15 @@ def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: n
     expected, year_end = ends[pair_codes, 0], ends[pair_codes, 1]
     has_plan = plan_codes >= 0
     bands = Accumulating.of(period.config)
-    x = np.where(expected > 0, np.round(actual * 100 / np.where(expected > 0, expected, 1), 9), np.nan)
-    status = np.where(expected > 0, bands.classify(x), np.where(actual > 0, "blue", "green"))
+    x = percent(actual, expected)  # NaN where nothing is expected yet
+    status = np.where(expected > 0, bands.classify(x), np.where(actual > 0, str(BLUE), str(GREEN)))
     if m < 12:
         projection = np.where(has_plan, actual + np.maximum(0.0, year_end - expected), actual * 12 / m)
     else:
         projection = actual * 12 / m
     rows = out.index[idx]
-    put(out, rows, status=status)
-    put(out, rows, actual=pd.Series(actual, index=rows, dtype=object))
-    put(out, rows, expected=expected)
-    put(out, rows, x=x)
-    put(out, rows, projection=pd.Series(projection, index=rows, dtype=object))
-    put(out, rows, at_risk=projection < target)
-    put(out, rows, has_plan=has_plan)
-    put(out, rows, year_target=target)
+    put(out, rows, status=status, actual=actual.astype(object), expected=expected, x=x)
+    put(out, rows, projection=projection.astype(object), at_risk=projection < target, has_plan=has_plan)
 
 
 def explain_accumulating(

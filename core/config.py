@@ -152,6 +152,13 @@ _SECTION_TYPES = {
 }
 
 
+def whole_numbers() -> frozenset[tuple[str, str]]:
+    """(section, key) of every setting typed as a whole number (a count of days, of failures…)."""
+    return frozenset(
+        (name, f.name) for name, cls in _SECTION_TYPES.items() for f in fields(cls) if f.type in ("int", int)
+    )
+
+
 def _coerce(section: str, key: str, kind: Any, value: Any) -> Any:
     """One value as its field's type, or a ConfigError naming it."""
     where = f"{section}.{key}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.config import whole_numbers
 from core.settings import BUDGET_WEIGHT, CHOICES, LEVEL_WEIGHTS, editable, parse
 from dashboard import data
 from dashboard.i18n import TEXT, setting_label, t
@@ -28,7 +29,9 @@ def _field(section: str, key: str, value, default):
             label, options, index=options.index(value), format_func=_choice, key=widget, help=f"{section}.{key}"
         )
     label = t("with_default", label=setting_label(section, key), value=_shown(default))
-    return st.number_input(label, value=float(value), min_value=0.0, key=widget, help=f"{section}.{key}")
+    if (section, key) in whole_numbers():  # a count (e.g. of days): whole numbers only
+        return st.number_input(label, value=int(value), min_value=0, step=1, key=widget, help=f"{section}.{key}")
+    return st.number_input(label, value=float(value), min_value=0.0, format="%g", key=widget, help=f"{section}.{key}")
 
 
 def _level_fields(value: dict, default: dict) -> dict:

@@ -28,6 +28,8 @@ from metrics.rules.base import explain_grey, missing_months
 from metrics.rules.budget import explain_budget_light, project_budget_lights
 
 STATUS_ORDER = WORST_FIRST
+# the target table's words: carried beside the judging, joined back for records and explanations
+SHOWN = ("project", "level1", "level2", "target")
 SEVERITY = {str(light): k for k, light in enumerate(WORST_FIRST)}
 STATUS_LABELS = {
     "zh": {"green": "绿", "yellow": "黄", "red": "红", "blue": "蓝", "grey": "未填报"},
@@ -168,11 +170,13 @@ class StatusReport:
     @cached_property
     def projects(self) -> list[ProjectStatus]:
         """Typed records, in the order of the target table (made once, when first read)."""
+        seq = dict(zip(self.indicator_frame["indicator_id"], self.indicator_frame["seq"], strict=True))
+        words = {row["indicator_id"]: row for row in _records(self.indicator_frame[["indicator_id", *SHOWN]])}
         by_project: dict[int, list[IndicatorStatus]] = {}
         for name, judged in self.judged.items():
             for facts in _records(judged):
+                facts |= words[facts["indicator_id"]]  # the table's words, for the record and its explanation
                 by_project.setdefault(facts["project_id"], []).append(_indicator(name, facts, self.period))
-        seq = dict(zip(self.indicator_frame["indicator_id"], self.indicator_frame["seq"], strict=True))
         out = []
         for facts in _records(self.project_frame):
             indicators = sorted(by_project.get(facts["project_id"], []), key=lambda i: seq[i.indicator_id])
@@ -361,11 +365,11 @@ def compute_status(
     measures["budget_light"] = budget = project_budget_lights(measures["budget"], period)
 
     judged: dict[RuleName, pd.DataFrame] = {}
-    for name, group in indicators.groupby("rule", sort=False):
+    for name, group in indicators.drop(columns=list(SHOWN)).groupby("rule", sort=False):
         judged[RuleName(name)] = REGISTRY[RuleName(name)].judge(group, measures, period)
     columns = ["indicator_id", "project_id", "status", "grey", "kind"]
     verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)
-    indicator_frame = indicators[["indicator_id", "project_id", "seq"]].merge(
+    indicator_frame = indicators[["indicator_id", "project_id", "seq", *SHOWN]].merge(
         verdicts[["indicator_id", "status", "grey", "kind"]], on="indicator_id"
     )
     projects = _project_lights(rows, budget, verdicts)

@@ -1,1 +1,1 @@
-"""The command line: an edge over the library, like the dashboard (DESIGN.md §1)."""
+"""The command line: an edge over the library, like the dashboard (docs/design.md §1)."""

@@ -1,4 +1,4 @@
-"""``perfboard``: a thin command line over the library (DESIGN.md §4), built on click.
+"""``perfboard``: a thin command line over the library (docs/design.md §4), built on click.
 
 This module holds the command group and turns what went wrong into the exit status:
 0 done, 1 input problems (nothing written), 2 usage, 3 the database is busy.

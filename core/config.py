@@ -132,7 +132,7 @@ class Config:
         return hash(self.digest)
 
     def form_level1(self, level1: str, level2: str) -> str:
-        """The self-evaluation form's 一级 label for a target table row (DOMAIN.md §2)."""
+        """The self-evaluation form's 一级 label for a target table row (docs/domain.md §2)."""
         if self.levels.satisfaction_word in level2:
             return "满意度指标"
         return self.levels.level1_to_form[level1]

@@ -1,7 +1,7 @@
 """The DuckDB file: schema and upgrades, short-lived connections, and bounded waits on locks.
 
 DuckDB lets one process open a file read-write and then nobody else can open it, so
-every caller opens, works and closes (DESIGN.md §3).  A connection that meets a lock
+every caller opens, works and closes (docs/design.md §3).  A connection that meets a lock
 retries for a bounded time, then raises ``DatabaseBusy`` and nothing has changed.
 """
 

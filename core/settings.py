@@ -4,7 +4,7 @@ The defaults stay in ``data/config.toml``; a change is stored in the ``setting``
 over them (``core.config.load_config``), so every light, score and export follows it.
 Setting a value back to the default removes the override.
 
-The scoring weights (DOMAIN.md §5): ``scoring.budget_weight`` is the 预算执行率's points
+The scoring weights (docs/domain.md §5): ``scoring.budget_weight`` is the 预算执行率's points
 (0 < w < 100, to the cent); ``scoring.level_weights`` are the levels' relative shares of the
 points left after it, stored as a JSON object {level: weight}.  A new set of level weights
 must add up to 100 (percent) or to exactly 100 − the budget weight in force (the form's own

@@ -1,4 +1,4 @@
-"""The self-evaluation and monitoring forms as XLSX, in the official layout (DOMAIN.md §5–6).
+"""The self-evaluation and monitoring forms as XLSX, in the official layout (docs/domain.md §5–6).
 
 Eight columns, merged header cells, borders, A4 print setup and a frozen header.  Every
 text from the data is written as a string (a target such as ``=100%`` never becomes a

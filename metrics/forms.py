@@ -1,7 +1,7 @@
 """The content of the two forms, computed from the same status engine as the lights.
 
-- ``self_evaluations``: 项目支出绩效自评表 per project (DOMAIN.md §5), scored.
-- ``monitoring_forms``: 项目支出绩效目标执行监控表 for months 1–N (DOMAIN.md §6).
+- ``self_evaluations``: 项目支出绩效自评表 per project (docs/domain.md §5), scored.
+- ``monitoring_forms``: 项目支出绩效目标执行监控表 for months 1–N (docs/domain.md §6).
 
 Writers in ``exports/`` lay these out as XLSX and PDF; nothing here knows about files.
 """

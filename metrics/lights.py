@@ -1,4 +1,4 @@
-"""The light rules of DOMAIN.md §4 as pure functions over arrays: numbers in, colours out.
+"""The light rules of docs/domain.md §4 as pure functions over arrays: numbers in, colours out.
 
 Each kind of light has its bands as a small frozen object built from the ``Config``; the same
 object classifies (vectorised, a whole rule's indicators at once) and says in words which band a
@@ -331,7 +331,7 @@ class RatingBands(Bands):
 
 @dataclass(frozen=True)
 class BudgetPace(Bands):
-    """The budget execution light in the configured mode (DOMAIN.md §4).
+    """The budget execution light in the configured mode (docs/domain.md §4).
 
     ratio: x = 执行率 ÷ time progress × 100 (red below ratio_red_below, yellow below ratio_yellow_below, green).
     gap:   the lag in percentage points (green if none, yellow under gap_yellow_points, red).

@@ -1,4 +1,4 @@
-"""The words of qualitative judgement: the three official rating bands and 完成目标可能性 (DOMAIN.md §3)."""
+"""The words of qualitative judgement: the three official rating bands and 完成目标可能性 (docs/domain.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Year-end self-evaluation scoring (DOMAIN.md §5): 执行率 points, indicator points by kind, total and grade.
+"""Year-end self-evaluation scoring (docs/domain.md §5): 执行率 points, indicator points by kind, total and grade.
 
 Scores are printed with two decimals, rounded half up, as the forms print them; the
 total is the sum of the printed figures.  Weights come from ``Config.scoring`` and are

@@ -218,7 +218,7 @@ class StatusReport:
         }
 
     def to_dict(self, lang: str = "zh") -> dict:
-        """The JSON contract of DESIGN.md §4 (with the unit roll-up and each light's projection added)."""
+        """The JSON contract of docs/design.md §4 (with the unit roll-up and each light's projection added)."""
         en = lang == "en"
         out = {"year": self.year, "month": self.month, "projects": [], "unit": self.unit()}
         for p in self.projects:

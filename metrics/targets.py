@@ -26,7 +26,7 @@ KINDS = (
     "not_applicable",
 )
 
-# What each kind needs before it can be judged (DOMAIN.md §3).
+# What each kind needs before it can be judged (docs/domain.md §3).
 NEEDS = {
     "at_least": "actual",
     "at_most": "actual",

@@ -1,4 +1,4 @@
-"""The house has floors (DESIGN.md §1): each imports only the floors below it, and the edges load the Config.
+"""The house has floors (docs/design.md §1): each imports only the floors below it, and the edges load the Config.
 
 The imports are read with ``ast`` from every .py file of each package (static and fast: nothing is
 imported), including imports inside functions and under ``if TYPE_CHECKING``.

@@ -1,4 +1,4 @@
-"""Rules on values and ratings entered by staff, due on set months (DOMAIN.md §4, ``[due]``)."""
+"""Rules on values and ratings entered by staff, due on set months (docs/domain.md §4, ``[due]``)."""
 
 from __future__ import annotations
 

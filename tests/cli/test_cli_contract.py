@@ -1,4 +1,4 @@
-"""The command line's contract (DESIGN.md §4): exit statuses, --db/--lang anywhere, the configuration at the edge."""
+"""The command line's contract (docs/design.md §4): exit statuses, --db/--lang anywhere, the configuration at the edge."""
 
 import os
 import subprocess

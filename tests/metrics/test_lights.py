@@ -1,4 +1,4 @@
-"""The light rules of DOMAIN.md §4 at their boundaries, numbers worked out by hand."""
+"""The light rules of docs/domain.md §4 at their boundaries, numbers worked out by hand."""
 
 from dataclasses import replace
 
@@ -30,7 +30,7 @@ CFG = load_config()
         (48, 80, "yellow"),  # exactly 60% (48 × 100 / 80)
         (19.19, 24, "yellow"),  # 79.96%
         (19.2, 24, "green"),  # exactly 80%
-        (20, 24, "green"),  # 83%: DESIGN.md's example
+        (20, 24, "green"),  # 83%: docs/design.md's example
         (28.79, 24, "green"),  # 119.96%
         (28.8, 24, "blue"),  # exactly 120%
         (26, 20, "blue"),  # 130%
@@ -109,7 +109,7 @@ GAP = BudgetPace.of(replace(CFG, budget=replace(CFG.budget, mode=BudgetMode.GAP)
 
 def test_budget_ratio_mode():
     # x = 执行率 ÷ time progress × 100
-    assert RATIO.light(0.398, 0.5) == "yellow"  # 79.6: DOMAIN.md's example
+    assert RATIO.light(0.398, 0.5) == "yellow"  # 79.6: docs/domain.md's example
     assert RATIO.light(0.4, 0.5) == "green" and RATIO.figure(0.4, 0.5) == 80.0  # exactly 80
     assert RATIO.light(0.3, 0.5) == "yellow" and RATIO.figure(0.3, 0.5) == 60.0  # exactly 60
     assert RATIO.light(0.2995, 0.5) == "red"  # 59.9

@@ -1,4 +1,4 @@
-"""Self-evaluation scoring (DOMAIN.md §5) with the numbers worked out by hand."""
+"""Self-evaluation scoring (docs/domain.md §5) with the numbers worked out by hand."""
 
 import dataclasses
 import random

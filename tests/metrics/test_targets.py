@@ -1,4 +1,4 @@
-"""The target grammar: every row of DOMAIN.md §3 and every target of the 2020 seed, expectations by hand."""
+"""The target grammar: every row of docs/domain.md §3 and every target of the 2020 seed, expectations by hand."""
 
 from datetime import date
 
@@ -6,7 +6,7 @@ import pytest
 
 from metrics.targets import KINDS, parse_target
 
-# DOMAIN.md §3, row by row: text → (kind, operator, value, unit, needs)
+# docs/domain.md §3, row by row: text → (kind, operator, value, unit, needs)
 DOMAIN_ROWS = [
     # at least T
     (">=98%", "at_least", ">=", 98.0, "%", "actual"),

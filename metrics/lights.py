@@ -8,6 +8,7 @@ light fell in, so an explanation can only quote the bounds the light was judged 
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,17 +54,19 @@ def _pick(conditions: list, lights: list[Light], default: Light) -> np.ndarray:
     return np.select(conditions, [str(light) for light in lights], default=str(default))
 
 
-class Bands:
+class Bands(ABC):
     """Bounds of one kind of light: ``classify`` arrays of figures, ``light`` one figure, ``says`` the band."""
 
-    def classify(self, *figures) -> np.ndarray:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    @abstractmethod
+    def classify(self, *figures) -> np.ndarray:
+        """The light of each figure (arrays in, an array of light names out)."""
 
     def light(self, *figures) -> Light:
         return Light(self.classify(*(np.asarray([f], dtype=float) for f in figures))[0])
 
-    def says(self, light: Light, lang: str = "zh") -> str:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    @abstractmethod
+    def says(self, light: Light, lang: str = "zh") -> str:
+        """The band ``light`` stands for, in words, with its bounds."""
 
     @functools.cache  # noqa: B019 - bands are small frozen values, a handful per configuration
     def table(self, lang: str = "zh") -> tuple[tuple[Light, str], ...]:

@@ -31,8 +31,10 @@ WORST_FIRST = (RED, YELLOW, GREY, GREEN, BLUE)
 ZH_LIGHT = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", BLUE: "蓝灯", GREY: "灰色"}
 
 
-def num(x: float) -> str:
-    """A bound as people write it: 80, 0.5, 1,200 (never 80.0)."""
+def num(x: float | None) -> str:
+    """A bound or a figure as people write it: 80, 0.5, 1,200 (never 80.0); — when there is none."""
+    if x is None or x != x:  # None or NaN
+        return "—"
     x = float(x)
     return f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 

@@ -2,7 +2,8 @@
 
 A rule judges all of its indicators at once: ``judge(frame, measures, period)`` gets one row per
 indicator (target, binding, and the columns of its measure already joined) and returns the same
-rows with the verdict columns of ``VERDICT`` added, plus whatever facts its ``explain`` needs.
+rows with the verdict columns of ``verdict`` filled (status, actual, expected, projection, at_risk,
+grey), plus whatever facts its ``explain`` needs.
 Explanations are rendered later, only for the rows someone reads, from those facts and from the
 same band object (``metrics.lights``) the light was judged with.
 """
@@ -10,7 +11,6 @@ same band object (``metrics.lights``) the light was judged with.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,10 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import Config
-from metrics.lights import BLUE, GREEN, GREY, Accumulating, Bands, percent
-
-# The verdict columns every rule fills.
-VERDICT = ("status", "actual", "expected", "projection", "at_risk", "grey")
+from metrics.lights import BLUE, GREEN, GREY, Accumulating, Bands, num, percent
 
 
 class RuleName(StrEnum):
@@ -94,12 +91,6 @@ class Rule:
 # -- formatting -------------------------------------------------------------------------------------
 def pct(x: float) -> str:
     return f"{x * 100:.1f}%"
-
-
-def num(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
 def with_unit(unit: str | None, digits: int = 2) -> Callable[[float], str]:

@@ -173,13 +173,8 @@ def put(out: pd.DataFrame, rows, **columns) -> None:
     """Set ``columns`` on ``rows`` (index labels or a boolean mask), a whole column at a time (cheaper than ``.loc``)."""
     at = out.index.get_indexer(rows) if isinstance(rows, pd.Index) else np.flatnonzero(np.asarray(rows, dtype=bool))
     for name, values in columns.items():
-        if isinstance(values, pd.Series):
-            values = values.to_numpy(dtype=object)
-        current = out[name].to_numpy(copy=True) if name in out else np.full(len(out), np.nan)
-        if current.dtype != object and not (isinstance(values, np.ndarray) and values.dtype.kind in "bifu"):
-            if not isinstance(values, (bool, int, float, np.number)):
-                current = current.astype(object)
-        current[at] = values
+        current = out[name].to_numpy(dtype=object, copy=True) if name in out else np.full(len(out), None, object)
+        current[at] = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
         out[name] = current
 
 

@@ -3,7 +3,7 @@
 One SQL per stream (``Measure``), with named parameters: ``$start`` and ``$end`` (the first and the
 as-of month), ``$year``, ``$month``, and the limits of the caller's ``Config`` (hotline acceptance,
 opinion response, daily hours), so a limit and the light that judges it come from the same one.
-The status engine runs each measure its rules need once per as-of month (``run``).
+The status engine runs each measure its rules need once per as-of month (``run_all``); ``run`` runs one.
 
 Rates are ratios of sums (never averages of monthly percentages).  Only current rows count
 (``replaced_by IS NULL``); earlier revisions stay for history.  ``months_mask`` has bit m set for
@@ -291,56 +291,6 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list) -> pd.D
     """
     con.complete()
     return con.sql(sql, params=params).to_arrow_table().to_pandas()
-
-
-def budget_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per project: spent and received to date, 执行率 and 到位率 against 当年预算, months reported."""
-    return run(con, BUDGET, year, month, config)
-
-
-def hotline_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per project: tickets received, accepted, accepted on time, closed to date, and their rates."""
-    return run(con, HOTLINE, year, month, config)
-
-
-def opinion_events_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per project: events to date, how many were reported within the limit, and the slowest response."""
-    return run(con, OPINION_EVENTS, year, month, config)
-
-
-def opinion_hours_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per project: days monitored, the shortest day, and the days under the daily minimum."""
-    return run(con, OPINION_HOURS, year, month, config)
-
-
-def opinion_within_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per opinion_report_within indicator: its limit and the events reported within it."""
-    return run(con, OPINION_WITHIN, year, month, config)
-
-
-def opinion_short_days_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per opinion_daily_hours indicator: its daily minimum and the days under it."""
-    return run(con, OPINION_SHORT_DAYS, year, month, config)
-
-
-def visitors_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per project: visitors and visits to date against the same months of the year before."""
-    return run(con, VISITORS, year, month, config)
-
-
-def deliverables_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per project and item: the count to date."""
-    return run(con, DELIVERABLES, year, month, config)
-
-
-def values_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per indicator: the latest value and rating entered up to the month, and the sum of values."""
-    return run(con, VALUES, year, month, config)
-
-
-def references_to_date(con, year: int, month: int, config: Config) -> pd.DataFrame:
-    """Per indicator: the latest baseline and reference values that apply by the month."""
-    return run(con, REFERENCES, year, month, config)
 
 
 def budget_by_month(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:

@@ -31,7 +31,7 @@ WHAT = ("预算执行", "budget")
 
 
 def project_budget_lights(budget: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per project (rows of ``measures.budget_to_date``): the budget light, the figure it used, and why grey."""
+    """Per project (rows of the ``measures.BUDGET`` measure): the budget light, the figure it used, and why grey."""
     bands = BudgetPace.of(period.config)
     out = budget[["project_id", "spent", "execution_rate", "months_mask", "n_months"]].copy()
     rate = out["execution_rate"].to_numpy(dtype=float)

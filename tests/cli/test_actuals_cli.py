@@ -52,10 +52,10 @@ def as_encoding(src, tmp_path, encoding: str):
     return out
 
 
-def measure(db, fn, month):
+def measure(db, which: measures.Measure, month):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return fn(con, 2020, month, load_config(con))
+        return measures.run(con, which, 2020, month, load_config(con))
     finally:
         con.close()
 
@@ -69,7 +69,7 @@ def test_budget(targets_db, tmp_path, encoding):
         "ingest", "actuals", str(as_encoding(GOOD / "budget.csv", tmp_path, encoding)), db=targets_db, check=True
     )
     assert "预算执行" in out.stdout and "4 行" in out.stdout
-    b = measure(targets_db, measures.budget_to_date, 3).set_index("project_id")
+    b = measure(targets_db, measures.BUDGET, 3).set_index("project_id")
     hotline = b.loc[2]
     assert hotline["spent"] == pytest.approx(600000.50)
     assert round(hotline["execution_rate"], 4) == 0.2791  # 600,000.50 / 2,150,040
@@ -77,7 +77,7 @@ def test_budget(targets_db, tmp_path, encoding):
     assert (hotline["months_mask"], hotline["n_months"]) == (0b1110, 3)  # bit m for month m: January to March
     assert b.loc[5, "execution_rate"] == pytest.approx(0.1)  # 770,000 / 7,700,000
     assert b.loc[2, "spent"] == pytest.approx(600000.50)
-    assert measure(targets_db, measures.budget_to_date, 1).set_index("project_id").loc[2, "spent"] == 100000
+    assert measure(targets_db, measures.BUDGET, 1).set_index("project_id").loc[2, "spent"] == 100000
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -90,12 +90,12 @@ def test_hotline_monthly_and_tickets(targets_db, tmp_path, encoding):
         db=targets_db,
         check=True,
     )
-    feb = measure(targets_db, measures.hotline_to_date, 2).iloc[0]
+    feb = measure(targets_db, measures.HOTLINE, 2).iloc[0]
     assert (feb["received"], feb["accepted"], feb["accepted_on_time"], feb["closed"]) == (150, 150, 147, 140)
     assert feb["accept_rate"] == 1.0
     assert feb["ontime_rate"] == pytest.approx(0.98)  # 147 / 150
     assert feb["close_rate"] == pytest.approx(140 / 150)  # 93.33%
-    mar = measure(targets_db, measures.hotline_to_date, 3).iloc[0]
+    mar = measure(targets_db, measures.HOTLINE, 3).iloc[0]
     # March from the tickets: 5 received, 4 accepted, on time T1 and T2 (exactly 24 h), closed T1 and T4 (by state)
     assert (mar["received"], mar["accepted"], mar["accepted_on_time"], mar["closed"]) == (155, 154, 149, 142)
     assert mar["close_rate"] == pytest.approx(142 / 155)
@@ -111,26 +111,26 @@ def test_opinion_events_and_hours(targets_db, tmp_path, encoding):
         db=targets_db,
         check=True,
     )
-    ev = measure(targets_db, measures.opinion_events_to_date, 5).iloc[0]
+    ev = measure(targets_db, measures.OPINION_EVENTS, 5).iloc[0]
     assert ev["events"] == 3
     assert ev["slowest_hours"] == pytest.approx(3601 / 3600) and ev["slowest_event"] == "E3"
     # counted against the bound indicator's own limit, 热点及负面1小时内: 40 min and exactly 1 h are within
-    within = measure(targets_db, measures.opinion_within_to_date, 5).iloc[0]
+    within = measure(targets_db, measures.OPINION_WITHIN, 5).iloc[0]
     assert (within["limit_hours"], within["within_limit"]) == (1, 2)
-    hours = measure(targets_db, measures.opinion_hours_to_date, 5).iloc[0]
+    hours = measure(targets_db, measures.OPINION_HOURS, 5).iloc[0]
     assert (hours["days"], hours["min_hours"]) == (3, 13.5)
-    short = measure(targets_db, measures.opinion_short_days_to_date, 5).iloc[0]
+    short = measure(targets_db, measures.OPINION_SHORT_DAYS, 5).iloc[0]
     assert (short["minimum"], short["days_under"]) == (14, 1)  # 每天14小时: one day of 13.5
-    assert measure(targets_db, measures.opinion_events_to_date, 4).empty  # nothing before May
+    assert measure(targets_db, measures.OPINION_EVENTS, 4).empty  # nothing before May
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_visitors_year_on_year(targets_db, tmp_path, encoding):
     run_cli("ingest", "actuals", str(as_encoding(GOOD / "visitors.csv", tmp_path, encoding)), db=targets_db, check=True)
-    feb = measure(targets_db, measures.visitors_to_date, 2).iloc[0]
+    feb = measure(targets_db, measures.VISITORS, 2).iloc[0]
     assert (feb["visitors"], feb["baseline_visitors"], feb["visits"], feb["baseline_visits"]) == (2000, 3000, 100, 150)
     assert feb["visitors_change"] == pytest.approx(-1 / 3) and feb["visits_change"] == pytest.approx(-1 / 3)
-    jan = measure(targets_db, measures.visitors_to_date, 1).iloc[0]
+    jan = measure(targets_db, measures.VISITORS, 1).iloc[0]
     assert jan["visitors_change"] == pytest.approx(-0.2)  # 800 against 1,000
 
 
@@ -139,7 +139,7 @@ def test_deliverables(targets_db, tmp_path, encoding):
     run_cli(
         "ingest", "actuals", str(as_encoding(GOOD / "deliverables.csv", tmp_path, encoding)), db=targets_db, check=True
     )
-    d = measure(targets_db, measures.deliverables_to_date, 2).set_index("item")["count_to_date"]
+    d = measure(targets_db, measures.DELIVERABLES, 2).set_index("item")["count_to_date"]
     assert (d["党校微课堂"], d["体荟魔都主题活动"]) == (7, 1)
 
 
@@ -156,19 +156,16 @@ def test_indicator_values_and_references(targets_db, tmp_path, encoding):
     con = duckdb.connect(str(targets_db), read_only=True)
     ids = dict(con.execute("SELECT level3, indicator_id FROM indicator WHERE project_id IN (1, 2, 3)").fetchall())
     con.close()
-    v = measure(targets_db, measures.values_to_date, 6).set_index("indicator_id")
+    v = measure(targets_db, measures.VALUES, 6).set_index("indicator_id")
     assert v.loc[ids["等保测评评分"], "latest_value"] == 82
     assert v.loc[ids["工作完成及时性"], "latest_rating"] == "achieved"
     assert v.loc[ids["市体育局官网测评"], "latest_rating"] == "partial"
     assert v.loc[ids["市体育局官网测评"], "likelihood"] == "possible"
     assert v.loc[ids["预算资金到位率"], "latest_value"] == 98  # "98%"
     assert (
-        measure(targets_db, measures.values_to_date, 5)
-        .set_index("indicator_id")
-        .loc[ids["等保测评评分"], "latest_value"]
-        == 78
+        measure(targets_db, measures.VALUES, 5).set_index("indicator_id").loc[ids["等保测评评分"], "latest_value"] == 78
     )
-    r = measure(targets_db, measures.references_to_date, 6).set_index("indicator_id")
+    r = measure(targets_db, measures.REFERENCES, 6).set_index("indicator_id")
     assert r.loc[ids["政府资源开放工作评估"], "reference"] == 82
     assert r.loc[ids["体育藏品范围"], "baseline"] == 12
 
@@ -191,7 +188,7 @@ def test_reupload_replaces_the_month_and_keeps_history(targets_db, tmp_path):
     corrected.write_text("项目名称,月份,当月支出（元）\n上海体育公共服务经费,2020-02,250000\n", encoding="utf-8")
     out = run_cli("ingest", "actuals", str(corrected), db=targets_db, check=True, env={"PERFBOARD_USER": "张三"})
     assert "替换旧数据 1 行" in out.stdout
-    b = measure(targets_db, measures.budget_to_date, 3).set_index("project_id")
+    b = measure(targets_db, measures.BUDGET, 3).set_index("project_id")
     assert b.loc[2, "spent"] == pytest.approx(650000)  # 100,000 + 250,000 + 300,000
     con = duckdb.connect(str(targets_db), read_only=True)
     history = con.execute(
@@ -323,9 +320,7 @@ def test_xlsx_dates_and_numbers(targets_db, tmp_path):
         ],
     )
     run_cli("ingest", "actuals", str(path), db=targets_db, check=True)
-    assert measure(targets_db, measures.budget_to_date, 2).set_index("project_id").loc[2, "spent"] == pytest.approx(
-        1334.5
-    )
+    assert measure(targets_db, measures.BUDGET, 2).set_index("project_id").loc[2, "spent"] == pytest.approx(1334.5)
 
 
 @pytest.mark.parametrize(

@@ -67,10 +67,12 @@ def test_demo_is_grounded_in_the_seed(db_path):
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         config = load_config(con)
-        budget = measures.budget_to_date(con, 2020, 6, config).set_index("project_id")
-        visitors = measures.visitors_to_date(con, 2020, 12, config).iloc[0]
+        budget = measures.run(con, measures.BUDGET, 2020, 6, config).set_index("project_id")
+        visitors = measures.run(con, measures.VISITORS, 2020, 12, config).iloc[0]
         lectures = (
-            measures.deliverables_to_date(con, 2020, 6, config).set_index("item").loc["党校微课堂", "count_to_date"]
+            measures.run(con, measures.DELIVERABLES, 2020, 6, config)
+            .set_index("item")
+            .loc["党校微课堂", "count_to_date"]
         )
     finally:
         con.close()

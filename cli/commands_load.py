@@ -98,8 +98,15 @@ def ingest_bindings(edge: Edge, file: Path, year: int) -> int:
     from ingest.bindings import store_bindings
 
     with db.write_transaction(edge.db) as con:
-        count = store_bindings(con, file, year)
-    click.echo(f"{file.name}: {count} indicators bound")
+        done = store_bindings(con, file, year)
+    click.echo(
+        edge.say(
+            f"{file.name}：绑定 {done.bound} 个指标，计划内目标 {done.plan_targets} 个",
+            f"{file.name}: {done.bound} indicators bound, {done.plan_targets} targets from the plan",
+        )
+    )
+    for zh, en in done.warnings:
+        click.echo(edge.say("提示：" + zh, "warning: " + en), err=True)
     return 0
 
 

@@ -23,7 +23,7 @@ def prepare_database(path: Path) -> None:
     db.init(path)
     summary = load_demo_if_empty(path, in_force(path))
     if summary:
-        click.echo(f"{path.name}: was empty, demo loaded ({summary})")
+        click.echo(f"{path.name}: was empty, demo loaded: {summary}")
     with db.read_connection(path) as con:
         no_account = not con.execute("SELECT count(*) FROM account").fetchall()[0][0]
         demo = con.execute("SELECT count(*) FROM load_log WHERE file_name = 'budget_2020.csv'").fetchall()[0][0] > 0

@@ -31,6 +31,14 @@ class BudgetMode(StrEnum):
     GAP = "gap"
 
 
+class SharePolicy(StrEnum):
+    """How a share-based indicator scores ("每天14小时", "1小时内上报"): by its worst day or event, or by
+    the share of days or events that complied (docs/rules.md)."""
+
+    WORST_CASE = "worst_case"
+    SHARE = "share"
+
+
 @dataclass(frozen=True)
 class Levels:
     level1_to_form: dict[str, str]
@@ -88,6 +96,7 @@ class Scoring:
     band_bottom: dict[str, float]
     over_achievement: float
     grades: tuple[tuple[float, str], ...]
+    share_policy: SharePolicy
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,8 @@ def _coerce(section: str, key: str, kind: Any, value: Any) -> Any:
             return value
         if kind == "BudgetMode":
             return BudgetMode(value)
+        if kind == "SharePolicy":
+            return SharePolicy(value)
         if kind == "tuple[str, ...]":
             return tuple(str(v) for v in value)
         if kind == "tuple[int, ...]":
@@ -188,9 +199,13 @@ def _coerce(section: str, key: str, kind: Any, value: Any) -> Any:
         if kind == "dict[str, float]":
             return {str(k): float(v) for k, v in dict(value).items()}
     except (TypeError, ValueError) as exc:
-        expected = {"int": "整数", "float": "数值", "str": "文字", "BudgetMode": "ratio 或 gap"}.get(
-            str(kind), str(kind)
-        )
+        expected = {
+            "int": "整数",
+            "float": "数值",
+            "str": "文字",
+            "BudgetMode": "ratio 或 gap",
+            "SharePolicy": "worst_case 或 share",
+        }.get(str(kind), str(kind))
         raise ConfigError(f"{where}：{value!r} 应为{expected}") from exc
     raise ConfigError(f"{where}: unsupported type {kind}")  # pragma: no cover - a schema mistake
 

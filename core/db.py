@@ -215,6 +215,24 @@ MIGRATIONS: list[str] = [
     CREATE TABLE setting (section VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL,
                           PRIMARY KEY (section, key));
     """,
+    # 7: targets stated in a project's prose but not in its table (计划内目标), declared with the bindings;
+    #    their ids come from the indicators' sequence, so a binding names either kind the same way
+    """
+    CREATE TABLE plan_target (
+        indicator_id INTEGER PRIMARY KEY,
+        project_id   INTEGER NOT NULL,
+        seq          INTEGER NOT NULL,
+        level2       VARCHAR NOT NULL,
+        name         VARCHAR NOT NULL,
+        target_text  VARCHAR NOT NULL,
+        kind         VARCHAR NOT NULL,
+        operator     VARCHAR,
+        target_value DOUBLE,
+        unit         VARCHAR,
+        source       VARCHAR,
+        load_id      BIGINT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

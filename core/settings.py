@@ -26,10 +26,10 @@ from core.config import Config, ConfigError, build, file_data, load_config, merg
 
 EDITABLE_SECTIONS = ("lights", "budget", "opinion", "hotline")
 # the scoring weights, in the order a form saves them (the level weights are checked against the budget's)
-SCORING_KEYS = ("budget_weight", "level_weights")
+SCORING_KEYS = ("budget_weight", "level_weights", "share_policy")
 BUDGET_WEIGHT = ("scoring", "budget_weight")
 LEVEL_WEIGHTS = ("scoring", "level_weights")
-CHOICES = {("budget", "mode"): ("ratio", "gap")}
+CHOICES = {("budget", "mode"): ("ratio", "gap"), ("scoring", "share_policy"): ("worst_case", "share")}
 
 _ITEM_SEPARATORS = re.compile(r"[,，、;；\s]+")
 _NAME_VALUE = re.compile(r"\s*([^=:：]+?)\s*[=:：]\s*(.+?)\s*$")

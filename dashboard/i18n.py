@@ -171,6 +171,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "level_weight": ("{level}权重", "{level} weight"),
     "mode_ratio": ("比值：执行率 ÷ 时间进度", "Ratio: execution ÷ time progress"),
     "mode_gap": ("差距：执行率落后时间进度的百分点", "Gap: points behind time progress"),
+    "mode_worst_case": ("按最差一天或一次计分", "Score the worst day or event"),
+    "mode_share": ("按达标天数或次数的比例计分", "Score the share of days or events that complied"),
     # one label per editable setting (core.settings.editable); a setting without one shows as section.key
     "setting.lights.accumulating_red_below": (
         "累计类指标：完成进度低于此值（%）为红灯",
@@ -205,6 +207,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Daily hours: yellow up to this many short days",
     ),
     "setting.budget.mode": ("预算执行灯：判断方式", "Budget light: mode"),
+    "setting.scoring.share_policy": ("逐日、逐次达标的指标：计分方式", "Day-by-day or per-event indicators: scoring"),
     "setting.budget.ratio_red_below": (
         "预算执行（比值）：执行率 ÷ 时间进度低于此值（%）为红灯",
         "Budget (ratio): red below this % of time progress",

@@ -114,6 +114,13 @@ def _notes(pdf: _Pdf, texts: list[str]) -> None:
         pdf.set_text_color(0, 0, 0)
 
 
+def _remarks(pdf: _Pdf, texts: list[str]) -> None:
+    """备注 under the table: the plan's own targets (计划内目标), reported but not scored."""
+    for text in texts:
+        pdf.ln(1)
+        pdf.multi_cell(0, 5, "备注：" + text)
+
+
 def selfeval_pdf(forms: list[ProjectForm], title: str, notes: dict[str, str] | None = None) -> bytes:
     pdf = _new_pdf()
     for form in forms:
@@ -177,6 +184,7 @@ def selfeval_pdf(forms: list[ProjectForm], title: str, notes: dict[str, str] | N
             ]
         )
         _table(pdf, rows, heads)
+        _remarks(pdf, form.notes)
         _notes(pdf, [(notes or {}).get(form.name, ""), *form.warnings])
     return bytes(pdf.output())
 

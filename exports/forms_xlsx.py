@@ -194,6 +194,9 @@ def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title
     ws.write_number(row, 6, form.total_score, s.total)
     ws.write_string(row, 7, f"自评等级：{form.grade}", s.label)
     row += 1
+    for remark in form.notes:  # the plan's own targets: reported, not scored
+        _merge_text(ws, row, 0, row, 7, "备注：" + remark, s.text)
+        row += 1
     if note or form.warnings:
         text = "；".join([note, *form.warnings] if note else form.warnings)
         _merge_text(ws, row, 0, row, 7, "注：" + text, s.gap)

@@ -364,9 +364,40 @@ class _Checker:
         )
 
     def check_hotline_month(self, con) -> None:
-        self._greater("accepted", "received")
+        """A month states what happened within it: a backlog closed in July may pass July's receipts,
+        but never what was received up to then (this year, with the months already stored)."""
         self._greater("accepted_on_time", "accepted")
-        self._greater("closed", "received")
+        ok = self.out["project_id"].notna() & ~self.bad
+        if not ok.any():
+            return
+        new = self.out.loc[ok, ["project_id", "month", "received", "accepted", "closed"]]
+        new = new.assign(line=self.lines[np.flatnonzero(ok.to_numpy())])
+        old = con.execute(
+            "SELECT project_id, CAST(month AS TIMESTAMP) AS month, received, accepted, closed "
+            "FROM hotline_month WHERE replaced_by IS NULL"
+        ).df()
+        old = old[~old.set_index(["project_id", "month"]).index.isin(new.set_index(["project_id", "month"]).index)]
+        both = pd.concat([old.assign(line=np.nan), new]).sort_values(["project_id", "month"], ignore_index=True)
+        by_year = [both["project_id"], both["month"].dt.year]
+        both["received_to_date"] = both.groupby(by_year)["received"].cumsum()
+        for key in ("accepted", "closed"):
+            both["to_date"] = both.groupby(by_year)[key].cumsum()
+            over = both[(both["to_date"] > both["received_to_date"]) & both["line"].notna()]
+            for _, first in over.groupby("project_id").head(1).iterrows():
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        "greater_to_date",
+                        line=int(first["line"]),
+                        column=self.header(key),
+                        value=_fmt(first["to_date"]),
+                        params={
+                            "column": self.header(key),
+                            "other": self.header("received"),
+                            "other_value": _fmt(first["received_to_date"]),
+                        },
+                    )
+                )
 
     def check_hotline_ticket(self, con) -> None:
         self._earlier("accepted_at", "received_at")

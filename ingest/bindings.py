@@ -1,7 +1,12 @@
 """Bind indicators to the rule that produces their actual (``data/bindings_2020.toml`` for the seed).
 
 The file names indicators by project and 三级目标; indicators it does not name keep the
-default rule for their target's kind (``metrics.rules.DEFAULT_RULE``).
+default rule for their target's kind (``metrics.rules.DEFAULT_RULE``).  It also declares the
+targets a project states in its prose but not in its table (``[[plan_target]]``, 计划内目标):
+they are judged and shown like indicators, and listed in the self-evaluation's notes, not scored.
+
+A phased plan whose year-end total differs from the table's target is scaled to the target, and
+the load says so (``Bound.warnings``): the table is what the year is judged against.
 """
 
 from __future__ import annotations
@@ -17,7 +22,19 @@ import duckdb
 from core.accounts import local_operator, record
 from core.db import log_load
 from ingest.problems import Problem, ValidationFailed
-from metrics.rules import DEFAULT_RULE, RULES
+from metrics.rules import DEFAULT_RULE, RULES, rule
+from metrics.targets import parse_target
+
+NUMERIC_KINDS = ("at_least", "equal", "at_most")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What a bindings load did: indicators bound, prose targets declared, and warnings for the admin (zh, en)."""
+
+    bound: int
+    plan_targets: int = 0
+    warnings: tuple[tuple[str, str], ...] = ()
 
 
 def _problem(file: str, where: str, text: str) -> Problem:
@@ -57,9 +74,12 @@ def _whole_months(due: object) -> list[int] | None:
     return [int(m) for m in due]
 
 
+NOT_PARAMS = ("project", "indicator", "rule", "item", "plan", "target", "level2", "source")
+
+
 def _check_params(file: str, where: str, entry: dict) -> tuple[dict, list[Problem]]:
     """The binding's extra parameters (``due``, ``accumulate``…), checked; ``due`` comes back as whole months."""
-    params = {k: v for k, v in entry.items() if k not in ("project", "indicator", "rule", "item", "plan")}
+    params = {k: v for k, v in entry.items() if k not in NOT_PARAMS}
     zh_name = f"项目“{entry.get('project')}”指标“{entry.get('indicator')}”"
     en_name = f"project “{entry.get('project')}”, indicator “{entry.get('indicator')}”"
     wrong: list[tuple[str, str]] = []
@@ -76,12 +96,20 @@ def _check_params(file: str, where: str, entry: dict) -> tuple[dict, list[Proble
             )
         else:
             params["due"] = months
-    if "accumulate" in params and not isinstance(params["accumulate"], bool):
-        found = _shown(params["accumulate"])
+    for flag in ("accumulate", "each_month"):
+        if flag in params and not isinstance(params[flag], bool):
+            found = _shown(params[flag])
+            wrong.append(
+                (
+                    f"{zh_name}的 {flag} 应为 true 或 false；现为 {found}",
+                    f"{en_name}: {flag} must be true or false; found {found}",
+                )
+            )
+    if params.get("each_month") is True and entry.get("rule") in RULES and not rule(entry["rule"]).each_month:
         wrong.append(
             (
-                f"{zh_name}的 accumulate 应为 true 或 false；现为 {found}",
-                f"{en_name}: accumulate must be true or false; found {found}",
+                f"{zh_name}：规则 {entry['rule']} 不能按“每月”判断（each_month）",
+                f"{en_name}: rule {entry['rule']} cannot be judged each month (each_month)",
             )
         )
     problems: list[Problem] = [
@@ -90,23 +118,43 @@ def _check_params(file: str, where: str, entry: dict) -> tuple[dict, list[Proble
     return params, problems
 
 
-def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> int:
+def _scaled(plan: dict[int, float], target: float | None) -> dict[int, float]:
+    """The plan scaled so that its year-end total is the table's target (unchanged without both)."""
+    if not plan or 12 not in plan or not target or target <= 0 or plan[12] <= 0 or plan[12] == target:
+        return plan
+    return {m: round(v * target / plan[12], 4) for m, v in plan.items()}
+
+
+def _plan_warning(project: str, indicator: str, plan: dict, scaled: dict, target: float) -> tuple[str, str]:
+    shown = "，".join(f"{m}月{v:g}" for m, v in sorted(scaled.items()))
+    shown_en = ", ".join(f"month {m}: {v:g}" for m, v in sorted(scaled.items()))
+    return (
+        f"项目“{project}”指标“{indicator}”：分阶段计划全年合计{plan[12]:g}，与目标表的{target:g}不一致，"
+        f"已按目标表等比例换算为 {shown}",
+        f"project “{project}”, indicator “{indicator}”: the phased plan adds up to {plan[12]:g}, the target table "
+        f"says {target:g}; the plan was scaled to the table: {shown_en}",
+    )
+
+
+def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> Bound:
     """Validate the bindings file against the year's indicators and store it (caller's transaction)."""
     name = path.name
     try:
         spec = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationFailed([_problem(name, "", str(exc))]) from exc
-    indicators = {
-        (p, i): (iid, pid)
-        for iid, pid, p, i in con.execute(
-            "SELECT indicator_id, project_id, p.name, level3 FROM indicator JOIN project p USING (project_id) "
-            "WHERE p.year = ?",
-            [year],
-        ).fetchall()
+    found = con.execute(
+        "SELECT indicator_id, project_id, p.name, level3, target_value FROM indicator JOIN project p USING (project_id) "
+        "WHERE p.year = ?",
+        [year],
+    ).fetchall()
+    indicators = {(p, i): (iid, pid) for iid, pid, p, i, _ in found}
+    targets = {iid: value for iid, _, _, _, value in found}
+    projects = {
+        p: pid for p, pid in con.execute("SELECT name, project_id FROM project WHERE year = ?", [year]).fetchall()
     }
-    projects = {p: pid for (p, _), (_, pid) in indicators.items()}
     problems: list[Problem] = []
+    warnings: list[tuple[str, str]] = []
     rows = []
     for n, entry in enumerate(spec.get("binding", []), start=1):
         where = f"binding {n}"
@@ -129,6 +177,10 @@ def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> int
         if wrong:
             problems.extend(wrong)
             continue
+        scaled = _scaled(plan, targets[indicators[key][0]])
+        if scaled != plan:
+            warnings.append(_plan_warning(key[0], key[1], plan, scaled, targets[indicators[key][0]]))
+            plan = scaled
         rows.append(
             (
                 indicators[key][0],
@@ -144,6 +196,7 @@ def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> int
             problems.append(_problem(name, f"item {n}", f"no project {entry.get('project')!r} in {year}"))
             continue
         items += [(projects[entry["project"]], item) for item in entry.get("names", [])]
+    plan_targets = _plan_targets(name, spec.get("plan_target", []), projects, indicators, problems)
     if problems:
         raise ValidationFailed(problems)
     items += [
@@ -151,14 +204,63 @@ def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> int
     ]
     load_id = log_load(con, "bindings", name, hashlib.sha256(path.read_bytes()).hexdigest(), len(rows))
     ids = [iid for iid, _ in indicators.values()]
+    year_projects = sorted(set(projects.values()))
     con.execute("DELETE FROM binding WHERE list_contains(?, indicator_id)", [ids])
-    con.execute("DELETE FROM deliverable_item WHERE list_contains(?, project_id)", [sorted(set(projects.values()))])
+    con.execute(
+        "DELETE FROM binding WHERE indicator_id IN (SELECT indicator_id FROM plan_target WHERE list_contains(?, project_id))",
+        [year_projects],
+    )
+    con.execute("DELETE FROM plan_target WHERE list_contains(?, project_id)", [year_projects])
+    con.execute("DELETE FROM deliverable_item WHERE list_contains(?, project_id)", [year_projects])
     if rows:
         con.executemany("INSERT INTO binding VALUES (?, ?, ?, ?, ?, ?)", [(*row, load_id) for row in rows])
+    for target, binding in plan_targets:
+        (iid,) = con.execute(
+            "INSERT INTO plan_target VALUES (nextval('indicator_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING indicator_id",
+            [*target, load_id],
+        ).fetchone()
+        con.execute("INSERT INTO binding VALUES (?, ?, ?, ?, ?, ?)", [iid, *binding, load_id])
     if items:
         con.executemany("INSERT OR IGNORE INTO deliverable_item VALUES (?, ?)", sorted(set(items)))
-    record(con, local_operator(), "bindings", name, after={"year": year, "bound": len(rows)}, load_id=load_id)
-    return len(rows)
+    after = {"year": year, "bound": len(rows), "plan_targets": len(plan_targets), "warnings": [w for w, _ in warnings]}
+    record(con, local_operator(), "bindings", name, after=after, load_id=load_id)
+    return Bound(len(rows), len(plan_targets), tuple(warnings))
+
+
+def _plan_targets(
+    file: str, entries: list[dict], projects: dict[str, int], indicators: dict, problems: list[Problem]
+) -> list[tuple[list, list]]:
+    """The ``[[plan_target]]`` entries, checked: (plan_target row without its id and load, binding row without its id)."""
+    out = []
+    seq: dict[int, int] = {}
+    for n, entry in enumerate(entries, start=1):
+        where = f"plan_target {n}"
+        project, title, text = entry.get("project"), str(entry.get("indicator") or "").strip(), entry.get("target")
+        rule_name = entry.get("rule")
+        if project not in projects:
+            problems.append(_problem(file, where, f"no project {project!r}"))
+            continue
+        if not title or (project, title) in indicators:
+            problems.append(_problem(file, where, f"indicator {title!r}: give a name not already in the target table"))
+            continue
+        target = parse_target(str(text or ""), title)
+        if target.kind not in NUMERIC_KINDS or target.value is None:
+            problems.append(_problem(file, where, f'target {text!r}: a number to judge against, e.g. ">=99%"'))
+            continue
+        if rule_name not in RULES:
+            problems.append(_problem(file, where, f"unknown rule {rule_name!r}; known: {', '.join(RULES)}"))
+            continue
+        params, wrong = _check_params(file, where, {**entry, "indicator": title})
+        if wrong:
+            problems.extend(wrong)
+            continue
+        pid = projects[project]
+        seq[pid] = seq.get(pid, 0) + 1
+        row = [pid, 1000 + seq[pid], str(entry.get("level2") or "质量"), title, str(text)]
+        row += [target.kind, target.operator, target.value, target.unit, entry.get("source")]
+        out.append((row, [rule_name, None, None, json.dumps(params, ensure_ascii=False) if params else None]))
+    return out
 
 
 def binding_table(con: duckdb.DuckDBPyConnection, year: int) -> list[dict]:

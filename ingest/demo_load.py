@@ -33,7 +33,7 @@ def load_demo(db_path, config: Config) -> str:
     targets = load_targets([SEED_TARGETS], db_path, config)
     rows = 0
     with write_transaction(db_path) as con:
-        store_bindings(con, BINDINGS_2020, 2020)
+        bound = store_bindings(con, BINDINGS_2020, 2020)
         catalog = Catalog.load(con)
         uploads = [validate_upload(con, DEMO_DIR / name, catalog=catalog) for name in DEMO_FILES]
         problems = [p for u in uploads for p in u.problems]
@@ -41,7 +41,8 @@ def load_demo(db_path, config: Config) -> str:
             raise ValidationFailed(problems)
         for upload in uploads:
             rows += write_upload(con, upload).rows
-    return f"{targets.projects} projects, {targets.indicators} indicators, {rows} rows of actuals"
+    notes = "".join(f"\n提示 warning: {zh}" for zh, _ in bound.warnings)
+    return f"{targets.projects} projects, {targets.indicators} indicators, {rows} rows of actuals{notes}"
 
 
 def load_demo_if_empty(db_path, config: Config) -> str | None:

@@ -91,6 +91,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{column}”（{value}）不能大于“{other}”（{other_value}）",
         "“{column}” ({value}) cannot exceed “{other}” ({other_value})",
     ),
+    "greater_to_date": (
+        "截至本月累计“{column}”（{value}）超过累计“{other}”（{other_value}）",
+        "“{column}” to date ({value}) exceeds “{other}” to date ({other_value})",
+    ),
     "earlier_than": (
         "“{column}”（{value}）早于“{other}”（{other_value}）",
         "“{column}” ({value}) is earlier than “{other}” ({other_value})",

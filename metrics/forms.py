@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass, field
 
 import duckdb
 
-from core.config import Config, Scoring
+from core.config import Config, Scoring, SharePolicy
 from metrics import scoring
 from metrics.ratings import LIKELIHOOD_ZH, RATING_ZH, Rating
-from metrics.status import IndicatorStatus, ProjectStatus, compute_status
+from metrics.status import PLAN_LEVEL1, IndicatorStatus, ProjectStatus, compute_status
+from metrics.summary_check import figures, typed_mismatches
 
 MISSING_MARK = "【待补充】"
 
@@ -58,6 +59,7 @@ class ProjectForm:
     total_score: float = 0.0
     grade: str = ""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # 备注 under the table: the plan's own targets (计划内目标)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -107,10 +109,36 @@ def _shown(i: IndicatorStatus) -> str:
     return f"{value}{i.unit or ''}"
 
 
+# Rules met day by day or event by event: (facts of all, facts of those that complied)
+SHARE_FACTS = {"opinion_daily_hours": ("days", "days_under"), "opinion_report_within": ("events", "within_limit")}
+
+
+def compliant_share(i: IndicatorStatus) -> float | None:
+    """The share of days or events that complied (363 of 366 days → 0.9918…); None for other rules."""
+    if i.rule not in SHARE_FACTS:
+        return None
+    all_key, key = SHARE_FACTS[i.rule]
+    facts = i.judgement.facts
+    total = facts.get(all_key)
+    if total is None or total != total or not total:
+        return None
+    counted = facts.get(key)
+    counted = 0 if counted is None or counted != counted else counted
+    ok = total - counted if i.rule == "opinion_daily_hours" else counted  # days_under counts the misses
+    return float(ok) / float(total)
+
+
 def indicator_points(i: IndicatorStatus, weight: float, cfg: Scoring) -> float:
-    """得分 of one indicator by its kind (the status engine supplies actual and target)."""
+    """得分 of one indicator by its kind (the status engine supplies actual and target).
+
+    Share-based indicators score by ``scoring.share_policy``: the worst case (the rules below, by
+    the worst day or event) or weight × the share of days or events that complied.
+    """
     if i.status == "grey" or i.actual is None:
         return 0.0
+    share = compliant_share(i)
+    if share is not None and cfg.share_policy == SharePolicy.SHARE:
+        return weight * share
     if isinstance(i.actual, str):  # a rating
         rating = {v: k for k, v in RATING_ZH.items()}[i.actual]
         return scoring.band(rating, weight, cfg)
@@ -203,12 +231,13 @@ def _form(
     budget = fact["budget"] or 0.0
     executed = p.executed_to_date or 0.0
     rate, budget_score = scoring.execution(executed, budget, sc.budget_weight)
+    table = [i for i in p.indicators if i.origin != "plan"]
     weights, problems = scoring.distribute(
         [
             scoring.Weighted(
                 i.indicator_id, levels[i.indicator_id][0], levels[i.indicator_id][1], i.kind != "not_applicable"
             )
-            for i in p.indicators
+            for i in table
         ],
         sc,
     )
@@ -229,8 +258,12 @@ def _form(
         summary=summaries.get(fact["project_id"]) or "",
         warnings=list(problems),
     )
-    for i in p.indicators:
+    form.notes = [_plan_note(i) for i in p.indicators if i.origin == "plan"]
+    for i in p.indicators if not scored else table:
         if i.kind == "not_applicable":
+            continue
+        if i.origin == "plan":
+            form.indicators.append(_plan_row(i))
             continue
         weight = scoring.money2(weights[i.indicator_id])
         score = scoring.money2(indicator_points(i, weights[i.indicator_id], sc)) if scored else 0.0
@@ -238,6 +271,8 @@ def _form(
         deviation = _deviation(text)
         over = scored and _over_achieved(i, sc)
         needs = scored and (over or score < weight)
+        if scored and not needs:
+            deviation = ""  # full marks: a reason written for a month that lagged says nothing of the year
         if needs and not deviation:
             deviation = MISSING_MARK + (
                 f"超额完成{sc.over_achievement * 100:g}%以上，须说明目标是否偏低"
@@ -271,10 +306,42 @@ def _form(
     if not form.summary and scored:
         form.summary = MISSING_MARK + "请填写年度总体目标实际完成情况"
         form.warnings.append("缺少年度总体目标实际完成情况")
+    elif scored:
+        form.warnings += typed_mismatches(form.summary, figures(p))
     form.total_weight = scoring.money2(sc.budget_weight + sum(i.weight for i in form.indicators))
     form.total_score = scoring.money2(budget_score + sum(i.score for i in form.indicators))
     form.grade = scoring.grade(form.total_score, sc) if scored else ""
     return form
+
+
+def _plan_note(i: IndicatorStatus) -> str:
+    """计划内目标 in the self-evaluation's notes: the target, and what the year's data say of it."""
+    return f"计划内目标（不计分）：{i.name}，目标{i.target}。{i.explanation}"
+
+
+def _plan_row(i: IndicatorStatus) -> FormIndicator:
+    """A 计划内目标 on the monitoring form: shown with its light and explanation, no points."""
+    missed = [pair for pair in (i.judgement.facts.get("missed") or "").split(",") if pair]
+    if i.status == "grey" or i.actual is None:
+        shown = _shown(i)
+    elif i.judgement.facts.get("months_judged") is not None:  # a target each month must meet
+        shown = f"{len(missed)}个月未达标，最低{_shown(i)}" if missed else f"各月均达标（最低{_shown(i)}）"
+    else:
+        shown = _shown(i)
+    return FormIndicator(
+        PLAN_LEVEL1,
+        i.level2,
+        i.name,
+        i.target,
+        shown,
+        0.0,
+        0.0,
+        i.explanation if i.status not in ("green", "blue") else "",
+        i.status,
+        projection=_projection(i),
+        likelihood="有可能" if i.at_risk else "确定能",
+        note="计划内目标，不计分",
+    )
 
 
 RATING_OUTLOOK = {"确定能": "预计达成", "有可能": "存在不能达成的风险", "不可能": "预计无法达成"}

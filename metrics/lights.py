@@ -108,6 +108,35 @@ class Accumulating(Bands):
 
 
 @dataclass(frozen=True)
+class Achieved(Bands):
+    """At the year's last month "on track" no longer applies (docs/domain.md §8): x = actual ÷ T × 100,
+    green only when the target is met, yellow from red_below, red below it; blue from blue_from."""
+
+    red_below: float
+    blue_from: float
+    lights = (RED, YELLOW, GREEN, BLUE)
+
+    @classmethod
+    def of(cls, config: Config) -> Achieved:
+        c = config.lights
+        return cls(c.accumulating_red_below, c.accumulating_blue_from)
+
+    def classify(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return _pick([x < self.red_below, x < 100, x < self.blue_from], [RED, YELLOW, GREEN], BLUE)
+
+    def says(self, light: Light, lang: str = "zh") -> str:
+        r, b = num(self.red_below), num(self.blue_from)
+        if lang == "en":
+            return {RED: f"red below {r}% of the target", YELLOW: f"yellow from {r}% (not met)"}.get(
+                light, "green when met" if light == GREEN else f"blue from {b}% of the target"
+            )
+        return {RED: f"年末未达目标{r}%为红灯", YELLOW: f"年末完成目标{r}%–100%（未达成）为黄灯"}.get(
+            light, "年末达成目标为绿灯" if light == GREEN else f"年末达目标{b}%以上为蓝灯（目标偏低）"
+        )
+
+
+@dataclass(frozen=True)
 class Rate(Bands):
     """A rate to date against its target directly: green at or above, yellow within the band, red below."""
 
@@ -288,14 +317,24 @@ class AboveReference(Bands):
 
 @dataclass(frozen=True)
 class ShortDays(Bands):
-    """每天N小时 monitoring: green with no short day, yellow up to ``yellow_max`` short days to date, else red."""
+    """每天N小时 monitoring: green with no short day, yellow up to ``yellow_max`` short days to date, else red.
+
+    At the year's last month the year is over and a short day is a miss: no yellow band (``final``).
+    """
 
     yellow_max: int
-    lights = (GREEN, YELLOW, RED)
+
+    @property
+    def lights(self) -> tuple[Light, ...]:
+        return (GREEN, YELLOW, RED) if self.yellow_max > 0 else (GREEN, RED)
 
     @classmethod
     def of(cls, config: Config) -> ShortDays:
         return cls(config.lights.short_days_yellow_max)
+
+    @classmethod
+    def final(cls, config: Config) -> ShortDays:
+        return cls(0)
 
     def classify(self, days_under) -> np.ndarray:
         days = np.asarray(days_under, dtype=float)
@@ -303,6 +342,10 @@ class ShortDays(Bands):
 
     def says(self, light: Light, lang: str = "zh") -> str:
         n = num(self.yellow_max)
+        if self.yellow_max <= 0:
+            if lang == "en":
+                return "green with no short day" if light == GREEN else "red with any short day"
+            return "每天达标为绿灯" if light == GREEN else "有不足的天即为红灯"
         if lang == "en":
             return {GREEN: "green with no short day", YELLOW: f"yellow up to {n} days"}.get(light, f"red over {n}")
         return {GREEN: "每天达标为绿灯", YELLOW: f"不超过{n}天为黄灯"}.get(light, f"超过{n}天为红灯")

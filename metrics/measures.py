@@ -1,7 +1,8 @@
 """Measures to date: what each stream adds up to by the end of an as-of month, computed in SQL.
 
 One SQL per stream (``Measure``), with named parameters: ``$start`` and ``$end`` (the first and the
-as-of month), ``$year``, ``$month``, and the limits of the caller's ``Config`` (hotline acceptance,
+as-of month), ``$next`` (the first day after the as-of month: what happened from then on is not yet
+known and never counts), ``$year``, ``$month``, and the limits of the caller's ``Config`` (hotline acceptance,
 opinion response, daily hours), so a limit and the light that judges it come from the same one.
 The status engine runs each measure its rules need once per as-of month (``run_all``); ``run`` runs one.
 
@@ -25,12 +26,14 @@ from core.config import Config
 @dataclass(frozen=True)
 class Measure:
     name: str
-    key: str  # how it joins an indicator row: "project" or "indicator" (or "item": project and item)
+    key: str  # how it joins an indicator row: "project", "indicator", "item" (project and item) or "month"
     sql: str
     limits: Callable[[Config], dict] = lambda config: {}
 
     def params(self, year: int, month: int, config: Config) -> dict:
-        used = {"start": f"{year}-01-01", "end": f"{year}-{month:02d}-01", "year": year, "month": month}
+        following = f"{year + 1}-01-01" if month == 12 else f"{year}-{month + 1:02d}-01"
+        used = {"start": f"{year}-01-01", "end": f"{year}-{month:02d}-01", "next": following}
+        used |= {"year": year, "month": month}
         used |= self.limits(config)
         return {k: v for k, v in used.items() if f"${k}" in self.sql}
 
@@ -56,26 +59,44 @@ BUDGET = Measure(
 )
 
 # A month's figures come from the ticket-level export where there is one, else from the monthly report.
-HOTLINE = Measure(
-    "hotline",
-    "project",
-    """
-    WITH tickets AS (
-        SELECT project_id, month,
+# As of means as of: a ticket counts as accepted or closed only if that happened before the as-of month
+# ended ($next). A closed 工单状态 without a 办结时间 is known only from the export itself, so it counts
+# from the latest month the export covers. A monthly report states the closures made within its month.
+_HOTLINE_MONTHS = """
+    WITH latest AS (
+        SELECT project_id, max(month) AS last_month FROM hotline_ticket
+        WHERE replaced_by IS NULL AND year(month) = $year GROUP BY project_id
+    ), tickets AS (
+        SELECT t.project_id, t.month,
                count(*) AS received,
-               count(accepted_at) AS accepted,
-               count(*) FILTER (WHERE accepted_at <= coalesce(accept_due_at, received_at
-                                + to_microseconds(CAST($accept_hours * 3600e6 AS BIGINT)))) AS accepted_on_time,
-               count(*) FILTER (WHERE closed_at IS NOT NULL OR list_contains($closed_states, trim(state))) AS closed
-        FROM hotline_ticket
-        WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-        GROUP BY project_id, month
+               count(*) FILTER (WHERE t.accepted_at < CAST($next AS TIMESTAMP)) AS accepted,
+               count(*) FILTER (WHERE t.accepted_at < CAST($next AS TIMESTAMP)
+                                  AND t.accepted_at <= coalesce(t.accept_due_at, t.received_at
+                                      + to_microseconds(CAST($accept_hours * 3600e6 AS BIGINT)))) AS accepted_on_time,
+               count(*) FILTER (WHERE t.closed_at < CAST($next AS TIMESTAMP)
+                                   OR (t.closed_at IS NULL AND list_contains($closed_states, trim(t.state))
+                                       AND l.last_month <= CAST($end AS DATE))) AS closed
+        FROM hotline_ticket t JOIN latest l USING (project_id)
+        WHERE t.replaced_by IS NULL AND t.month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+        GROUP BY t.project_id, t.month
     ), monthly AS (
         SELECT project_id, month, received, accepted, accepted_on_time, closed
         FROM hotline_month m
         WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
           AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.project_id = m.project_id AND t.month = m.month)
     ), both_ AS (SELECT * FROM tickets UNION ALL SELECT * FROM monthly)
+"""
+
+
+def _hotline_limits(config: Config) -> dict:
+    return {"accept_hours": config.hotline.accept_limit_hours, "closed_states": list(config.hotline.closed_states)}
+
+
+HOTLINE = Measure(
+    "hotline",
+    "project",
+    _HOTLINE_MONTHS
+    + """
     SELECT project_id,
            sum(received)::BIGINT AS received, sum(accepted)::BIGINT AS accepted,
            sum(accepted_on_time)::BIGINT AS accepted_on_time, sum(closed)::BIGINT AS closed,
@@ -86,10 +107,20 @@ HOTLINE = Measure(
            count(DISTINCT month) AS n_months
     FROM both_ GROUP BY project_id
     """,
-    lambda config: {
-        "accept_hours": config.hotline.accept_limit_hours,
-        "closed_states": list(config.hotline.closed_states),
-    },
+    _hotline_limits,
+)
+
+# Per project and month (for targets that every month must meet): the same counts, month by month.
+HOTLINE_MONTHS = Measure(
+    "hotline_months",
+    "month",
+    _HOTLINE_MONTHS
+    + """
+    SELECT project_id, month(month) AS m, received::BIGINT AS received, accepted::BIGINT AS accepted,
+           accepted_on_time::BIGINT AS accepted_on_time, closed::BIGINT AS closed
+    FROM both_
+    """,
+    _hotline_limits,
 )
 
 # Response time is from the event appearing to it being reported (发现、上报 within the limit).
@@ -105,6 +136,7 @@ OPINION_EVENTS = Measure(
            count(DISTINCT month) AS n_months
     FROM opinion_event
     WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+      AND reported_at < CAST($next AS TIMESTAMP)
     GROUP BY project_id
     """,
 )
@@ -123,6 +155,7 @@ OPINION_WITHIN = Measure(
     JOIN binding b ON b.indicator_id = i.indicator_id AND b.rule = 'opinion_report_within'
     JOIN opinion_event e ON e.project_id = i.project_id
     WHERE e.replaced_by IS NULL AND e.month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+      AND e.reported_at < CAST($next AS TIMESTAMP)
     GROUP BY i.indicator_id, i.target_value
     """,
     lambda config: {"limit_hours": config.opinion.report_limit_hours},
@@ -244,6 +277,7 @@ MEASURES: dict[str, Measure] = {
     for m in (
         BUDGET,
         HOTLINE,
+        HOTLINE_MONTHS,
         OPINION_EVENTS,
         OPINION_WITHIN,
         OPINION_HOURS,
@@ -259,7 +293,12 @@ MEASURES: dict[str, Measure] = {
 
 def run(con: duckdb.DuckDBPyConnection, measure: Measure, year: int, month: int, config: Config) -> pd.DataFrame:
     """One measure alone, one row per key."""
-    order = {"project": "project_id", "indicator": "indicator_id", "item": "project_id, item"}[measure.key]
+    order = {
+        "project": "project_id",
+        "indicator": "indicator_id",
+        "item": "project_id, item",
+        "month": "project_id, m",
+    }[measure.key]
     return frame(con, f"SELECT * FROM ({measure.sql}) ORDER BY {order}", measure.params(year, month, config))
 
 

@@ -24,12 +24,13 @@ from core.config import Config
 from metrics.lights import GREY, WORST_FIRST, Light
 from metrics.measures import frame, run_all
 from metrics.rules import DEFAULT_RULE, REGISTRY, Grey, Period, RuleName, UnknownRule, rule
-from metrics.rules.base import explain_grey, missing_months
+from metrics.rules.base import explain_demoted, explain_grey, missing_months, no_green_at_risk
 from metrics.rules.budget import explain_budget_light, project_budget_lights
 
 STATUS_ORDER = WORST_FIRST
 # the target table's words: carried beside the judging, joined back for records and explanations
-SHOWN = ("project", "level1", "level2", "target")
+SHOWN = ("project", "level1", "level2", "target", "origin")
+PLAN_LEVEL1 = "计划内目标"  # targets from the project's prose (``plan_target``): shown and judged, not scored
 SEVERITY = {str(light): k for k, light in enumerate(WORST_FIRST)}
 STATUS_LABELS = {
     "zh": {"green": "绿", "yellow": "黄", "red": "红", "blue": "蓝", "grey": "未填报"},
@@ -84,7 +85,7 @@ class Judgement:
         found = REGISTRY[self.rule]
         if self.grey != Grey.NONE:
             return explain_grey(self.facts, self.period, lang, found.what)
-        return found.explain(self.facts, self.period, lang)
+        return found.explain(self.facts, self.period, lang) + explain_demoted(self.facts, lang)
 
     @cached_property
     def explanation(self) -> str:
@@ -109,6 +110,7 @@ class IndicatorStatus:
     target_value: float | None
     unit: str | None
     judgement: Judgement
+    origin: str = "table"  # "plan": a target of the prose, not of the table (计划内目标)
 
     rule = property(lambda self: self.judgement.rule)
     status = property(lambda self: self.judgement.status)
@@ -244,6 +246,7 @@ class StatusReport:
                             "explanation": i.explanation_en if en else i.explanation,
                             "projection": _round(i.projection),
                             "at_risk": i.at_risk,
+                            "plan_target": i.origin == "plan",
                         }
                         for i in p.indicators
                     ],
@@ -274,6 +277,7 @@ def _indicator(name: RuleName, facts: dict, period: Period) -> IndicatorStatus:
         facts["target_value"],
         facts["unit"],
         judgement,
+        facts.get("origin") or "table",
     )
 
 
@@ -318,11 +322,20 @@ def _targets(con: duckdb.DuckDBPyConnection, year: int, project: str | None) -> 
     return frame(
         con,
         f"""
+        WITH targets AS (
+            SELECT project_id, indicator_id, seq, level1, level2, level3 AS name, target_text AS target, kind,
+                   operator, target_value, unit, 'table' AS origin
+            FROM indicator
+            UNION ALL
+            SELECT project_id, indicator_id, seq, '{PLAN_LEVEL1}', level2, name, target_text, kind,
+                   operator, target_value, unit, 'plan'
+            FROM plan_target
+        )
         SELECT p.project_id, p.name AS project, CAST(p.budget AS DOUBLE) AS budget,
-               i.indicator_id, i.seq, i.level1, i.level2, i.level3 AS name, i.target_text AS target, i.kind,
-               i.operator, i.target_value, i.unit, b.rule, b.item, b.plan, b.params
+               i.indicator_id, i.seq, i.level1, i.level2, i.name, i.target, i.kind,
+               i.operator, i.target_value, i.unit, i.origin, b.rule, b.item, b.plan, b.params
         FROM project p
-        LEFT JOIN indicator i USING (project_id)
+        LEFT JOIN targets i USING (project_id)
         LEFT JOIN binding b USING (indicator_id)
         {where}
         ORDER BY p.project_id, i.seq
@@ -366,7 +379,7 @@ def compute_status(
 
     judged: dict[RuleName, pd.DataFrame] = {}
     for name, group in indicators.drop(columns=list(SHOWN)).groupby("rule", sort=False):
-        judged[RuleName(name)] = REGISTRY[RuleName(name)].judge(group, measures, period)
+        judged[RuleName(name)] = no_green_at_risk(REGISTRY[RuleName(name)].judge(group, measures, period))
     columns = ["indicator_id", "project_id", "status", "grey", "kind"]
     verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)
     indicator_frame = indicators[["indicator_id", "project_id", "seq", *SHOWN]].merge(

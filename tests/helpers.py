@@ -55,3 +55,12 @@ def _in_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
             else:
                 os.environ[k] = v
     return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def upload(db: Path, folder: Path, name: str, text: str) -> None:
+    """Write ``text`` as the file ``name`` in ``folder`` and load it as actuals (ValidationFailed if it does not fit)."""
+    from ingest.actuals import ingest_actuals
+
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    ingest_actuals([path], db)

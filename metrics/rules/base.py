@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import Config
-from metrics.lights import BLUE, GREEN, GREY, Accumulating, Bands, num, percent
+from metrics.lights import BLUE, GREEN, GREY, YELLOW, Accumulating, Achieved, Bands, num, percent
 
 
 class RuleName(StrEnum):
@@ -69,6 +69,11 @@ class Period:
     def time_progress(self) -> float:
         return self.month / 12
 
+    @property
+    def final(self) -> bool:
+        """The year's last month: a light means achieved, "on track" no longer applies (docs/domain.md §8)."""
+        return self.month == 12
+
 
 Facts = Mapping[str, Any]
 
@@ -86,6 +91,13 @@ class Rule:
     judge: Callable[[pd.DataFrame, Mapping[str, pd.DataFrame], Period], pd.DataFrame]
     explain: Callable[[Facts, Period, str], str]  # one line a leader can read, from the facts and the bands
     what: tuple[str, str] = ("数据", "data")  # what is missing when the light is grey (zh, en)
+    final_bands: Callable[[Config], Bands] | None = None  # at the year's last month, when they differ
+    each_month: bool = False  # may be bound with ``each_month = true`` (a target every month must meet)
+
+    def bands_at(self, period: Period) -> Bands:
+        """The bands a light of ``period`` is judged by: the final ones at the year's last month."""
+        chosen = self.final_bands if period.final and self.final_bands else self.bands
+        return chosen(period.config)
 
 
 # -- formatting -------------------------------------------------------------------------------------
@@ -266,6 +278,31 @@ def explain_grey(facts: Facts, period: Period, lang: str, what: tuple[str, str])
     raise ValueError(f"not a grey reason: {reason!r}")  # pragma: no cover
 
 
+# -- no green that is about to miss -----------------------------------------------------------------
+def no_green_at_risk(out: pd.DataFrame) -> pd.DataFrame:
+    """A green light whose year-end projection misses its target is yellow: on pace is not enough.
+
+    The rule's own light stays in ``judged_status`` so its explanation can quote the band it fell in;
+    ``demoted`` marks the rows, and ``explain_demoted`` adds the sentence that says why.
+    """
+    status = out["status"].to_numpy(dtype=object)
+    demoted = (status == str(GREEN)) & out["at_risk"].to_numpy(dtype=bool)
+    out["demoted"] = demoted
+    if demoted.any():
+        out["judged_status"] = status.copy()
+        out["status"] = np.where(demoted, str(YELLOW), status).astype(object)
+    return out
+
+
+def explain_demoted(facts: Facts, lang: str) -> str:
+    """The sentence a demoted light ends with."""
+    if not facts.get("demoted"):
+        return ""
+    if lang == "en":
+        return "; on pace, but the year-end projection misses the target: yellow"
+    return "；进度正常但全年预计未达标，为黄灯"
+
+
 # -- plans and the accumulating light ---------------------------------------------------------------
 def expected_to_date(plan: Mapping[int, float] | None, target: float, month: int) -> float:
     """T × m/12, or the phased plan interpolated between its months (from 0 at the start, to T at month 12)."""
@@ -286,12 +323,18 @@ def _expectations(plan: str, target: float, month: int) -> tuple[float, float]:
     return expected_to_date(parsed, target, month), expected_to_date(parsed, target, 12)
 
 
+def accumulating_bands(period: Period) -> Accumulating | Achieved:
+    """On track during the year; achieved or not at its last month."""
+    return Achieved.of(period.config) if period.final else Accumulating.of(period.config)
+
+
 def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: np.ndarray, period: Period) -> None:
     """The accumulating light on the rows ``todo``: actual to date against expected to date.
 
-    x = actual ÷ expected × 100 (bands ``lights.Accumulating``); nothing expected yet is green, or
-    blue if something was done. Projection: the plan's remaining steps added to the actual, else the
-    run rate; at risk when the projection falls short of the target.
+    x = actual ÷ expected × 100 (bands ``lights.Accumulating``; at December ``lights.Achieved``, where
+    expected is the target itself); nothing expected yet is green, or blue if something was done.
+    Projection: the plan's remaining steps added to the actual (按计划), else the run rate (按当前进度);
+    at risk when the projection falls short of the target.
     """
     idx = np.flatnonzero(todo.to_numpy())
     if not len(idx):
@@ -318,13 +361,13 @@ def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: n
     ).reshape(-1, 2)
     expected, year_end = ends[pair_codes, 0], ends[pair_codes, 1]
     has_plan = plan_codes >= 0
-    bands = Accumulating.of(period.config)
+    bands = accumulating_bands(period)
     x = percent(actual, expected)  # NaN where nothing is expected yet
     status = np.where(expected > 0, bands.classify(x), np.where(actual > 0, str(BLUE), str(GREEN)))
     if m < 12:
         projection = np.where(has_plan, actual + np.maximum(0.0, year_end - expected), actual * 12 / m)
     else:
-        projection = actual * 12 / m
+        projection = actual
     rows = out.index[idx]
     put(out, rows, status=status, actual=actual.astype(object), expected=expected, x=x)
     put(out, rows, projection=projection.astype(object), at_risk=projection < target, has_plan=has_plan)
@@ -334,21 +377,26 @@ def explain_accumulating(
     facts: Facts, period: Period, lang: str, shown: Callable[[float], str], label: str, label_en: str
 ) -> str:
     """截至6月完成26期，计划应达20期（130%），≥120%为蓝灯…; the band quoted is the one that judged it."""
-    bands = Accumulating.of(period.config)
+    bands = accumulating_bands(period)
     m, status = period.month, facts["status"]
+    judged = facts.get("judged_status") or status  # the rule's own light, before an at-risk green turned yellow
     actual, expected, x = float(facts["actual"]), float(facts["expected"]), facts.get("x")
     has_x = not is_missing(x)
+    plan = bool(facts.get("has_plan"))
     if lang == "en":
-        basis = "the plan" if facts.get("has_plan") else "time progress"
+        basis = "the year's target" if period.final else "the plan" if plan else "time progress"
         ratio = f" ({x:.0f}%)" if has_x else ""
         return (
             f"{label_en} {shown(actual)} by {period.year}-{m:02d} against {shown(expected)} expected by {basis}"
-            f"{ratio}; {bands.says(status, 'en')}"
+            f"{ratio}; {bands.says(judged, 'en')}"
         )
-    basis = "计划" if facts.get("has_plan") else "按时间进度"
+    basis = "计划" if plan else "按时间进度"
     ratio = f"（{x:.0f}%）" if has_x else ""
     risk = ""
-    if m < 12:
+    if not period.final:
         projection = float(facts["projection"])
-        risk = "；按当前进度全年预计" + shown(projection) + ("，有完不成风险" if facts["at_risk"] else "")
-    return f"截至{m}月{label}{shown(actual)}，{basis}应达{shown(expected)}{ratio}，{bands.says(status)}{risk}"
+        pace = "按计划进度" if plan else "按当前进度"
+        warned = facts["at_risk"] and not facts.get("demoted")  # a demoted light says it in its own words
+        risk = f"；{pace}全年预计" + shown(projection) + ("，有完不成风险" if warned else "")
+    against = f"全年目标{shown(expected)}" if period.final else f"{basis}应达{shown(expected)}"
+    return f"截至{m}月{label}{shown(actual)}，{against}{ratio}，{bands.says(judged)}{risk}"

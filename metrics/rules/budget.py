@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import BudgetMode
-from metrics.lights import GREY, RED, YELLOW, Accumulating, BudgetPace
+from metrics.lights import GREY, RED, YELLOW, Accumulating, Achieved, BudgetPace
 from metrics.rules.base import (
     Facts,
     Grey,
@@ -121,6 +121,7 @@ RULES = (
         _judge_rate("execution_rate"),
         _explain_rate("执行率", "execution"),
         WHAT,
+        final_bands=Achieved.of,
     ),
     Rule(
         RuleName.BUDGET_FUNDS_RATE,
@@ -132,6 +133,7 @@ RULES = (
         _judge_rate("funds_rate"),
         _explain_rate("资金到位率", "funds received"),
         WHAT,
+        final_bands=Achieved.of,
     ),
     Rule(
         RuleName.BUDGET_TIMELINESS,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from metrics.lights import GREEN, Accumulating, Increase, worst
+from metrics.lights import GREEN, Accumulating, Achieved, Increase, worst
 from metrics.rules.base import (
     Facts,
     Grey,
@@ -106,5 +106,6 @@ RULES = (
         judge_deliverable,
         explain_deliverable,
         ("产出数量", "deliverables"),
+        final_bands=Achieved.of,
     ),
 )

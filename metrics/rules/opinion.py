@@ -35,11 +35,16 @@ def judge_daily_hours(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame],
     rows = out.index[stream_missing(out, period).to_numpy()]
     under = out.loc[rows, "days_under"].fillna(0).to_numpy(dtype=float)
     minimum = out.loc[rows, "minimum"].to_numpy(dtype=float)  # the one the days were counted against
-    put(out, rows, status=ShortDays.of(period.config).classify(under))
+    put(out, rows, status=short_days(period).classify(under))
     put(out, rows, actual=pd.Series(out.loc[rows, "min_hours"].to_numpy(dtype=float), index=rows, dtype=object))
     put(out, rows, expected=minimum)
     put(out, rows, at_risk=under > 0)
     return out
+
+
+def short_days(period: Period) -> ShortDays:
+    """Up to a few short days are yellow during the year; at its last month a short day is a miss."""
+    return ShortDays.final(period.config) if period.final else ShortDays.of(period.config)
 
 
 def explain_daily_hours(facts: Facts, period: Period, lang: str) -> str:
@@ -53,12 +58,12 @@ def explain_daily_hours(facts: Facts, period: Period, lang: str) -> str:
     if lang == "en":
         return (
             f"{days} days monitored by {period.year}-{period.month:02d}, shortest {num(shortest)} h, "
-            f"{under} day(s) under {num(minimum)} h: {status} ({ShortDays.of(period.config).says(status, 'en')})"
+            f"{under} day(s) under {num(minimum)} h: {status} ({short_days(period).says(status, 'en')})"
         )
     first = f"（如{_month_day(facts['first_short_day'])}）" if under else ""
     return (
         f"截至{period.month}月监控{days}天，最短{num(shortest)}小时，{under}天不足{num(minimum)}小时{first}，"
-        f"{ShortDays.of(period.config).says(status)}"
+        f"{short_days(period).says(status)}"
     )
 
 
@@ -129,6 +134,7 @@ RULES = (
         judge_daily_hours,
         explain_daily_hours,
         ("舆情监控时长", "monitoring hours"),
+        final_bands=ShortDays.final,
     ),
     Rule(
         RuleName.OPINION_REPORT_WITHIN,

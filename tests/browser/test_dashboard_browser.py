@@ -6,7 +6,7 @@ from urllib.parse import quote
 from browser_helpers import sign_in
 from helpers import DATA
 
-MICRO = '#pb-matrix tr[data-indicator="党校微课堂"]'
+HOURS = '#pb-matrix tr[data-indicator="宣传服务"]'  # 3 short days: yellow mid-year, red at the year's end
 
 
 def choose_file(page, path) -> None:
@@ -31,15 +31,15 @@ def test_overview_renders_chinese_and_coloured_lights(server, page, capsys):
     assert page.get_by_text("指标灯一览").is_visible()
     red = page.locator('#pb-matrix .pb-light[data-status="red"] span').first
     assert red.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(214, 69, 65)"
-    assert page.locator('#pb-matrix .pb-light[data-status="blue"]').count() >= 1
-    assert page.locator(MICRO).get_attribute("data-status") == "blue"
+    assert page.locator('#pb-matrix .pb-light[data-status="yellow"]').count() >= 1
+    assert page.locator(HOURS).get_attribute("data-status") == "yellow"
     # the month selector: from June to December, by keyboard on the slider
     slider = page.get_by_role("slider")
     slider.focus()
     started = time.perf_counter()
     slider.press("End")
     page.wait_for_selector('#pb-matrix[data-month="2020-12"]')
-    page.wait_for_selector(f'{MICRO}[data-status="green"]')
+    page.wait_for_selector(f'{HOURS}[data-status="red"]')
     change = time.perf_counter() - started
     with capsys.disabled():
         print(f"\n[timing] overview first render {first:.2f} s; month change {change:.2f} s")

@@ -192,7 +192,7 @@ def test_thresholds_changed_by_an_admin_are_audited_and_followed(db, tmp_path):
     deliverables = tmp_path / "d.csv"
     deliverables.write_text(
         "项目名称,月份,事项,数量\n"
-        + "".join(f"{TRAINING},2020-{m:02d},党校微课堂,{n}\n" for m, n in enumerate([5, 5, 5, 5, 3, 3], start=1)),
+        + "".join(f"{TRAINING},2020-{m:02d},党校微课堂,{n}\n" for m, n in enumerate([6, 6, 5, 5, 4, 4], start=1)),
         encoding="utf-8",
     )
     ingest_actuals([deliverables], db)  # 26 of the plan's 20 by June: 130%

@@ -102,7 +102,7 @@ def test_good_parameters_are_stored(bound_db, tmp_path):
     good = tmp_path / "good.toml"
     good.write_text(_binding("due = [6.0, 12]\naccumulate = false"), encoding="utf-8")
     result = run_cli("ingest", "bindings", str(good), "--year", "2020", db=bound_db, check=True)
-    assert result.stdout.strip() == "good.toml: 1 indicators bound"
+    assert result.stdout.strip() == "good.toml：绑定 1 个指标，计划内目标 0 个"
     (params,) = [row[4] for row in _bindings(bound_db)]
     assert json.loads(params) == {"due": [6, 12], "accumulate": False}
     assert run_cli("status", "--month", "2020-12", db=bound_db).returncode == 0

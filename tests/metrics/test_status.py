@@ -4,13 +4,9 @@ from dataclasses import replace
 
 import duckdb
 import pytest
-from helpers import ROOT, SEED
+from helpers import upload
 
 from core.config import BudgetMode, load_config
-from core.db import write_transaction
-from ingest.actuals import ingest_actuals
-from ingest.bindings import store_bindings
-from ingest.target_store import load_targets
 from metrics.rules.base import expected_to_date
 from metrics.status import compute_status
 
@@ -24,20 +20,6 @@ TRAINING, HOTLINE, MUSEUM, PUBLICITY, IT = (
     "上海体育宣传服务经费",
     "上海市体育局信息技术保障经费",
 )
-
-
-@pytest.fixture
-def db(db_path):
-    load_targets([SEED], db_path, CFG)
-    with write_transaction(db_path) as con:
-        store_bindings(con, ROOT / "data" / "bindings_2020.toml", 2020)
-    return db_path
-
-
-def upload(db, tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    ingest_actuals([path], db)
 
 
 def status(db, month, config=CFG):
@@ -57,10 +39,11 @@ def deliverables(counts: list[int], item="党校微课堂") -> str:
 @pytest.mark.parametrize(
     "counts,light,ratio",
     [
-        ([4, 3, 3, 4, 3, 3], "green", "（100%）"),  # 20 of the plan's 20 by June
-        ([2, 2, 2, 2, 2, 2], "yellow", "（60%）"),  # 12 of 20: exactly 60%
-        ([2, 2, 2, 2, 2, 1], "red", "（55%）"),  # 11 of 20
-        ([4, 4, 4, 4, 4, 4], "blue", "（120%）"),  # 24 of 20: exactly 120%
+        # the prose plans 20 by June of 40; the table's 48 scales it to 24 by June
+        ([4, 4, 4, 4, 4, 4], "green", "（100%）"),  # 24 of 24
+        ([3, 3, 3, 3, 3, 3], "yellow", "（75%）"),  # 18 of 24
+        ([3, 3, 3, 3, 2, 0], "red", "（58%）"),  # 14 of 24: 58.3%, under 60
+        ([5, 5, 5, 5, 4, 5], "blue", "（121%）"),  # 29 of 24: 120.8%
     ],
 )
 def test_micro_lectures_against_the_phased_plan(db, tmp_path, counts, light, ratio):
@@ -68,8 +51,8 @@ def test_micro_lectures_against_the_phased_plan(db, tmp_path, counts, light, rat
     ind, _ = status(db, 6)
     lecture = ind[(TRAINING, "党校微课堂")]
     assert lecture.status == light
-    assert lecture.expected == 20
-    assert ratio in lecture.explanation and "计划应达20期" in lecture.explanation
+    assert lecture.expected == 24
+    assert ratio in lecture.explanation and "计划应达24期" in lecture.explanation
 
 
 def test_missing_month_is_grey_not_red(db, tmp_path):
@@ -195,15 +178,15 @@ def test_budget_exactly_at_time_progress_is_green_in_both_modes(db, tmp_path):
 
 
 def test_a_threshold_change_changes_every_light(db, tmp_path):
-    upload(db, tmp_path, "d.csv", deliverables([5, 5, 5, 5, 3, 3]))  # 26 of 20: 130%
+    upload(db, tmp_path, "d.csv", deliverables([6, 6, 5, 5, 4, 4]))  # 30 of 24: 125%
     ind, _ = status(db, 6)
     assert ind[(TRAINING, "党校微课堂")].status == "blue"
     relaxed = replace(CFG, lights=replace(CFG.lights, accumulating_blue_from=140))
     ind, _ = status(db, 6, relaxed)
     lecture = ind[(TRAINING, "党校微课堂")]
     assert lecture.status == "green"
-    # the explanation quotes the bounds the light used: 26 of 20 is 130%, green up to 140%
-    assert "完成26期，计划应达20期（130%），80%–140%为绿灯" in lecture.explanation
+    # the explanation quotes the bounds the light used: 30 of 24 is 125%, green up to 140%
+    assert "完成30期，计划应达24期（125%），80%–140%为绿灯" in lecture.explanation
     assert "120%" not in lecture.explanation
 
 

@@ -253,6 +253,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE budget_month ALTER COLUMN spent DROP NOT NULL;
     ALTER TABLE budget_month ADD COLUMN spent_to_date DECIMAL(18, 2);
     ALTER TABLE budget_month ADD COLUMN received_to_date DECIMAL(18, 2);
+    ALTER TABLE budget_month ADD COLUMN forecast DECIMAL(18, 2);
+    ALTER TABLE budget_month ADD COLUMN reason VARCHAR;
+    ALTER TABLE budget_month ADD COLUMN measures VARCHAR;
     ALTER TABLE deliverable_month ALTER COLUMN count DROP NOT NULL;
     ALTER TABLE deliverable_month ADD COLUMN count_to_date INTEGER;
     """,

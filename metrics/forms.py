@@ -58,6 +58,7 @@ class ProjectForm:
     adjustments: list[dict] = field(default_factory=list)  # 预算调整 up to the month
     budget_status: str = ""  # the budget light (monitoring)
     budget_explanation: str = ""
+    budget_reason: str = ""  # the staff's 偏差原因；纠偏措施 for the spending (monitoring)
     goals: str = ""  # 预期目标
     summary: str = ""  # 实际完成情况
     indicators: list[FormIndicator] = field(default_factory=list)
@@ -87,6 +88,23 @@ def _texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, d
         [year, year, month],
     ).fetchall()
     return {r[0]: {"reason": r[1], "measures": r[2], "likelihood": r[3], "note": r[4]} for r in rows}
+
+
+def _budget_texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, dict]:
+    """Per project: the latest forecast (全年预计执行数), deviation reason and measures entered up to the month."""
+    rows = con.execute(
+        """
+        SELECT project_id,
+               CAST(arg_max(forecast, month) FILTER (WHERE forecast IS NOT NULL) AS DOUBLE),
+               arg_max(reason, month) FILTER (WHERE reason IS NOT NULL),
+               arg_max(measures, month) FILTER (WHERE measures IS NOT NULL)
+        FROM budget_month
+        WHERE replaced_by IS NULL AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1)
+        GROUP BY project_id
+        """,
+        [year, year, month],
+    ).fetchall()
+    return {r[0]: {"forecast": r[1], "reason": r[2], "measures": r[3]} for r in rows}
 
 
 def _summaries(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, str]:
@@ -221,7 +239,16 @@ def _forms(con, config: Config, year: int, month: int, project: str | None, scor
     levels = _levels(con, year)
     texts = _texts(con, year, month)
     summaries = _summaries(con, year, month)
-    return [_form(p, facts[p.name], levels, texts, summaries, config, year, month, scored) for p in report.projects]
+    budgets = _budget_texts(con, year, month)
+    forms = [_form(p, facts[p.name], levels, texts, summaries, config, year, month, scored) for p in report.projects]
+    for form, p in zip(forms, report.projects, strict=True):
+        given = budgets.get(p.project_id, {})
+        if given.get("forecast") is not None and not scored:
+            form.projected, form.projected_by_staff = given["forecast"], True
+        form.budget_reason = "；".join(t for t in (given.get("reason"), given.get("measures")) if t)
+        if not scored and not form.budget_reason and form.budget_status in ("yellow", "red"):
+            form.warnings.append("预算执行：缺少偏差原因和纠偏措施")
+    return forms
 
 
 def _form(
@@ -412,8 +439,13 @@ def projected_head(form: ProjectForm) -> str:
 
 
 def budget_light_text(form: ProjectForm) -> str:
-    """The budget light on the monitoring form: its colour and why."""
-    return f"{BUDGET_LIGHT_ZH.get(form.budget_status, form.budget_status)}：{form.budget_explanation}"
+    """The budget light on the monitoring form: its colour and why, and the staff's reasons and measures."""
+    light = f"{BUDGET_LIGHT_ZH.get(form.budget_status, form.budget_status)}：{form.budget_explanation}"
+    if form.budget_reason:
+        return f"{light}。偏差原因及纠偏措施：{form.budget_reason}"
+    if form.budget_status in ("yellow", "red"):
+        return f"{light}。偏差原因及纠偏措施：{MISSING_MARK}"
+    return light
 
 
 def budget_note(form: ProjectForm) -> str:

@@ -78,7 +78,7 @@ def detect_kind(header: list[str], forced: str | None, file: str, line: int) -> 
     fits = []
     for kind in KINDS.values():
         found = set(match_header(header, list(kind.columns)).values())
-        if required_keys(kind) <= found:
+        if required_keys(kind) <= found and all(set(group) & found for group in kind.one_of):
             fits.append((len(found), len(required_keys(kind)), kind))
     fits.sort(key=lambda f: (f[0], f[1]), reverse=True)
     if forced:
@@ -96,11 +96,9 @@ def detect_kind(header: list[str], forced: str | None, file: str, line: int) -> 
             len(set(match_header(header, list(k.columns)).values()) & required_keys(k)) / len(required_keys(k))
         ),
     )
-    missing = [
-        c.zh
-        for c in closest.columns
-        if c.required and c.key not in match_header(header, list(closest.columns)).values()
-    ]
+    present = set(match_header(header, list(closest.columns)).values())
+    missing = [c.zh for c in closest.columns if c.required and c.key not in present]
+    missing += ["或".join(closest.column(k).zh for k in group) for group in closest.one_of if not set(group) & present]
     return None, Problem(file, "unknown_kind", line=line, params={"closest": closest.zh, "columns": "、".join(missing)})
 
 
@@ -134,7 +132,7 @@ def validate_upload(
         upload.problems = [problem]
         return upload
     upload.kind = kind
-    table, problems = table_from_rows(raw, list(kind.columns), name)
+    table, problems = table_from_rows(raw, list(kind.columns), name, kind.one_of)
     if problems:
         upload.problems = problems
         return upload

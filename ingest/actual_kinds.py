@@ -598,8 +598,11 @@ class Range:
         return {"range": self.shown, "unit_zh": self.unit_zh, "unit_en": self.unit_en}
 
 
-# DECIMAL(18, 2) holds less than 10^16; the largest double below 10^16 is 9,999,999,999,999,998.
-MONEY = Range(0, 9_999_999_999_999_998.0, "0–9,999,999,999,999,999.99", " 元", " yuan")
+# Amounts go to DECIMAL(18, 2) columns (less than 10^16), but an upload's amount is read as a double,
+# and DuckDB turns a double into DECIMAL exactly only while its cents fit 2^53 (about 9×10^13 元):
+# 9,999,999,999,999,998 would be stored as …997.44.  So an amount stops below 10^13 (ten trillion
+# yuan, more than any project spends in a month), where every cent is stored as written.
+MONEY = Range(0, 9_999_999_999_999.99, "0–9,999,999,999,999.99", " 元", " yuan")
 # INTEGER columns hold up to 2,147,483,647; one project's month never counts a hundred million
 # tickets, visitors or deliverables, so more than that is a typo (an extra digit, a pasted id).
 COUNT = Range(0, 100_000_000, "0–100,000,000")

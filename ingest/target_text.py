@@ -111,7 +111,8 @@ def _parse_one(
         year = fields["start_date"].year
     if year is None:
         return None, [Problem(file, "not_target_table", line=title_line, params={"label": "（年度）"})]
-    wrong_year = year_problem(file, title_line, "年度", year, f"{year:04d}")
+    year_line = next((n for n, line in numbered[:4] if re.search(r"\d{4}\s*年度", line)), title_line)
+    wrong_year = year_problem(file, year_line, "年度", year, f"{year:04d}")
     if wrong_year:
         return None, [wrong_year]
     project = ProjectRecord(year=year, line=title_line, **fields)

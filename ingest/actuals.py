@@ -279,13 +279,13 @@ class _Checker:
         """
         cells = text.fillna("").astype(str)
         control = cells.str.contains(_CONTROL, regex=True)
-        self.add(control, "control_character", key, value=cells.map(_visible))
+        self.add(control, "control_character", key, value=cells[control].map(_visible))
         length = cells.str.len()
         self.add(
             (length > TEXT_MAX) & ~control,
             "text_too_long",
             key,
-            value=cells.str.slice(0, 20) + "…",
+            value=cells[length > TEXT_MAX].str.slice(0, 20) + "…",
             params={"length": length, "limit": TEXT_MAX},
         )
         cells = cells.where(~control & (length <= TEXT_MAX), "").str.strip()  # refused: not looked up as a name
@@ -331,15 +331,18 @@ class _Checker:
         pid = _find_all(index, year, self.out["project"])
         if self.kind.baseline_year_ok:  # last year's months are the baseline of this year's project
             pid = pid.fillna(_find_all(index, year.map(lambda y: None if y is None else y + 1), self.out["project"]))
-        years = projects.groupby(projects["name"].map(loose_key))["year"].agg(
-            lambda ys: "/".join(str(y) for y in sorted(ys))
-        )
-        self.add(
-            pid.isna() & when.notna() & ~self.bad,
-            "outside_year",
-            self.kind.month_from,
-            params={"project": self.out["project"], "year": self.out["project"].map(loose_key).map(years)},
-        )
+        outside = pid.isna() & when.notna() & ~self.bad
+        if outside.any():
+            years = projects.groupby(projects["name"].map(loose_key))["year"].agg(
+                lambda ys: "/".join(str(y) for y in sorted(ys))
+            )
+            named = self.out.loc[outside, "project"]
+            self.add(
+                outside,
+                "outside_year",
+                self.kind.month_from,
+                params={"project": self.out["project"], "year": named.map(loose_key).map(years)},
+            )
         now = pd.Timestamp(datetime.combine(self.today, datetime.max.time()))
         future = (
             (self.out["month"] > pd.Timestamp(self.today.replace(day=1)))
@@ -507,12 +510,16 @@ class _Checker:
 
 def _find_all(index: NameIndex, scopes: pd.Series, names: pd.Series) -> pd.Series:
     """``index.find`` for every row, computed once per distinct (scope, name)."""
-    keys = [
-        (None if s is None or (isinstance(s, float) and np.isnan(s)) or s is pd.NA else int(s), n)
-        for s, n in zip(scopes.astype(object), names.fillna("").astype(str), strict=True)
+    keys = pd.DataFrame(
+        {"scope": pd.to_numeric(scopes, errors="coerce").astype(float), "name": names.fillna("").astype(str)}
+    )
+    distinct = keys.drop_duplicates()
+    found = [
+        index.find(None if np.isnan(s) else int(s), n) for s, n in zip(distinct["scope"], distinct["name"], strict=True)
     ]
-    found = {k: index.find(*k) for k in set(keys)}
-    return pd.Series([found[k] for k in keys], index=names.index, dtype=object)
+    distinct = distinct.assign(found=pd.Series(found, index=distinct.index, dtype=object))
+    merged = keys.merge(distinct, on=["scope", "name"], how="left")["found"]
+    return pd.Series(merged.to_numpy(dtype=object), index=names.index, dtype=object)
 
 
 def _visible(text: str) -> str:

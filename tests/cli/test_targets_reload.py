@@ -32,9 +32,11 @@ def query(db, sql):
         con.close()
 
 
-@pytest.fixture
-def db(db_path, tmp_path):
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
     """Three indicators; 微课堂 has two months of values and one correction (3 rows), 满意度 a reference."""
+    tmp_path = tmp_path_factory.mktemp("reload")
+    db_path = tmp_path / "loaded.duckdb"
     run_cli("ingest", "targets", str(targets(tmp_path, ROWS)), db=db_path, check=True)
     values = tmp_path / "values.csv"
     values.write_text(
@@ -46,6 +48,12 @@ def db(db_path, tmp_path):
     ref.write_text(f"项目名称,三级指标,月份,类型,数值\n{PROJECT},满意度,2020-06,参考值,85\n", encoding="utf-8")
     for f in (values, fix, ref):
         run_cli("ingest", "actuals", str(f), db=db_path, check=True)
+    return db_path
+
+
+@pytest.fixture
+def db(loaded, db_path):
+    db_path.write_bytes(loaded.read_bytes())  # each test changes its own copy
     return db_path
 
 

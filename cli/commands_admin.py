@@ -137,9 +137,23 @@ def config_set(edge: Edge, name: str, value: str) -> int:
 @with_edge
 def backup(edge: Edge, out: Path) -> int:
     """A consistent copy of the database (EXPORT DATABASE)."""
+    import duckdb
+
     from core.backup import backup as export_database
 
-    click.echo(str(export_database(edge.db, out)))
+    try:
+        click.echo(str(export_database(edge.db, out)))
+    except (FileExistsError, NotADirectoryError) as exc:  # never write into (or over) something already there
+        raise CommandError(
+            edge.say(
+                f"备份目录 {out} 已存在且不是空文件夹：请指定一个新的空文件夹",
+                f"{out} exists and is not an empty folder: give a new, empty folder",
+            )
+        ) from exc
+    except (OSError, duckdb.IOException) as exc:
+        raise CommandError(
+            edge.say(f"无法写入备份目录 {out}：{exc}", f"cannot write the backup to {out}: {exc}")
+        ) from exc
     return 0
 
 

@@ -37,17 +37,29 @@ def ingest() -> None:
 
 @ingest.command("targets")
 @click.argument("files", nargs=-1, required=True, type=INPUT)
+@click.option(
+    "--drop-missing",
+    is_flag=True,
+    help="remove indicators the file no longer lists even when they have values (kept, marked removed)",
+)
 @with_edge
-def ingest_targets(edge: Edge, files: tuple[Path, ...]) -> int:
+def ingest_targets(edge: Edge, files: tuple[Path, ...], drop_missing: bool) -> int:
     """绩效目标表 text export or structured targets file."""
     from ingest.target_store import load_targets
 
-    loaded = load_targets(list(files), edge.db, _config_for_writing(edge))
+    loaded = load_targets(list(files), edge.db, _config_for_writing(edge), drop_missing=drop_missing)
     for name, projects, indicators in loaded.files:
         click.echo(
             edge.say(
                 f"{name}：已载入 {projects} 个项目、{indicators} 个指标",
                 f"{name}: {projects} projects, {indicators} indicators loaded",
+            )
+        )
+    for project, indicator, values in loaded.removed:
+        click.echo(
+            edge.say(
+                f"已删除项目“{project}”的指标“{indicator}”（其 {values} 条数据保留，指标标记为已删除）",
+                f"removed indicator “{indicator}” of “{project}” (its {values} values kept, marked removed)",
             )
         )
     return 0

@@ -15,6 +15,8 @@ from core import db
 def backup(db_path, out: Path) -> Path:
     """Export every table (Parquet) and the schema into ``out``, which must not exist yet."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} is a file")
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty")
     con = db.connect(db_path, read_only=True)

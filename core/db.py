@@ -233,7 +233,32 @@ MIGRATIONS: list[str] = [
         load_id      BIGINT NOT NULL
     );
     """,
-    # 8: budgets and targets as they change during the year (docs/domain.md §8): the budget lines of the
+    # 8: indicators a targets reload removed while they had values (--drop-missing): the row moves here with
+    #    its id, so its values, baselines and references still belong to it, while lights, forms and uploads
+    #    (which read ``indicator``) no longer see it; a later load that names it again brings it back.
+    #    The columns are ``indicator``'s plus removed_by (the load that removed it): keep them in step.
+    """
+    CREATE TABLE removed_indicator (
+        indicator_id  INTEGER PRIMARY KEY,
+        project_id    INTEGER NOT NULL,
+        seq           INTEGER NOT NULL,
+        level1        VARCHAR NOT NULL,
+        level2        VARCHAR NOT NULL,
+        level3        VARCHAR NOT NULL,
+        form_level1   VARCHAR NOT NULL,
+        target_text   VARCHAR NOT NULL,
+        kind          VARCHAR NOT NULL,
+        operator      VARCHAR,
+        target_value  DOUBLE,
+        unit          VARCHAR,
+        direction     VARCHAR,
+        needs         VARCHAR,
+        deadline      DATE,
+        weight        DOUBLE,
+        removed_by    BIGINT NOT NULL
+    );
+    """,
+    # 9: budgets and targets as they change during the year (docs/domain.md §8): the budget lines of the
     #    form, adjustments and target revisions with their month and reason (revisions like any actual),
     #    and cumulative figures ("1–m月执行数") that cover months 1…m
     """

@@ -722,3 +722,41 @@ assert set(KINDS) == set(KindName), "every upload kind has one spec"
 
 def required_keys(kind: Kind) -> set[str]:
     return {c.key for c in kind.columns if c.required}
+
+
+# -- what each value may be --------------------------------------------------------------------
+# Every cell is checked against a range that fits its column in the database and its meaning,
+# before anything is written, so a preview never passes a row the write would refuse.
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a column accepts: ``low`` ≤ value ≤ ``high``, and how to say so to a person."""
+
+    low: float
+    high: float
+    shown: str  # the range as a person reads it, without the unit
+    unit_zh: str = ""
+    unit_en: str = ""
+
+    def params(self) -> dict[str, str]:
+        return {"range": self.shown, "unit_zh": self.unit_zh, "unit_en": self.unit_en}
+
+
+# Amounts go to DECIMAL(18, 2) columns (less than 10^16), but an upload's amount is read as a double,
+# and DuckDB turns a double into DECIMAL exactly only while its cents fit 2^53 (about 9×10^13 元):
+# 9,999,999,999,999,998 would be stored as …997.44.  So an amount stops below 10^13 (ten trillion
+# yuan, more than any project spends in a month), where every cent is stored as written.
+MONEY = Range(0, 9_999_999_999_999.99, "0–9,999,999,999,999.99", " 元", " yuan")
+# INTEGER columns hold up to 2,147,483,647; one project's month never counts a hundred million
+# tickets, visitors or deliverables, so more than that is a typo (an extra digit, a pasted id).
+COUNT = Range(0, 100_000_000, "0–100,000,000")
+# An indicator's value, baseline or reference (DOUBLE): a percentage is 0–100 (the indicator's unit
+# says so), a score at most its full marks, anything else at most a trillion — beyond that a
+# double prints in exponent form or with hundreds of digits in the 自评表.
+VALUE = Range(0, 1e12, "0–1,000,000,000,000")
+PERCENT_MAX = 100.0
+SCORE_UNITS = ("分",)  # a score is out of 100, or of its target when that is higher (no table states full marks)
+SCORE_SCALE = 100.0
+RANGES = {"money": MONEY, "count": COUNT}
+TEXT_MAX = 10_000  # characters in one text cell (an 实际完成情况 is a paragraph, not a book)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,10 +26,26 @@ import pandas as pd
 from core import clock
 from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
 from core.db import log_load, write_transaction
+from core.names import NameIndex, loose_key, normalise_name
 from ingest import parsing
-from ingest.actual_kinds import KINDS, Kind, required_keys
+from ingest.actual_kinds import (
+    KINDS,
+    PERCENT_MAX,
+    RANGES,
+    SCORE_SCALE,
+    SCORE_UNITS,
+    TEXT_MAX,
+    VALUE,
+    Kind,
+    Range,
+    required_keys,
+)
 from ingest.problems import Problem, ValidationFailed
 from ingest.tables import match_header, read_raw, table_from_rows
+
+NAME_KEYS = ("project", "indicator", "item")  # looked up by their normal form (core.names)
+# C0 controls but tab, line feed and carriage return (prose may hold them), DEL and the C1 block.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -58,13 +75,13 @@ class Catalog:
     """What uploads refer to: projects, their indicators and deliverable items."""
 
     projects: pd.DataFrame  # project_id, name, year, budget
-    indicators: pd.DataFrame  # indicator_id, project_id, level3, unit
+    indicators: pd.DataFrame  # indicator_id, project_id, level3, unit, target_value
     items: dict[int, set[str]]
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
         projects = con.execute("SELECT project_id, name, year, CAST(budget AS DOUBLE) AS budget FROM project").df()
-        indicators = con.execute("SELECT indicator_id, project_id, level3, unit FROM indicator").df()
+        indicators = con.execute("SELECT indicator_id, project_id, level3, unit, target_value FROM indicator").df()
         items: dict[int, set[str]] = {}
         for pid, level3 in indicators[["project_id", "level3"]].itertuples(index=False):
             items.setdefault(int(pid), set()).add(level3)
@@ -203,6 +220,8 @@ class _Checker:
 
     # -- steps -------------------------------------------------------------------------------
     def run(self, con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[Problem]]:
+        if self.raw.empty:  # a header alone (blank rows are dropped on reading): nothing to load is a mistake
+            return pd.DataFrame(), [Problem(self.file, "no_data_rows")]
         self.parse_columns()
         self.resolve_projects()
         self.place_in_year()
@@ -225,7 +244,7 @@ class _Checker:
             if col.required:
                 self.add(parsing.blank(text), "required", col.key)
             if col.type == "text":
-                self.out[col.key] = text.fillna("").astype(str).str.strip().replace("", None)
+                self.out[col.key] = self.parse_text(col.key, text)
                 continue
             if col.type in ("money", "number", "percent"):
                 parsed, bad = parsing.numbers(text, percent_ok=col.type == "percent")
@@ -247,32 +266,82 @@ class _Checker:
                 self.add(bad, "not_a_choice", col.key, params={"allowed": allowed})
             else:
                 raise ValueError(f"unknown column type {col.type}")
+            if col.type in RANGES:
+                self.check_range(col.key, parsed, RANGES[col.type])
             self.out[col.key] = parsed
 
+    def parse_text(self, key: str, text: pd.Series) -> pd.Series:
+        """Text as typed, trimmed; names in their normal form.  Control characters and novels are refused.
+
+        A NUL, an escape or a bell in a cell is never something a person meant to store (and an
+        escape sequence would colour a terminal that prints it), so the row is refused, not cleaned.
+        """
+        cells = text.fillna("").astype(str)
+        control = cells.str.contains(_CONTROL, regex=True)
+        self.add(control, "control_character", key, value=cells[control].map(_visible))
+        length = cells.str.len()
+        self.add(
+            (length > TEXT_MAX) & ~control,
+            "text_too_long",
+            key,
+            value=cells[length > TEXT_MAX].str.slice(0, 20) + "…",
+            params={"length": length, "limit": TEXT_MAX},
+        )
+        cells = cells.where(~control & (length <= TEXT_MAX), "").str.strip()  # refused: not looked up as a name
+        if key in NAME_KEYS:
+            cells = cells.map({c: normalise_name(c) for c in cells.unique()})
+        return cells.replace("", None)
+
+    def check_range(self, key: str, parsed: pd.Series, allowed: Range) -> None:
+        """Above the column's range (below it is ``negative``, reported already)."""
+        self.add(parsed > allowed.high, "out_of_range", key, params=allowed.params())
+
+    def check_values(self, key: str) -> None:
+        """An indicator's value, baseline or reference: 0–100 for a percentage, a score within its full marks."""
+        ind = self.catalog.indicators.set_index("indicator_id")
+        unit = self.out["indicator_id"].map(ind["unit"])
+        target = pd.to_numeric(self.out["indicator_id"].map(ind["target_value"]), errors="coerce")
+        value = self.out[key]
+        percent = unit == "%"
+        self.add(percent & (value > PERCENT_MAX), "percent_over_100", key)
+        score = unit.isin(SCORE_UNITS)
+        scale = target.fillna(0).clip(lower=SCORE_SCALE)  # out of 100, or of a higher target
+        self.add(score & (value > scale), "score_over_scale", key, params={"scale": scale.map(_fmt)})
+        self.add(~percent & ~score & (value > VALUE.high), "out_of_range", key, params=VALUE.params())
+
     def resolve_projects(self) -> None:
-        names = self.out["project"].fillna("").str.replace(r"\s+", "", regex=True)
-        known = set(self.catalog.projects["name"])
-        unknown = (names != "") & ~names.isin(known)
+        """Names that match no project of any year; the rest take the stored name (duplicates compare those)."""
+        names = self.out["project"].fillna("")
+        index = NameIndex((None, n, n) for n in self.catalog.projects["name"])
+        stored = _find_all(index, pd.Series(None, index=names.index, dtype=object), names)
+        unknown = (names != "") & stored.isna()
+        known = index.names(None)
         hints = names[unknown].map(lambda n: _hint(n, known))
         self.add(unknown, "unknown_project", "project", params={"hint": hints.reindex(names.index, fill_value="")})
-        self.out["project"] = names
+        self.out["project"] = stored.fillna(names)
 
     def place_in_year(self) -> None:
         """Pick the project of the row's year (a name may recur yearly); reject other years and the future."""
         when = pd.to_datetime(self.out[self.kind.month_from])
         self.out["month"] = when.dt.to_period("M").dt.to_timestamp()
         projects = self.catalog.projects[["project_id", "name", "year"]].astype({"year": "int64"})
-        rows = pd.DataFrame({"name": self.out["project"], "year": when.dt.year.astype("Int64")}, index=self.out.index)
-        pid = _lookup(rows, projects, ["name", "year"], "project_id")
+        index = NameIndex(zip(projects["year"], projects["name"], projects["project_id"], strict=True))
+        year = when.dt.year.astype("Int64").astype(object).where(when.notna(), None)
+        pid = _find_all(index, year, self.out["project"])
         if self.kind.baseline_year_ok:  # last year's months are the baseline of this year's project
-            pid = pid.fillna(_lookup(rows.assign(year=rows["year"] + 1), projects, ["name", "year"], "project_id"))
-        years = projects.groupby("name")["year"].agg(lambda ys: "/".join(str(y) for y in sorted(ys)))
-        self.add(
-            pid.isna() & when.notna() & ~self.bad,
-            "outside_year",
-            self.kind.month_from,
-            params={"project": self.out["project"], "year": self.out["project"].map(years)},
-        )
+            pid = pid.fillna(_find_all(index, year.map(lambda y: None if y is None else y + 1), self.out["project"]))
+        outside = pid.isna() & when.notna() & ~self.bad
+        if outside.any():
+            years = projects.groupby(projects["name"].map(loose_key))["year"].agg(
+                lambda ys: "/".join(str(y) for y in sorted(ys))
+            )
+            named = self.out.loc[outside, "project"]
+            self.add(
+                outside,
+                "outside_year",
+                self.kind.month_from,
+                params={"project": self.out["project"], "year": named.map(loose_key).map(years)},
+            )
         now = pd.Timestamp(datetime.combine(self.today, datetime.max.time()))
         future = (
             (self.out["month"] > pd.Timestamp(self.today.replace(day=1)))
@@ -287,14 +356,15 @@ class _Checker:
             self.resolve_items()
 
     def resolve_indicators(self) -> None:
-        self.out["indicator"] = self.out["indicator"].fillna("").str.replace(r"\s+", "", regex=True)
-        ind = self.catalog.indicators.rename(columns={"level3": "indicator"})
-        ids = _lookup(self.out[["project_id", "indicator"]], ind, ["project_id", "indicator"], "indicator_id")
+        self.out["indicator"] = self.out["indicator"].fillna("")
+        ind = self.catalog.indicators
+        ind = ind[ind["project_id"].isin(self.out["project_id"].dropna().unique())]  # only the upload's projects
+        index = NameIndex(zip(ind["project_id"], ind["level3"], ind["indicator_id"], strict=True))
+        ids = _find_all(index, self.out["project_id"], self.out["indicator"])
         unknown = ids.isna() & self.out["project_id"].notna() & (self.out["indicator"] != "")
-        names_of = ind.groupby("project_id")["indicator"].agg(set)
         hints = pd.Series(
             [
-                _hint(n, names_of.get(p, set()))
+                _hint(n, index.names(p))
                 for n, p in zip(self.out.loc[unknown, "indicator"], self.out.loc[unknown, "project_id"], strict=True)
             ],
             index=self.out.index[unknown],
@@ -309,14 +379,17 @@ class _Checker:
         self.out["indicator_id"] = ids
 
     def resolve_items(self) -> None:
-        known = pd.DataFrame(
-            [(pid, item) for pid, items in self.catalog.items.items() for item in items], columns=["project_id", "item"]
-        ).assign(known=True)
-        found = _lookup(self.out[["project_id", "item"]], known, ["project_id", "item"], "known")
+        """Items by their normal form; a row keeps the stored spelling, so measures and re-uploads meet it."""
+        present = set(self.out["project_id"].dropna().astype(int))
+        index = NameIndex(
+            (pid, item, item) for pid, items in self.catalog.items.items() if pid in present for item in items
+        )
+        found = _find_all(index, self.out["project_id"], self.out["item"])
         unknown = found.isna() & self.out["project_id"].notna() & self.out["item"].notna()
+        self.out["item"] = found.fillna(self.out["item"])
         hints = pd.Series(
             [
-                _hint(n, self.catalog.items.get(int(p), set()))
+                _hint(n, index.names(int(p)))
                 for n, p in zip(self.out.loc[unknown, "item"], self.out.loc[unknown, "project_id"], strict=True)
             ],
             index=self.out.index[unknown],
@@ -332,6 +405,10 @@ class _Checker:
     def check_duplicates(self) -> None:
         keys = [k for k in self.kind.identity]
         frame = self.out[keys].astype(str)
+        for name, ident in (("project", "project_id"), ("indicator", "indicator_id")):
+            if name in keys and ident in self.out:  # two spellings of one project are one project
+                found = self.out[ident].notna()
+                frame.loc[found, name] = "#" + self.out.loc[found, ident].astype("Int64").astype(str)
         dup = frame.duplicated(keep="first") & ~frame.isna().any(axis=1)
         if not dup.any():
             return
@@ -409,12 +486,13 @@ class _Checker:
     def check_opinion_hours(self, con) -> None:
         self.add(self.out["hours"] > 24, "hours_range", "hours")
 
+    def check_reference(self, con) -> None:
+        self.check_values("value")
+
     def check_indicator_values(self, con) -> None:
         out = self.out
         self.add(out["value"].isna() & out["rating"].isna() & ~self.bad, "value_or_rating", "value")
-        units = self.catalog.indicators.set_index("indicator_id")["unit"]
-        unit = out["indicator_id"].map(units)
-        self.add((unit == "%") & (out["value"] > 100), "percent_over_100", "value")
+        self.check_values("value")
         needs_reason = out["likelihood"].isin(["possible", "impossible"]) & (
             out["deviation_reason"].isna() | out["measures"].isna()
         )
@@ -595,24 +673,31 @@ def _in_force(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, budgets: pd.Se
     return out
 
 
-def _lookup(rows: pd.DataFrame, table: pd.DataFrame, keys: list[str], value: str) -> pd.Series:
-    """``table[value]`` for each row's ``keys`` (NaN where none), aligned with ``rows``."""
-    left = rows[keys].copy()
-    right = table[keys + [value]].drop_duplicates(keys)
-    for k in keys:
-        if k in ("project_id", "year"):
-            left[k] = pd.to_numeric(left[k], errors="coerce").astype("Float64")
-            right = right.assign(**{k: pd.to_numeric(right[k]).astype("Float64")})
-        else:
-            left[k] = left[k].astype(object)
-            right = right.assign(**{k: right[k].astype(object)})
-    merged = left.reset_index().merge(right, on=keys, how="left").set_index("index")
-    return merged[value].reindex(rows.index)
+def _find_all(index: NameIndex, scopes: pd.Series, names: pd.Series) -> pd.Series:
+    """``index.find`` for every row, computed once per distinct (scope, name)."""
+    keys = pd.DataFrame(
+        {"scope": pd.to_numeric(scopes, errors="coerce").astype(float), "name": names.fillna("").astype(str)}
+    )
+    distinct = keys.drop_duplicates()
+    found = [
+        index.find(None if np.isnan(s) else int(s), n) for s, n in zip(distinct["scope"], distinct["name"], strict=True)
+    ]
+    distinct = distinct.assign(found=pd.Series(found, index=distinct.index, dtype=object))
+    merged = keys.merge(distinct, on=["scope", "name"], how="left")["found"]
+    return pd.Series(merged.to_numpy(dtype=object), index=names.index, dtype=object)
+
+
+def _visible(text: str) -> str:
+    """A cell with its control characters spelt out (``\\x00``), short enough to quote."""
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return shown if len(shown) <= 40 else shown[:40] + "…"
 
 
 def _fmt(v) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))  # a count of 2147483648 reads as that, not 2.14748e+09
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 

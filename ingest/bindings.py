@@ -21,6 +21,7 @@ import duckdb
 
 from core.accounts import local_operator, record
 from core.db import log_load
+from core.names import normalise_name
 from ingest.problems import Problem, ValidationFailed
 from metrics.rules import DEFAULT_RULE, RULES, rule
 from metrics.targets import parse_target
@@ -148,17 +149,19 @@ def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> Bou
         "WHERE p.year = ?",
         [year],
     ).fetchall()
-    indicators = {(p, i): (iid, pid) for iid, pid, p, i, _ in found}
+    # names in their normal form (core.names), as uploads and reloads match them
+    indicators = {(normalise_name(p), normalise_name(i)): (iid, pid) for iid, pid, p, i, _ in found}
     targets = {iid: value for iid, _, _, _, value in found}
     projects = {
-        p: pid for p, pid in con.execute("SELECT name, project_id FROM project WHERE year = ?", [year]).fetchall()
+        normalise_name(p): pid
+        for p, pid in con.execute("SELECT name, project_id FROM project WHERE year = ?", [year]).fetchall()
     }
     problems: list[Problem] = []
     warnings: list[tuple[str, str]] = []
     rows = []
     for n, entry in enumerate(spec.get("binding", []), start=1):
         where = f"binding {n}"
-        key = (entry.get("project"), entry.get("indicator"))
+        key = (normalise_name(entry.get("project")), normalise_name(entry.get("indicator")))
         rule = entry.get("rule")
         if key not in indicators:
             problems.append(_problem(name, where, f"no indicator {key[1]!r} in project {key[0]!r} of {year}"))
@@ -185,17 +188,18 @@ def store_bindings(con: duckdb.DuckDBPyConnection, path: Path, year: int) -> Bou
             (
                 indicators[key][0],
                 rule,
-                entry.get("item"),
+                normalise_name(entry["item"]) if entry.get("item") else None,
                 json.dumps(plan) if plan else None,
                 json.dumps(params, ensure_ascii=False) if params else None,
             )
         )
     items = []
     for n, entry in enumerate(spec.get("item", []), start=1):
-        if entry.get("project") not in projects:
+        if normalise_name(entry.get("project")) not in projects:
             problems.append(_problem(name, f"item {n}", f"no project {entry.get('project')!r} in {year}"))
             continue
-        items += [(projects[entry["project"]], item) for item in entry.get("names", [])]
+        pid = projects[normalise_name(entry["project"])]
+        items += [(pid, normalise_name(item)) for item in entry.get("names", [])]
     plan_targets = _plan_targets(name, spec.get("plan_target", []), projects, indicators, problems)
     if problems:
         raise ValidationFailed(problems)
@@ -236,7 +240,11 @@ def _plan_targets(
     seq: dict[int, int] = {}
     for n, entry in enumerate(entries, start=1):
         where = f"plan_target {n}"
-        project, title, text = entry.get("project"), str(entry.get("indicator") or "").strip(), entry.get("target")
+        project, title, text = (
+            normalise_name(entry.get("project")),
+            normalise_name(entry.get("indicator")),
+            entry.get("target"),
+        )
         rule_name = entry.get("rule")
         if project not in projects:
             problems.append(_problem(file, where, f"no project {project!r}"))

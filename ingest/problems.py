@@ -129,6 +129,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "value_or_rating": ("实际值和评级至少填写一项", "fill in the value, the rating, or both"),
     "unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
+    # -- values out of range, names, empty files, reloads (issue 15) --------------------------------
+    "no_data_rows": (
+        "文件只有表头，没有数据行（空行不算）",
+        "the file has a header but no data rows (blank rows do not count)",
+    ),
+    "out_of_range": (
+        "“{value}”超出允许范围 {range}{unit_zh}",
+        "“{value}” is outside the allowed range {range}{unit_en}",
+    ),
+    "score_over_scale": (
+        "“{value}”超过该指标的满分 {scale} 分",
+        "“{value}” is above the indicator's full marks of {scale}",
+    ),
+    "control_character": (
+        "含有控制字符（“{value}”），请删除后重新上传",
+        "contains a control character (“{value}”): remove it and upload again",
+    ),
+    "text_too_long": (
+        "内容有 {length} 个字符，超过上限 {limit} 个字符",
+        "the text has {length} characters, more than the limit of {limit}",
+    ),
+    "year_range": ("年度“{value}”不合理，应在 {low}–{high} 之间", "year “{value}” is implausible: use {low}–{high}"),
+    "weight_range": (
+        "分值“{value}”应为大于 0、不超过 {high} 的数（留空则按默认权重分配）",
+        "points “{value}” must be above 0 and at most {high} (leave empty for the default weights)",
+    ),
+    "drops_indicators_with_data": (
+        "重新载入将删除项目“{project}”中已有数据的指标：{indicators_zh}；"
+        "如确需删除，请加 --drop-missing（数据随指标保留，指标标记为已删除）",
+        "reloading would remove indicators of project “{project}” that have data: {indicators_en}; "
+        "add --drop-missing to remove them (their values stay with the indicator, which is marked removed)",
+    ),
 }
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ingest.problems import Problem
+
 # Project fields in the order of the 绩效目标表, with their Chinese labels.
 PROJECT_TEXT_FIELDS = {
     "unit": "申报单位名称",
@@ -28,6 +30,40 @@ PROJECT_MONEY_FIELDS = {
     "prev_budget": "同名项目上年预算额（元）",
     "prev_executed": "同名项目上年预算执行数（元）",
 }
+
+
+# What a target table's numbers may be, whatever the reader (text export, CSV, XLSX).
+YEARS = (2000, 2100)  # a budget year outside this is a typo (0000, 20200, 1920)
+MONEY_MAX = Decimal("9999999999999999.99")  # DECIMAL(18, 2), the column every amount goes to
+MONEY_RANGE = {"range": "0–9,999,999,999,999,999.99", "unit_zh": " 元", "unit_en": " yuan"}
+WEIGHT_MAX = Decimal(100)  # 分值: points of a 100-point form
+
+
+def year_problem(file: str, line: int | None, column: str | None, year: int, shown: str) -> Problem | None:
+    """A 年度 outside ``YEARS``."""
+    if YEARS[0] <= year <= YEARS[1]:
+        return None
+    return Problem(file, "year_range", line=line, column=column, value=shown, params=_bounds(*YEARS))
+
+
+def money_problem(file: str, line: int | None, column: str, value: Decimal, shown: str) -> Problem | None:
+    """An amount that would not fit its DECIMAL(18, 2) column (a negative one is ``negative``)."""
+    if value < 0:
+        return Problem(file, "negative", line=line, column=column, value=shown)
+    if value > MONEY_MAX:
+        return Problem(file, "out_of_range", line=line, column=column, value=shown, params=MONEY_RANGE)
+    return None
+
+
+def weight_problem(file: str, line: int | None, value: Decimal, shown: str) -> Problem | None:
+    """分值 is a finite number of points above 0 and at most 100 (``1e309`` would be stored as infinity)."""
+    if value.is_finite() and 0 < value <= WEIGHT_MAX:
+        return None
+    return Problem(file, "weight_range", line=line, column="分值", value=shown, params={"high": f"{WEIGHT_MAX:g}"})
+
+
+def _bounds(low: int, high: int) -> dict[str, str]:
+    return {"low": str(low), "high": str(high)}
 
 
 @dataclass

@@ -2,13 +2,17 @@
 
 All files of one call are parsed and validated first; if any has a problem nothing is
 written.  A valid call is one transaction.  Loading the same table again updates the
-project in place (indicators keep their ids, so actuals stay attached).
+project in place (indicators keep their ids, so actuals stay attached).  Projects and
+indicators are found by their names' normal form (core.names), so a reload finds them
+whatever the spacing.  A reload that leaves out an indicator with values is refused unless
+``drop_missing``; then the indicator moves to ``removed_indicator`` with its id, and its
+values stay attached to it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -16,6 +20,7 @@ import duckdb
 from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
 from core.config import Config
 from core.db import log_load, write_transaction
+from core.names import NameIndex, normalise_name
 from ingest.problems import Problem, ValidationFailed
 from ingest.target_records import IndicatorRecord, ProjectRecord, split_overview
 from ingest.target_table import parse_target_table
@@ -49,9 +54,10 @@ PROJECT_COLUMNS = (
 
 @dataclass
 class TargetsLoaded:
-    """What a load did, per file: projects and indicators written."""
+    """What a load did, per file: projects and indicators written; the indicators removed with their values."""
 
     files: list[tuple[str, int, int]]
+    removed: list[tuple[str, str, int]] = field(default_factory=list)  # project, indicator, values kept
 
     @property
     def projects(self) -> int:
@@ -144,11 +150,13 @@ def load_targets(
     config: Config,
     display_names: list[str] | None = None,
     actor: Actor | None = None,
+    drop_missing: bool = False,
 ) -> TargetsLoaded:
     """Parse and validate every file, then write them all in one transaction (or raise ValidationFailed).
 
     ``config`` (loaded by the caller, at the edge) gives the known labels and each indicator's form level.
-    Targets are the admin's: another role is refused (and the refusal audited)."""
+    Targets are the admin's: another role is refused (and the refusal audited).  A reload that would drop
+    an indicator with values is refused, unless ``drop_missing``: then it is marked removed, values kept."""
     try:
         require_admin(actor, "导入绩效目标表")
     except PermissionDenied:
@@ -163,13 +171,18 @@ def load_targets(
             problems.append(Problem(name, "unreadable", params={"detail": "file not found"}))
             continue
         projects, found = parse_targets_file(path, config, name)
+        if not projects and not found:
+            found = [Problem(name, "no_data_rows")]
         found = found + validate_projects(projects, name, config)
         problems.extend(_unique(found))
         parsed.append((name, hashlib.sha256(path.read_bytes()).hexdigest(), projects))
     if problems:
         raise ValidationFailed(problems)
-    written = []
+    written, removed = [], []
     with write_transaction(db_path) as con:
+        dropped = {name: _dropped_with_data(con, projects) for name, _, projects in parsed}
+        if not drop_missing and any(dropped.values()):
+            raise ValidationFailed([p for name, found in dropped.items() for p in _drop_problems(name, found)])
         for name, digest, projects in parsed:
             load_id = log_load(
                 con,
@@ -181,16 +194,73 @@ def load_targets(
             )
             for project in projects:
                 store_project(con, project, load_id, config)
-            record(
-                con,
-                actor or local_operator(),
-                "targets",
-                name,
-                after={"projects": [p.name for p in projects], "indicators": sum(len(p.indicators) for p in projects)},
-                load_id=load_id,
-            )
+            gone = [(p.name, level3, count) for p, level3, _, count in dropped[name]]
+            after = {"projects": [p.name for p in projects], "indicators": sum(len(p.indicators) for p in projects)}
+            if gone:
+                after["removed_with_values"] = [{"project": p, "indicator": i, "values": n} for p, i, n in gone]
+            record(con, actor or local_operator(), "targets", name, after=after, load_id=load_id)
             written.append((name, len(projects), sum(len(p.indicators) for p in projects)))
-    return TargetsLoaded(written)
+            removed += gone
+    return TargetsLoaded(written, removed)
+
+
+def _dropped_with_data(
+    con: duckdb.DuckDBPyConnection, projects: list[ProjectRecord]
+) -> list[tuple[ProjectRecord, str, int, int]]:
+    """Indicators a reload of ``projects`` would drop that have values: (project, name, id, rows of values)."""
+    out = []
+    for project in projects:
+        project_id = find_project(con, project.year, project.name)
+        if project_id is None:
+            continue
+        named = {_key(i.level1, i.level2, i.level3) for i in project.indicators}
+        for iid, l1, l2, l3 in con.execute(
+            "SELECT indicator_id, level1, level2, level3 FROM indicator WHERE project_id = ? ORDER BY seq", [project_id]
+        ).fetchall():
+            if _key(l1, l2, l3) in named:
+                continue
+            count = _values_of(con, iid)
+            if count:
+                out.append((project, l3, iid, count))
+    return out
+
+
+def _values_of(con: duckdb.DuckDBPyConnection, indicator_id: int) -> int:
+    """Rows that belong to an indicator (every revision of its values, baselines and references)."""
+    return con.execute(
+        "SELECT (SELECT count(*) FROM indicator_value WHERE indicator_id = $1)"
+        " + (SELECT count(*) FROM reference_value WHERE indicator_id = $1)",
+        [indicator_id],
+    ).fetchone()[0]
+
+
+def _drop_problems(file: str, dropped: list[tuple[ProjectRecord, str, int, int]]) -> list[Problem]:
+    by_project: dict[str, tuple[ProjectRecord, list[tuple[str, int]]]] = {}
+    for project, level3, _, count in dropped:
+        by_project.setdefault(project.name, (project, []))[1].append((level3, count))
+    return [
+        Problem(
+            file,
+            "drops_indicators_with_data",
+            line=project.line,
+            params={
+                "project": project.name,
+                "indicators_zh": "、".join(f"“{n}”（{c} 条数据）" for n, c in found),
+                "indicators_en": ", ".join(f"“{n}” ({c} values)" for n, c in found),
+            },
+        )
+        for project, found in by_project.values()
+    ]
+
+
+def _key(level1: str, level2: str, level3: str) -> tuple[str, str, str]:
+    return normalise_name(level1), normalise_name(level2), normalise_name(level3)
+
+
+def find_project(con: duckdb.DuckDBPyConnection, year: int, name: str) -> int | None:
+    """The stored project of ``year`` that ``name`` means (by its normal form, see core.names)."""
+    rows = con.execute("SELECT project_id, name FROM project WHERE year = ?", [year]).fetchall()
+    return NameIndex((None, stored, pid) for pid, stored in rows).find(None, name)
 
 
 def store_project(con: duckdb.DuckDBPyConnection, project: ProjectRecord, load_id: int, config: Config) -> int:
@@ -198,11 +268,8 @@ def store_project(con: duckdb.DuckDBPyConnection, project: ProjectRecord, load_i
     background, content, structure = split_overview(project.overview)
     values = {name: getattr(project, name, None) for name in PROJECT_COLUMNS}
     values.update(background=background, content=content, structure=structure)
-    row = con.execute(
-        "SELECT project_id FROM project WHERE year = ? AND name = ?", [project.year, project.name]
-    ).fetchone()
-    if row:
-        project_id = row[0]
+    project_id = find_project(con, project.year, project.name)
+    if project_id is not None:
         assignments = ", ".join(f"{c} = ?" for c in PROJECT_COLUMNS)
         con.execute(
             f"UPDATE project SET {assignments}, load_id = ? WHERE project_id = ?",
@@ -214,19 +281,30 @@ def store_project(con: duckdb.DuckDBPyConnection, project: ProjectRecord, load_i
             f"VALUES (nextval('project_id_seq'), {', '.join('?' * len(PROJECT_COLUMNS))}, ?) RETURNING project_id",
             [*values.values(), load_id],
         ).fetchone()[0]
-    _store_indicators(con, project_id, project.indicators, config)
+    _store_indicators(con, project_id, project.indicators, config, load_id)
     return project_id
 
 
 def _store_indicators(
-    con: duckdb.DuckDBPyConnection, project_id: int, indicators: list[IndicatorRecord], config: Config
+    con: duckdb.DuckDBPyConnection,
+    project_id: int,
+    indicators: list[IndicatorRecord],
+    config: Config,
+    load_id: int | None = None,
 ) -> None:
-    existing = {
-        (l1, l2, l3): iid
-        for iid, l1, l2, l3 in con.execute(
-            "SELECT indicator_id, level1, level2, level3 FROM indicator WHERE project_id = ?", [project_id]
-        ).fetchall()
-    }
+    """Update the indicators the table names, add new ones (or bring back removed ones), and drop the rest.
+
+    A dropped indicator without values is deleted (with its binding); one with values (the caller has
+    checked that dropping was asked for) moves to ``removed_indicator``, keeping its id and its values."""
+    current = con.execute(
+        "SELECT indicator_id, level1, level2, level3 FROM indicator WHERE project_id = ?", [project_id]
+    ).fetchall()
+    removed = con.execute(
+        "SELECT indicator_id, level1, level2, level3 FROM removed_indicator WHERE project_id = ?", [project_id]
+    ).fetchall()
+    for iid, *_ in _named(removed, indicators):
+        _move(con, "removed_indicator", "indicator", iid)  # named again: back, with its values
+    existing = {_key(l1, l2, l3): iid for iid, l1, l2, l3 in current + removed}
     keep = set()
     for seq, ind in enumerate(indicators, start=1):
         t = parse_target(ind.target, ind.level3)
@@ -246,7 +324,7 @@ def _store_indicators(
             t.deadline,
             ind.weight,
         ]
-        key = (ind.level1, ind.level2, ind.level3)
+        key = _key(ind.level1, ind.level2, ind.level3)
         if key in existing:
             keep.add(existing[key])
             con.execute(
@@ -262,9 +340,36 @@ def _store_indicators(
                 "VALUES (nextval('indicator_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [project_id, *values],
             )
-    for iid in existing.values():
-        if iid not in keep:
+    for iid, *_ in current:
+        if iid in keep:
+            continue
+        if _values_of(con, iid):
+            _move(con, "indicator", "removed_indicator", iid, load_id)
+        else:
+            con.execute("DELETE FROM binding WHERE indicator_id = ?", [iid])
             con.execute("DELETE FROM indicator WHERE indicator_id = ?", [iid])
+
+
+def _named(rows: list[tuple], indicators: list[IndicatorRecord]) -> list[tuple]:
+    names = {_key(i.level1, i.level2, i.level3) for i in indicators}
+    return [row for row in rows if _key(*row[1:]) in names]
+
+
+def _move(con: duckdb.DuckDBPyConnection, source: str, target: str, indicator_id: int, load_id=None) -> None:
+    """Move one indicator row between ``indicator`` and ``removed_indicator`` (same columns, plus removed_by)."""
+    columns = [
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'indicator' ORDER BY ordinal_position"
+        ).fetchall()
+    ]
+    names = ", ".join(columns)
+    extra_cols, extra_vals = (", removed_by", ", ?") if target == "removed_indicator" else ("", "")
+    con.execute(
+        f"INSERT INTO {target} ({names}{extra_cols}) SELECT {names}{extra_vals} FROM {source} WHERE indicator_id = ?",
+        ([load_id] if extra_vals else []) + [indicator_id],
+    )
+    con.execute(f"DELETE FROM {source} WHERE indicator_id = ?", [indicator_id])
 
 
 def read_projects(con: duckdb.DuckDBPyConnection, year: int | None = None) -> list[ProjectRecord]:

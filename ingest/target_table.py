@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.names import normalise_name
 from ingest.problems import Problem
 from ingest.spreadsheet import write_sheet
 from ingest.tables import Column, Table, read_table
@@ -17,6 +18,9 @@ from ingest.target_records import (
     PROJECT_TEXT_FIELDS,
     IndicatorRecord,
     ProjectRecord,
+    money_problem,
+    weight_problem,
+    year_problem,
 )
 from ingest.target_text import parse_date, parse_money
 
@@ -91,6 +95,7 @@ INDICATOR_COLUMNS = [
 ]
 TARGET_COLUMNS = PROJECT_COLUMNS + INDICATOR_COLUMNS
 _PROJECT_KEYS = [c.key for c in PROJECT_COLUMNS]
+_NAME_KEYS = ("name", "level1", "level2", "level3")  # stored in their normal form (core.names)
 
 
 def parse_target_table(path: Path, display_name: str | None = None) -> tuple[list[ProjectRecord], list[Problem]]:
@@ -98,6 +103,8 @@ def parse_target_table(path: Path, display_name: str | None = None) -> tuple[lis
     table, problems = read_table(path, TARGET_COLUMNS, display_name, formulas_as_text=True)
     if problems:
         return [], problems
+    if not table.lines:  # a header alone (blank rows are dropped on reading)
+        return [], [Problem(table.file, "no_data_rows")]
     return _records(table)
 
 
@@ -107,9 +114,14 @@ def _records(table: Table) -> tuple[list[ProjectRecord], list[Problem]]:
     projects: dict[tuple, ProjectRecord] = {}
     first_values: dict[tuple, tuple[int, dict]] = {}
     for line, row in table.rows:
+        row = {**row, **{k: normalise_name(row.get(k)) for k in _NAME_KEYS}}  # "A  B" and "A B" are one name
         year_text = row.get("year", "")
         if not (year_text.isdigit() and len(year_text) == 4):
             problems.append(Problem(file, "not_a_year", line=line, column="年度", value=year_text))
+            continue
+        wrong_year = year_problem(file, line, "年度", int(year_text), year_text)
+        if wrong_year:
+            problems.append(wrong_year)
             continue
         if not row.get("name"):
             problems.append(Problem(file, "required", line=line, column="项目名称"))
@@ -144,7 +156,7 @@ def _records(table: Table) -> tuple[list[ProjectRecord], list[Problem]]:
 
 def _project(file: str, line: int, row: dict) -> tuple[ProjectRecord, list[Problem]]:
     problems = []
-    project = ProjectRecord(year=int(row["year"]), name="".join(row["name"].split()), line=line)
+    project = ProjectRecord(year=int(row["year"]), name=row["name"], line=line)
     for key in PROJECT_TEXT_FIELDS:
         if key != "name" and row.get(key):
             setattr(project, key, row[key])
@@ -156,13 +168,16 @@ def _project(file: str, line: int, row: dict) -> tuple[ProjectRecord, list[Probl
             setattr(project, key, value)
     for key, label in PROJECT_MONEY_FIELDS.items():
         value = parse_money(row.get(key, ""))
-        if value is False:
-            problems.append(Problem(file, "not_a_number", line=line, column=label, value=row.get(key)))
-        elif value is not None and value < 0:
-            problems.append(Problem(file, "negative", line=line, column=label, value=row.get(key)))
+        wrong = (
+            Problem(file, "not_a_number", line=line, column=label, value=row.get(key))
+            if value is False
+            else value is not None and money_problem(file, line, label, value, row.get(key, ""))
+        )
+        if wrong:
+            problems.append(wrong)
         else:
             setattr(project, key, value)
-    if project.budget is None and not any(p.code == "not_a_number" for p in problems):
+    if project.budget is None and not any(p.column == PROJECT_MONEY_FIELDS["budget"] for p in problems):
         problems.append(Problem(file, "required", line=line, column=PROJECT_MONEY_FIELDS["budget"]))
     return project, problems
 
@@ -173,14 +188,17 @@ def _indicator(file: str, line: int, row: dict) -> tuple[IndicatorRecord | None,
         for c in INDICATOR_COLUMNS
         if c.required and not row.get(c.key)
     ]
+    if problems:
+        return None, problems
     weight = None
-    if row.get("weight"):
+    if row.get("weight"):  # a bad 分值 is reported, and the indicator still counts as there
         weight = parse_money(row["weight"])
         if weight is False:
             problems.append(Problem(file, "not_a_number", line=line, column="分值", value=row["weight"]))
             weight = None
-    if problems:
-        return None, problems
+        elif wrong := weight_problem(file, line, weight, row["weight"]):
+            problems.append(wrong)
+            weight = None
     return IndicatorRecord(
         row["level1"],
         row["level2"],
@@ -188,7 +206,7 @@ def _indicator(file: str, line: int, row: dict) -> tuple[IndicatorRecord | None,
         row["target"],
         line=line,
         weight=float(weight) if weight is not None else None,
-    ), []
+    ), problems
 
 
 def _row_values(project: ProjectRecord, indicator: IndicatorRecord) -> list[str]:

@@ -14,8 +14,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from core.config import Config
+from core.names import normalise_name
 from ingest.problems import Problem
-from ingest.target_records import IndicatorRecord, ProjectRecord
+from ingest.target_records import IndicatorRecord, ProjectRecord, money_problem, year_problem
 
 TITLE = "财政项目支出绩效目标表"
 TABLE_HEADER = ("一级目标", "二级目标", "三级目标", "指标目标值")
@@ -110,6 +111,10 @@ def _parse_one(
         year = fields["start_date"].year
     if year is None:
         return None, [Problem(file, "not_target_table", line=title_line, params={"label": "（年度）"})]
+    year_line = next((n for n, line in numbered[:4] if re.search(r"\d{4}\s*年度", line)), title_line)
+    wrong_year = year_problem(file, year_line, "年度", year, f"{year:04d}")
+    if wrong_year:
+        return None, [wrong_year]
     project = ProjectRecord(year=year, line=title_line, **fields)
     project.indicators, table_problems = _parse_table(numbered[header_at + 1 :], file, config)
     if not project.indicators and not table_problems:
@@ -147,8 +152,13 @@ def _parse_header(numbered: list[tuple[int, str]], file: str) -> tuple[dict, lis
         line = joined.line_at(value_start)
         if name in MONEY:
             amount = parse_money(raw)
-            if amount is False:
-                problems.append(Problem(file, "not_a_number", line=line, column=label.rstrip("："), value=raw))
+            wrong = (
+                Problem(file, "not_a_number", line=line, column=label.rstrip("："), value=raw)
+                if amount is False
+                else amount is not None and money_problem(file, line, label.rstrip("："), amount, raw)
+            )
+            if wrong:
+                problems.append(wrong)
             else:
                 fields[name] = amount
         elif name in DATES:
@@ -157,13 +167,21 @@ def _parse_header(numbered: list[tuple[int, str]], file: str) -> tuple[dict, lis
                 problems.append(Problem(file, "not_a_date", line=line, column=label.rstrip("："), value=raw))
             else:
                 fields[name] = value
-        elif name in ("name", "unit", "category", "gov_purchase", "perf_type"):
+        elif name == "name":
+            fields[name] = normalise_name(_unbroken(raw))
+        elif name in ("unit", "category", "gov_purchase", "perf_type"):
             fields[name] = re.sub(r"\s+", "", raw)
         else:
             fields[name] = raw
     if not fields.get("name"):
         problems.append(Problem(file, "required", line=joined.line_at(0), column="项目名称"))
     return fields, problems
+
+
+def _unbroken(text: str) -> str:
+    """A name as the PDF printed it: the spaces extraction leaves beside Chinese characters go, "NBA 赛事" → "NBA赛事",
+    while the spaces between Latin words stay ("Shanghai Open")."""
+    return re.sub(r"\s+(?=[\u3000-\u9fff\uff00-\uffef])|(?<=[\u3000-\u9fff\uff00-\uffef])\s+", "", text)
 
 
 def parse_money(raw: str | None) -> Decimal | None | bool:
@@ -220,7 +238,9 @@ def _parse_table(
             else:
                 for k in range(0, len(cells), 2):
                     indicators.append(
-                        IndicatorRecord(level1 or "", level2 or "", cells[k][0], cells[k + 1][0], line=cells[k][1])
+                        IndicatorRecord(
+                            level1 or "", level2 or "", normalise_name(cells[k][0]), cells[k + 1][0], line=cells[k][1]
+                        )
                     )
         cells, open_cell = [], False
 

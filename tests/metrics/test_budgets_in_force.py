@@ -158,3 +158,17 @@ def test_a_cumulative_count_covers_its_months(db, tmp_path):
     upload(db, tmp_path, "d.csv", f"项目名称,月份,事项,累计数量\n{training},2020-06,党校微课堂,24\n")
     lecture = next(i for i in project(db, training, 6).indicators if i.name == "党校微课堂")
     assert (lecture.status, lecture.actual) == ("green", 24.0)  # 24 of the plan's 24 by June, no grey month
+
+
+def test_an_adjustment_is_reverted_like_any_upload(db, tmp_path):
+    from ingest.actuals import ingest_actuals
+    from ingest.revert import revert_load
+
+    upload(db, tmp_path, "b.csv", monthly_budget(IT, 240000))
+    path = tmp_path / "a.csv"
+    path.write_text(f"项目名称,生效月份,调整后预算数（元）,调整原因\n{IT},2020-07,3500000,收回\n", encoding="utf-8")
+    (loaded,) = ingest_actuals([path], db)
+    assert project(db, IT, 7).budget == 3500000.0
+    revert_load(db, loaded.load_id)
+    july = project(db, IT, 7)
+    assert (july.budget, july.adjustments, july.execution_rate) == (3890000.0, (), 0.4319)  # 1,680,000 ÷ 3,890,000

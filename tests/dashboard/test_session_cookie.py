@@ -1,7 +1,5 @@
 """The session cookie is set by the server, HttpOnly, in exchange for a one-time code (never the token in the page)."""
 
-import asyncio
-
 from starlette.requests import Request
 
 from dashboard import session_cookie
@@ -22,7 +20,17 @@ def post(body: bytes, scheme: str = "http"):
     async def receive():
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return asyncio.run(cookie_route(Request(scope, receive)))
+    return _complete(cookie_route(Request(scope, receive)))
+
+
+def _complete(coroutine):
+    """Run a coroutine that never waits (its request body is at hand) without an event loop:
+    Playwright's sync API may be running one in this thread already."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("the route waited for something")
 
 
 def test_a_code_is_good_once_and_for_a_minute():

@@ -9,6 +9,7 @@ captions, alerts, labels, help, page links, radio options), as HTML (``st.html``
 import csv
 import json
 import re
+import shutil
 
 import pytest
 from dash_helpers import PASSWORD, app
@@ -38,10 +39,11 @@ LITERAL = {"text", "dataframe", "arrow_data_frame", "code", "json"}  # shown as 
 PLAIN_OPTIONS = {"selectbox", "multiselect"}  # their options are plain text; labels and help are Markdown
 
 
-@pytest.fixture
-def hostile_pages(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory):
     """Two projects whose every text is Markdown and HTML, an upload with hostile notes and file name,
-    a hostile admin's name; the demo leader and staff assigned to the first project."""
+    a hostile admin's name; the demo leader and staff assigned to the first project (built once)."""
+    tmp_path = tmp_path_factory.mktemp("hostile-pages")
     header = ["年度", "申报单位名称", "项目名称", "项目当年预算（元）", "总目标及阶段性目标"]
     header += ["一级目标", "二级目标", "三级目标", "指标目标值"]
     rows = [
@@ -69,6 +71,16 @@ def hostile_pages(tmp_path, monkeypatch):
         accounts.assign(path, name, [first])
     with pytest.raises(accounts.AuthError):
         accounts.authenticate(path, LINK, "typed")  # a hostile name typed at sign-in
+    return path
+
+
+@pytest.fixture
+def hostile_pages(hostile_template, tmp_path, monkeypatch):
+    """A copy of the hostile database for one test."""
+    path = tmp_path / "hostile-pages.duckdb"
+    with db.read_connection(hostile_template) as con:
+        con.execute("CHECKPOINT")  # everything in the file itself, no write-ahead log to copy
+    shutil.copyfile(hostile_template, path)
     monkeypatch.setenv("PERFBOARD_DB", str(path))
     monkeypatch.setenv("PERFBOARD_USER", "tester")
     return path
@@ -102,7 +114,7 @@ def markup_from_data(at) -> list[tuple[str, str, str]]:
         if proto is None or kind in LITERAL:
             continue
         for field, text in _strings(MessageToDict(proto)):
-            if kind in PLAIN_OPTIONS and field in ("options", "rawValues", "default", "value"):
+            if kind in PLAIN_OPTIONS and field in ("options", "rawValue", "rawValues", "default", "value"):
                 continue
             if kind in ("html", "plotly_chart"):
                 found += [(kind, field, text) for fragment in HTML_RAW if fragment in text]
@@ -119,32 +131,30 @@ def shown(at) -> str:
 
 
 def test_every_page_shows_hostile_text_as_text(hostile_pages):
-    overview = app("2020-06", user=USER)
-    assert not markup_from_data(overview)
-    assert plain(P1) in shown(overview)  # the page link's label, escaped
-    assert overview.sidebar.caption[0].value == plain(f"当前用户： {USER}（管理员）")
-    for name in (P1, P2):
-        project = app("2020-06", page="views/project.py", user=USER, project=name)
-        assert project.title[0].value == plain(name)
-        assert not markup_from_data(project), name
-    entry = app(None, page="views/entry.py", user=USER)
-    assert not markup_from_data(entry)
-    audit = app(None, page="views/audit.py", user=USER)
-    assert not markup_from_data(audit)
-    trail = audit.dataframe[0].value
+    at = app("2020-06", user=USER)  # the overview, then every page in the same session
+    assert not markup_from_data(at)
+    assert plain(P1) in shown(at)  # the page link's label, escaped
+    assert at.sidebar.caption[0].value == plain(f"当前用户： {USER}（管理员）")
+    at.query_params["project"] = P1
+    at.switch_page("views/project.py").run()
+    assert at.title[0].value == plain(P1) and not markup_from_data(at)
+    at.selectbox(key="project").set_value(P2).run()
+    assert at.title[0].value == plain(P2) and not markup_from_data(at)
+    at.switch_page("views/entry.py").run()
+    assert not markup_from_data(at)
+    at.switch_page("views/audit.py").run()
+    assert not markup_from_data(at)
+    trail = at.dataframe[0].value
     assert FILE in set(trail["target"]) and LINK not in set(trail["target"])  # the typed name is "unknown"
-    accounts_page = app(None, page="views/accounts.py", user=USER)
-    assert not markup_from_data(accounts_page) and USER in set(accounts_page.dataframe[0].value["username"])
-    settings = app(None, page="views/settings.py", user=USER)
-    assert not markup_from_data(settings)
-
-
-def test_export_warnings_name_projects_as_text(hostile_pages):
-    exports = app("2020-06", page="views/exports.py", user=USER)
-    exports.button(key="prepare").click().run()
-    assert exports.warning, "the forms of projects without 实际完成情况 warn"
-    assert any(plain(P2) in w.value for w in exports.warning)
-    assert not markup_from_data(exports)
+    at.switch_page("views/accounts.py").run()
+    assert not markup_from_data(at) and USER in set(at.dataframe[0].value["username"])
+    at.switch_page("views/settings.py").run()
+    assert not markup_from_data(at)
+    at.switch_page("views/exports.py").run()
+    at.button(key="prepare").click().run()
+    assert any(plain(P2) in w.value for w in at.warning)  # forms without 实际完成情况 warn, naming the project
+    assert not markup_from_data(at)
+    assert not at.exception
 
 
 def test_leader_and_staff_pages_show_text_as_text(hostile_pages):
@@ -154,11 +164,11 @@ def test_leader_and_staff_pages_show_text_as_text(hostile_pages):
     staff = app("2020-06", page="views/project.py", user="demo-staff", project=P1)
     staff.selectbox(key="history_indicator").set_value(TAGS + "质量").run()
     assert staff.button(key="revert") and not markup_from_data(staff)  # the revert controls of an assigned project
-    entry = app(None, page="views/entry.py", user="demo-staff")
-    entry.selectbox(key="form_project").set_value(P2).run()  # not assigned: refused, naming the project
-    entry.selectbox(key="form_rating").set_value("达成")
-    next(b for b in entry.button if b.form_id == "rating").click().run()
-    assert plain(P2) in entry.error[0].value and not markup_from_data(entry)
+    staff.switch_page("views/entry.py").run()
+    staff.selectbox(key="form_project").set_value(P2).run()  # not assigned: refused, naming the project
+    staff.selectbox(key="form_rating").set_value("达成")
+    next(b for b in staff.button if b.form_id == "rating").click().run()
+    assert plain(P2) in staff.error[0].value and not markup_from_data(staff)
 
 
 def test_plain_escapes_every_markup_and_keeps_the_words():

@@ -54,7 +54,7 @@ def serve(edge: Edge, port: int, address: str) -> int:
     """Start the dashboard (loads the demo into an empty database)."""
     path = Path(edge.db or db.default_db_path()).resolve()
     prepare_database(path)
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "server.py"  # app.py and the cookie route
     argv = [
         sys.executable,
         "-m",

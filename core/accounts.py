@@ -13,7 +13,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 from argon2 import PasswordHasher
@@ -142,7 +142,7 @@ def set_password(db_path, username: str, password: str, by: Actor | None = None)
 
 
 def assign(db_path, username: str, project_ids: list[int], by: Actor | None = None) -> None:
-    """The projects a staff account may write for (replaces the earlier assignment)."""
+    """The projects a staff account may write for, or a leader oversees (replaces the earlier assignment)."""
     require_admin(by, "分配项目")
     with db.write_transaction(db_path) as con:
         before = [
@@ -180,41 +180,58 @@ def actor(con: duckdb.DuckDBPyConnection, username: str) -> Actor | None:
 
 
 # -- signing in -------------------------------------------------------------------------------------
+UNKNOWN = "unknown"  # who a failed sign-in names when no such account exists: never the text typed
+SIGN_IN_FAILED = {
+    # one answer for a wrong password, a locked account and an unknown name: it tells nothing about the account
+    "zh": "登录失败：账号或密码错误，或该账号因多次失败已被暂时锁定。请稍后再试。",
+    "en": "Sign-in failed: wrong name or password, or the account is locked for a while after repeated failures. "
+    "Try again later.",
+}
+
+
 def authenticate(db_path, username: str, password: str, now: datetime | None = None) -> Actor:
     """Check the password; five failures in a row lock the account for 15 minutes (configurable).
 
-    The failure count and the audit entry are committed before the refusal is raised.
+    The failure count and the audit entry are committed before the refusal is raised.  An unknown name is
+    recorded as ``unknown`` (a password typed into the name field is never stored), and every refusal raises
+    the same message, so the answer does not tell whether an account exists or is locked.
     """
     cfg, now = _cfg(), now or _now()
-    failure: str | None = None
+    refused = True
     with db.write_transaction(db_path) as con:
         row = con.execute(
             "SELECT password_hash, failed, locked_until FROM account WHERE username = ?", [username]
         ).fetchall()
         if not row:
             _HASHER.hash(password)  # spend the same time as for a real account
-            record(con, username or "?", "sign-in", username, outcome="refused")
-            failure = "账号或密码错误"
+            record(con, UNKNOWN, "sign-in", UNKNOWN, outcome="refused")
         else:
             stored, failed, locked_until = row[0]
+            right = _verify(stored, password)  # checked even when locked: the same time either way
             if locked_until and locked_until > now:
                 record(con, username, "sign-in", username, outcome="refused", after={"locked_until": locked_until})
-                failure = f"账号已锁定，请于 {locked_until:%H:%M} 后再试"
-            elif not _verify(stored, password):
+            elif not right:
                 failed += 1
                 lock = now + timedelta(minutes=cfg.lockout_minutes) if failed >= cfg.max_failures else None
                 con.execute(
                     "UPDATE account SET failed = ?, locked_until = ? WHERE username = ?",
                     [0 if lock else failed, lock, username],
                 )
-                record(con, username, "sign-in", username, outcome="refused", after={"failed": failed})
-                failure = "账号或密码错误" + (f"，账号已锁定 {cfg.lockout_minutes} 分钟" if lock else "")
+                record(
+                    con,
+                    username,
+                    "sign-in",
+                    username,
+                    outcome="refused",
+                    after={"failed": failed, "locked_until": lock},
+                )
             else:
                 con.execute("UPDATE account SET failed = 0, locked_until = NULL WHERE username = ?", [username])
                 record(con, username, "sign-in", username)
                 who = actor(con, username)
-    if failure:
-        raise AuthError(failure)
+                refused = False
+    if refused:
+        raise AuthError(SIGN_IN_FAILED["zh"])
     return who
 
 
@@ -225,37 +242,134 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def start_session(db_path, who: Actor, now: datetime | None = None) -> str:
+# -- sessions: a random token, stored only as a hash bound to the browser that signed in ------------------
+def fingerprint(user_agent: str | None) -> str:
+    """What a session is bound to: a hash of the browser's user agent (the same browser sends the same)."""
+    return hashlib.sha256(f"user-agent:{user_agent or ''}".encode()).hexdigest()[:32]
+
+
+def start_session(
+    db_path, who: Actor, now: datetime | None = None, user_agent: str | None = "", replaces: str | None = None
+) -> str:
+    """A new token for ``who`` in this browser; the token presented before signing in (``replaces``) is ended.
+
+    A fresh token on every sign-in means a token planted or seen before (session fixation) is never the one
+    that carries the signed-in session.  Expired sessions are cleared at the same time.
+    """
     token = secrets.token_urlsafe(32)
     now = now or _now()
     with db.write_transaction(db_path) as con:
+        con.execute("DELETE FROM web_session WHERE expires_at <= ?", [now])
+        if replaces:
+            con.execute("DELETE FROM web_session WHERE token_hash = ?", [_digest(replaces, user_agent)])
         con.execute(
             "INSERT INTO web_session VALUES (?, ?, ?, ?)",
-            [_digest(token), who.username, now, now + timedelta(hours=_cfg().session_hours)],
+            [_digest(token, user_agent), who.username, now, now + timedelta(hours=_cfg().session_hours)],
         )
     return token
 
 
-def resume_session(con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None) -> Actor | None:
-    """The actor of a live session; None when the token is unknown or expired."""
+def resume_session(
+    con: duckdb.DuckDBPyConnection, token: str | None, now: datetime | None = None, user_agent: str | None = ""
+) -> Actor | None:
+    """The actor of a live session; None when the token is unknown, expired, or comes from another browser."""
     if not isinstance(token, str) or not token:
         return None
     row = con.execute(
-        "SELECT username FROM web_session WHERE token_hash = ? AND expires_at > ?", [_digest(token), now or _now()]
+        "SELECT username FROM web_session WHERE token_hash = ? AND expires_at > ?",
+        [_digest(token, user_agent), now or _now()],
     ).fetchall()
     return actor(con, row[0][0]) if row else None
 
 
-def end_session(db_path, token: str) -> None:
+def end_session(db_path, token: str, user_agent: str | None = "") -> None:
+    digest = _digest(token, user_agent)
     with db.write_transaction(db_path) as con:
-        row = con.execute("SELECT username FROM web_session WHERE token_hash = ?", [_digest(token)]).fetchall()
-        con.execute("DELETE FROM web_session WHERE token_hash = ?", [_digest(token)])
+        row = con.execute("SELECT username FROM web_session WHERE token_hash = ?", [digest]).fetchall()
+        con.execute("DELETE FROM web_session WHERE token_hash = ?", [digest])
         if row:
             record(con, row[0][0], "sign-out", row[0][0])
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _digest(token: str, user_agent: str | None) -> str:
+    """The stored key of a session: the token's hash together with the browser's fingerprint.
+
+    Binding them in one hash means a token copied into another browser finds no session, and the schema
+    needs no column of its own for the fingerprint.
+    """
+    return hashlib.sha256(f"{fingerprint(user_agent)}:{token}".encode()).hexdigest()
+
+
+# -- the audit trail as each role may read it ----------------------------------------------------------
+def _touched_by_load(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL for (load_id, project_id): every project a load wrote or replaced rows of, over every data table.
+
+    Read from the schema (a table with ``load_id``, ``replaced_by`` and a project or an indicator), so a
+    new data table is covered without a list to keep up to date.
+    """
+    columns: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' AND NOT internal"
+    ).fetchall():
+        columns.setdefault(table, set()).add(column)
+    parts = []
+    for table, cols in sorted(columns.items()):
+        if not {"load_id", "replaced_by"} <= cols:
+            continue
+        if "project_id" in cols:
+            source = f"{table} t"
+        elif "indicator_id" in cols:
+            source = f"{table} t JOIN indicator i USING (indicator_id)"
+        else:
+            continue
+        parts += [f"SELECT t.load_id, project_id FROM {source}", f"SELECT t.replaced_by, project_id FROM {source}"]
+    return " UNION ALL ".join(parts)
+
+
+def audit_trail(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Actor,
+    who: str | None = None,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 2000,
+):
+    """The audit entries ``viewer`` may read, newest first (a DataFrame).
+
+    An admin reads everything; a leader reads the trail of the projects assigned to them (uploads, entries,
+    reverts: the loads that wrote or replaced their rows); staff read none (PermissionDenied).  Sign-in
+    refusals recorded before unknown names were hidden show as ``unknown``.
+    """
+    if viewer.role not in ("admin", "leader"):
+        raise PermissionDenied(f"{viewer.username}（{ROLE_ZH.get(viewer.role, viewer.role)}）无权查看审计记录")
+    where, params = [], []
+    if since is not None:
+        where.append("happened_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("happened_at < ? + INTERVAL 1 DAY")
+        params.append(until)
+    if who:
+        where.append("actor = ?")
+        params.append(who)
+    if action:
+        where.append("starts_with(action, ?)")
+        params.append(action)
+    if viewer.role == "leader":
+        mine = sorted(viewer.project_ids)
+        where.append(f"load_id IN (SELECT load_id FROM ({_touched_by_load(con)}) WHERE list_contains(?, project_id))")
+        params.append(mine)
+    hidden = (
+        "CASE WHEN action = 'sign-in' AND outcome = 'refused' "
+        "AND {col} NOT IN (SELECT username FROM account) THEN 'unknown' ELSE {col} END"
+    )
+    return con.execute(
+        f"SELECT happened_at, {hidden.format(col='actor')} AS actor, action, "
+        f"{hidden.format(col='target')} AS target, outcome, before, after, load_id FROM audit "
+        f"WHERE {' AND '.join(where) or 'true'} ORDER BY audit_id DESC LIMIT {int(limit)}",
+        params,
+    ).df()
 
 
 DEMO_PROJECTS = ("上海体育系统人员培训经费", "上海体育文史业务经费")
@@ -282,4 +396,5 @@ def ensure_demo_accounts(db_path, password: str | None = None) -> str | None:
     for name, role in (("demo-admin", "admin"), ("demo-leader", "leader"), ("demo-staff", "staff")):
         add_user(db_path, name, password, role)
     assign(db_path, "demo-staff", ids)
+    assign(db_path, "demo-leader", ids)  # the projects the demo leader oversees: their audit trail
     return password

@@ -10,7 +10,8 @@ import streamlit as st
 from core.accounts import ROLE_ZH
 from dashboard import data
 from dashboard.i18n import LANGS, t
-from dashboard.session_cookie import session_cookie, stored_token
+from dashboard.render import plain
+from dashboard.session_cookie import stored_token, sync_cookie
 
 st.set_page_config(page_title="财政项目支出绩效监控", page_icon=":material/traffic:", layout="wide")
 
@@ -26,19 +27,17 @@ actor = data.current_actor(st.session_state.get("pb_token"))
 st.session_state["pb_actor"] = actor
 
 if actor is None:
-    if st.session_state.pop("pb_token", None) or cookie:
-        session_cookie(None)
+    st.session_state.pop("pb_token", None)
+    sync_cookie(None)  # a stale or foreign token is cleared from the browser
     st.navigation([st.Page("views/login.py", title=t("sign_in"), icon=":material/login:", url_path="login")]).run()
 else:
     role = ROLE_ZH[actor.role] if st.session_state["lang"] == "zh" else actor.role
-    st.sidebar.caption(f"{t('signed_in_as')} {actor.username}（{role}）")
-    if cookie != st.session_state["pb_token"]:
-        session_cookie(st.session_state["pb_token"])
+    st.sidebar.caption(plain(f"{t('signed_in_as')} {actor.username}（{role}）"))
+    sync_cookie(st.session_state["pb_token"])  # a reload keeps the sign-in (HttpOnly cookie, set by the server)
     if st.sidebar.button(t("sign_out"), key="sign_out"):
         data.sign_out(st.session_state.pop("pb_token"))
         st.session_state["pb_actor"] = None
-        session_cookie(None)
-        st.rerun()
+        st.rerun()  # the next run, signed out, clears the cookie
     pages = [
         st.Page("views/overview.py", title=t("overview"), icon=":material/traffic:", url_path="overview", default=True),
         st.Page("views/project.py", title=t("project"), icon=":material/folder_open:", url_path="project"),
@@ -46,7 +45,8 @@ else:
     if actor.role in ("staff", "admin"):
         pages.append(st.Page("views/entry.py", title=t("entry"), icon=":material/edit_note:", url_path="entry"))
     pages.append(st.Page("views/exports.py", title=t("exports"), icon=":material/download:", url_path="exports"))
-    pages.append(st.Page("views/audit.py", title=t("audit"), icon=":material/history:", url_path="audit"))
+    if actor.role in ("leader", "admin"):  # an admin reads the whole trail, a leader that of their own projects
+        pages.append(st.Page("views/audit.py", title=t("audit"), icon=":material/history:", url_path="audit"))
     if actor.is_admin:
         pages.append(st.Page("views/accounts.py", title=t("accounts"), icon=":material/group:", url_path="accounts"))
         pages.append(st.Page("views/settings.py", title=t("settings"), icon=":material/tune:", url_path="settings"))

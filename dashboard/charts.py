@@ -1,6 +1,12 @@
-"""Plotly figures: budget execution against time progress, and an indicator's path through the year."""
+"""Plotly figures: budget execution against time progress, and an indicator's path through the year.
+
+Plotly reads a subset of HTML in every text (``<a href>`` becomes a link), so each text from data is
+HTML-escaped here, and never pasted into a hover template (where ``%{…}`` would be read).
+"""
 
 from __future__ import annotations
+
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -57,9 +63,9 @@ def budget_execution(
             go.Scatter(
                 x=rows["month"],
                 y=rows["execution_rate"] * 100,
-                name=str(name),
+                name=escape(str(name)),
                 mode="lines+markers",
-                hovertemplate="%{x}月 %{y:.1f}%<extra>" + str(name) + "</extra>",
+                hovertemplate="%{x}月 %{y:.1f}%<extra>%{fullData.name}</extra>",
             )
         )
     fig.add_vline(x=as_of, line=dict(color="#bbb", width=1))
@@ -76,7 +82,7 @@ def indicator_path(path: pd.DataFrame, target: float | None, labels: dict[str, s
                 x=path["month"],
                 y=[0] * len(path),
                 mode="markers+text",
-                text=path["actual"].fillna("—"),
+                text=[escape(str(a)) for a in path["actual"].fillna("—")],
                 textposition="top center",
                 marker=dict(size=16, color=[COLOURS[s] for s in path["status"]]),
                 hovertext=path["status"],
@@ -108,5 +114,5 @@ def indicator_path(path: pd.DataFrame, target: float | None, labels: dict[str, s
         )
     if target is not None:
         fig.add_hline(y=target, line=dict(color=COLOURS["blue"], dash="dash"), annotation_text=labels["target"])
-    fig.update_layout(title=dict(text=title, font=dict(size=13)))
+    fig.update_layout(title=dict(text=escape(title), font=dict(size=13)))
     return _layout(fig, "", height=260)

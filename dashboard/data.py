@@ -306,27 +306,34 @@ def save_entry(entry: Entry, evidence: tuple[str, bytes] | None, actor: Actor):
 
 
 # -- accounts, sessions and the audit trail ---------------------------------------------------------
-def sign_in(username: str, password: str) -> str:
-    """A session token for the account (raises AuthError; failures count towards the lock-out)."""
+def user_agent() -> str:
+    """The browser's user agent, to which a session is bound (empty where there is none, as in tests)."""
+    return str(st.context.headers.get("User-Agent") or "")
+
+
+def sign_in(username: str, password: str, previous: str | None = None) -> str:
+    """A new session token for the account in this browser, ending ``previous`` (the token presented before).
+
+    Raises AuthError; failures count towards the lock-out."""
     with _LOCK:
         try:
             who = accounts.authenticate(db_path(), username, password)
-            return accounts.start_session(db_path(), who)
+            return accounts.start_session(db_path(), who, user_agent=user_agent(), replaces=previous)
         finally:
             _version.clear()
 
 
 def current_actor(token: str | None) -> Actor | None:
-    """Who is signed in with this token, if the session has not expired."""
+    """Who is signed in with this token in this browser, if the session has not expired."""
     if not token:
         return None
     with reading() as con:
-        return accounts.resume_session(con, token)
+        return accounts.resume_session(con, token, user_agent=user_agent())
 
 
 def sign_out(token: str) -> None:
     with _LOCK:
-        accounts.end_session(db_path(), token)
+        accounts.end_session(db_path(), token, user_agent=user_agent())
 
 
 def account_rows() -> pd.DataFrame:
@@ -351,24 +358,14 @@ def admin_write(action, *args, actor: Actor):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _audit(path: str, ver: int, who: str | None, action: str | None, since, until) -> pd.DataFrame:
-    where, params = ["happened_at >= ?", "happened_at < ? + INTERVAL 1 DAY"], [since, until]
-    if who:
-        where.append("actor = ?")
-        params.append(who)
-    if action:
-        where.append("action LIKE ?")
-        params.append(action + "%")
+def _audit(path: str, ver: int, viewer: Actor, who: str | None, action: str | None, since, until) -> pd.DataFrame:
     with reading() as con:
-        return con.execute(
-            f"SELECT happened_at, actor, action, target, outcome, before, after, load_id FROM audit "
-            f"WHERE {' AND '.join(where)} ORDER BY audit_id DESC LIMIT 2000",
-            params,
-        ).df()
+        return accounts.audit_trail(con, viewer, who, action, since, until)
 
 
-def audit(who: str | None, action: str | None, since, until) -> pd.DataFrame:
-    return _audit(str(db_path()), version(), who, action, since, until)
+def audit(viewer: Actor, who: str | None, action: str | None, since, until) -> pd.DataFrame:
+    """The audit entries ``viewer`` may read (admin: all; leader: their projects'; staff: PermissionDenied)."""
+    return _audit(str(db_path()), version(), viewer, who, action, since, until)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.accounts import SIGN_IN_FAILED
+
 LANGS = {"zh": "中文", "en": "English"}
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -138,6 +140,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "since": ("起", "From"),
     "until": ("止", "To"),
     "audit_rows": ("{n} 条记录", "{n} entries"),
+    "audit_own_projects": (
+        "仅显示分配给您的项目的记录（上传、填报、撤销）。",
+        "Only the entries about the projects assigned to you (uploads, entries, reverts).",
+    ),
+    "sign_in_failed": (SIGN_IN_FAILED["zh"], SIGN_IN_FAILED["en"]),
     "refused": ("无权操作：{reason}", "Not allowed: {reason}"),
     "history_of": ("数值历史（每次填报或更正都是新版本）", "Value history (every entry or correction is a revision)"),
     "revert": ("撤销这次上传（恢复为之前的版本）", "Undo this upload (restore the earlier revision)"),

@@ -1,11 +1,37 @@
-"""HTML for the lights matrix. Every text from data is escaped: names and notes are shown, never run."""
+"""Text from data made inert for every way the dashboard shows it, and the HTML of the lights matrix.
+
+Every text from data is escaped: names and notes are shown, never run.  ``plain`` is for what Streamlit
+reads as Markdown (titles, headers, captions, alerts, widget labels, help tooltips, page links, radio
+options); ``escape`` (HTML) is for ``st.html`` and Plotly texts; tables, ``st.text`` and selectbox
+options show text as it is and need neither.
+"""
 
 from __future__ import annotations
 
+import re
+import string
 from html import escape
 
 from metrics.lights import WORST_FIRST
 from metrics.status import STATUS_LABELS, ProjectStatus, StatusReport
+
+_PUNCTUATION = frozenset(string.punctuation)  # CommonMark: any ASCII punctuation may be backslash-escaped
+_WORD_JOINER = "\u2060"  # invisible; breaks what GFM turns into a link even after escapes are read
+_BARE_LINK = re.compile(r"(?i)(?<=:)|(?=@)|(?<=www)(?=\.)")
+
+
+def plain(text) -> str:
+    """``text`` for a Markdown context, shown literally: no link, image, HTML, emphasis, math or icon.
+
+    Every ASCII punctuation mark is backslash-escaped (so ``[a](b)``, ``![a](b)``, ``<img>``, ``**``,
+    ``$x$`` and ``:icon:`` stay text) and an invisible word joiner follows each ``:`` and precedes each
+    ``@`` and the dot of ``www.``, since GFM links bare addresses (``https://…``, ``www.…``, ``a@b.c``)
+    in the text it has already unescaped.  Line breaks become spaces: these places hold one line.
+    """
+    one_line = " ".join(str(text).splitlines()).strip()
+    joined = _BARE_LINK.sub(_WORD_JOINER, one_line)
+    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in joined)
+
 
 COLOURS = {"green": "#2e9d4b", "yellow": "#e0a800", "red": "#d64541", "blue": "#2f6fd6", "grey": "#9aa0a6"}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import db
-from core.accounts import Actor, local_operator, record, require_admin
+from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
 from core.config import Config
 from exports.forms_pdf import monitor_pdf, selfeval_pdf
 from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
@@ -55,7 +55,11 @@ def _latest_snapshots(con, year: int) -> dict[str, tuple[str, str, str]]:
 
 
 def _freeze(db_path, year: int, forms: list[ProjectForm], config: Config, actor: Actor | None) -> None:
-    require_admin(actor, "自评表定稿")
+    try:
+        require_admin(actor, "自评表定稿")
+    except PermissionDenied:  # like every refused write: recorded, then refused
+        record_refusal(db_path, actor, "selfeval:final", f"{year}")
+        raise
     with db.write_transaction(db_path) as con:
         for form in forms:
             con.execute(

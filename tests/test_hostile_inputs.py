@@ -12,6 +12,7 @@ from helpers import run_cli
 from openpyxl import load_workbook
 
 from core.accounts import ensure_demo_accounts
+from dashboard.render import plain
 
 SCRIPT = "<script>alert('x')</script>项目"
 LINK = "[点我](javascript:alert(1))"
@@ -71,7 +72,7 @@ def test_pages_show_text_never_markup(hostile_db):
     assert "<img" not in body
     assert 'href="javascript' not in body
     project = app("2020-06", page="views/project.py", user="demo-admin", project=SCRIPT)
-    assert project.title[0].value == SCRIPT  # a title is text
+    assert project.title[0].value == plain(SCRIPT)  # a title is text: Markdown and HTML escaped
     assert all("<script>" not in h.value for h in project.html)
     assert project.get("text")[0].value.startswith(LINK)  # prose via st.text: no Markdown link
 

@@ -7,6 +7,7 @@ import streamlit as st
 from core.accounts import ROLE_ZH, ROLES, add_user, assign, set_password
 from dashboard import data
 from dashboard.i18n import t
+from dashboard.render import plain
 from dashboard.views.common import current_actor
 
 
@@ -27,7 +28,7 @@ def render() -> None:
                 data.admin_write(add_user, username, password, role, actor=actor)
                 st.success(t("saved"))
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(plain(str(exc)))
     with right, st.form("assign"):
         st.subheader(t("assign"))
         who = st.selectbox(t("username"), names, key="assign_user")
@@ -40,7 +41,7 @@ def render() -> None:
                     data.admin_write(set_password, who, new_password, actor=actor)
                 st.success(t("saved"))
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(plain(str(exc)))
     st.dataframe(data.account_rows(), hide_index=True, width="stretch")  # after the forms: shows their changes
 
 

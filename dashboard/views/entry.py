@@ -10,6 +10,7 @@ from core.db import DatabaseBusy
 from core.paths import TEMPLATES_DIR
 from dashboard import data
 from dashboard.i18n import lang, t
+from dashboard.render import plain
 from dashboard.views.common import current_actor
 from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
 from ingest.entry import Entry
@@ -129,10 +130,10 @@ def rating_form() -> None:
         st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
         return
     except PermissionDenied as exc:
-        st.error(t("refused", reason=str(exc)))
+        st.error(plain(t("refused", reason=str(exc))))
         return
     except (DatabaseBusy, ValueError) as exc:
-        st.error(t("busy") if isinstance(exc, DatabaseBusy) else str(exc))
+        st.error(t("busy") if isinstance(exc, DatabaseBusy) else plain(str(exc)))
         return
     st.success(t("saved"))
 
@@ -154,7 +155,7 @@ def summary_form() -> None:
         st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
         return
     except PermissionDenied as exc:
-        st.error(t("refused", reason=str(exc)))
+        st.error(plain(t("refused", reason=str(exc))))
         return
     st.success(t("saved"))
 

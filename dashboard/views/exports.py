@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import lang, t
+from dashboard.render import plain
 from dashboard.views.common import current_actor, year_and_month
 from exports.forms_pdf import FontMissing
 from exports.status_table import status_csv, status_xlsx
@@ -41,11 +42,11 @@ def forms(year: int, month: int) -> None:
         )
     except FontMissing as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     bar.progress(1.0, text=t("ready"))
     for warning in warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     name = f"{'自评表' if kind == 'selfeval' else '监控表'}_{year}{'' if kind == 'selfeval' else f'年1-{month}月'}.zip"
     st.download_button(t("download_zip"), content, file_name=name, mime="application/zip", key="form_zip")
 

@@ -7,6 +7,7 @@ import streamlit as st
 from core.accounts import AuthError
 from dashboard import data
 from dashboard.i18n import t
+from dashboard.session_cookie import stored_token
 
 
 def render() -> None:
@@ -16,10 +17,10 @@ def render() -> None:
         password = st.text_input(t("password"), type="password", key="login_password")
         submitted = st.form_submit_button(t("sign_in"), type="primary")
     if submitted:
-        try:
-            st.session_state["pb_token"] = data.sign_in(username, password)
-        except AuthError as exc:
-            st.error(str(exc))
+        try:  # a new token on every sign-in: the one presented before (if any) is ended, never reused
+            st.session_state["pb_token"] = data.sign_in(username, password, previous=stored_token())
+        except AuthError:
+            st.error(t("sign_in_failed"))  # the same words whether the name, the password or a lock-out failed
             return
         st.rerun()
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import lang, t
-from dashboard.render import matrix_html, worst_first
+from dashboard.render import matrix_html, plain, worst_first
 from dashboard.views.common import chart_labels, matrix_headers, year_and_month
 from metrics.status import STATUS_LABELS
 
@@ -56,7 +56,7 @@ def render() -> None:
     for k, p in enumerate(shown):
         links[k % 5].page_link(
             "views/project.py",
-            label=p.name,
+            label=plain(p.name),
             icon=":material/folder_open:",
             query_params={"project": p.name, "month": report.month},
         )

@@ -7,7 +7,7 @@ import streamlit as st
 from core.accounts import PermissionDenied
 from dashboard import charts, data
 from dashboard.i18n import lang, t
-from dashboard.render import matrix_html
+from dashboard.render import matrix_html, plain
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from ingest.revert import NothingToRevert
 
@@ -33,7 +33,7 @@ def value_history(year: int, name: str, indicators: list[str]) -> None:
                 try:
                     done = data.revert(load, actor)
                 except (NothingToRevert, PermissionDenied) as exc:
-                    st.error(str(exc))
+                    st.error(plain(str(exc)))
                     return
                 st.success(t("reverted", n=done.restored))
 
@@ -47,7 +47,7 @@ def render() -> None:
     asked = st.query_params.get("project")
     name = st.selectbox(t("choose_project"), names, index=names.index(asked) if asked in names else 0, key="project")
     st.query_params["project"] = name
-    st.title(name)
+    st.title(plain(name))
     facts = data.project_facts(year, name)
     report = data.status(year, month, name)
     project = report.projects[0]
@@ -59,7 +59,7 @@ def render() -> None:
     cols[3].metric(t("prev_executed"), _money(facts["prev_executed"]))
     with st.expander(t("goals"), expanded=True):
         st.text(facts["goals"] or "—")  # shown as text, never as Markdown or HTML
-        st.caption(f"{t('dates')}: {facts['start_date'] or '—'} – {facts['end_date'] or '—'}")
+        st.caption(plain(f"{t('dates')}: {facts['start_date'] or '—'} – {facts['end_date'] or '—'}"))
 
     st.subheader(t("indicators"))
     st.html(matrix_html(report, [project], lang(), matrix_headers()))

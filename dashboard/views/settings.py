@@ -8,6 +8,7 @@ from core.config import whole_numbers
 from core.settings import BUDGET_WEIGHT, CHOICES, LEVEL_WEIGHTS, editable, parse
 from dashboard import data
 from dashboard.i18n import TEXT, setting_label, t
+from dashboard.render import plain
 from dashboard.views.common import current_actor
 
 
@@ -41,11 +42,11 @@ def _level_fields(value: dict, default: dict) -> dict:
     for column, (level, weight) in zip(st.columns(len(value)), value.items(), strict=True):
         with column:
             new[level] = st.number_input(
-                t("with_default", label=t("level_weight", level=level), value=_shown(default.get(level, 0))),
+                plain(t("with_default", label=t("level_weight", level=level), value=_shown(default.get(level, 0)))),
                 value=float(weight),
                 min_value=0.0,
                 key=f"set_scoring_level_{level}",
-                help=f"scoring.level_weights {level}",
+                help=plain(f"scoring.level_weights {level}"),
             )
     return new
 
@@ -85,7 +86,7 @@ def render() -> None:
         for (section, key), value in changed.items():
             data.change_setting(section, key, value, current_actor())
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     st.success(t("saved"))
 

@@ -26,7 +26,7 @@ def test_sign_in_wrong_then_right_then_out(demo_db):
     at.text_input(key="login_user").input("demo-leader")
     at.text_input(key="login_password").input("wrong")
     at.button[0].click().run()
-    assert at.error[0].value == "账号或密码错误"
+    assert at.error[0].value == "登录失败：账号或密码错误，或该账号因多次失败已被暂时锁定。请稍后再试。"
     at.text_input(key="login_password").input(PASSWORD)
     at.button[0].click().run()
     assert at.title[0].value == "总览" and matrix_lights(at)

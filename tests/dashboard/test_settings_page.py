@@ -6,6 +6,7 @@ import duckdb
 from dash_helpers import app
 
 from core.config import load_config
+from dashboard.render import plain
 
 PAGE = "views/settings.py"
 
@@ -75,7 +76,7 @@ def test_level_weights_that_do_not_add_up_are_refused_and_nothing_is_saved(demo_
     at.number_input(key="set_scoring_level_满意度指标").set_value(30.0)  # 50 + 30 + 30 = 110
     save(at)
     assert not at.success
-    assert at.error[-1].value == (
+    assert at.error[-1].value == plain(  # shown literally (escaped for Markdown)
         "scoring.level_weights：各级权重合计110，应为100（百分比）或85（100减去预算执行率分值15）"
     )
     assert stored(demo_db)["setting"] == {} and stored(demo_db)["audit"] == []

@@ -84,6 +84,7 @@ def render() -> None:
             _money(project.budget),
             delta=t("adjusted_from", month=last["month"], before=_money(project.budget_initial)),
             delta_color="off",
+            delta_arrow="off",
         )
     else:
         cols[0].metric(t("year_budget"), _money(project.budget))

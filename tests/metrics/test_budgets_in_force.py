@@ -172,3 +172,24 @@ def test_an_adjustment_is_reverted_like_any_upload(db, tmp_path):
     revert_load(db, loaded.load_id)
     july = project(db, IT, 7)
     assert (july.budget, july.adjustments, july.execution_rate) == (3890000.0, (), 0.4319)  # 1,680,000 ÷ 3,890,000
+
+
+def test_the_monitoring_form_uses_the_staffs_forecast_and_reasons(db, tmp_path):
+    from metrics.forms import budget_light_text, monitoring_forms, projected_head
+
+    head = "项目名称,月份,当月支出（元）,全年预计执行数（元）,偏差原因,纠偏措施\n"
+    rows = "".join(f"{IT},2020-{m:02d},240000,,,\n" for m in range(1, 6))
+    rows += f"{IT},2020-06,240000,3700000,招标延后,下半年加快支付\n"
+    upload(db, tmp_path, "b.csv", head + rows)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        form = next(f for f in monitoring_forms(con, CFG, 2020, 6) if f.name == IT)
+    finally:
+        con.close()
+    assert (form.budget_start, form.budget_full, form.executed) == (3890000.0, 3890000.0, 1440000.0)
+    assert (form.projected, projected_head(form)) == (3700000.0, "全年预计执行数（单位预计）")
+    # 1,440,000 ÷ 3,890,000 = 37.02% against 50%: 74.0% of pace, yellow; the staff's reasons follow
+    assert budget_light_text(form) == (
+        "黄灯：截至6月执行率37.0%，时间进度50.0%，执行率÷时间进度=74.0%，60%–80%为黄灯。"
+        "偏差原因及纠偏措施：招标延后；下半年加快支付"
+    )

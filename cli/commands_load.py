@@ -62,6 +62,8 @@ def ingest_targets(edge: Edge, files: tuple[Path, ...], drop_missing: bool) -> i
                 f"removed indicator “{indicator}” of “{project}” (its {values} values kept, marked removed)",
             )
         )
+    for warning in loaded.warnings:
+        click.echo(edge.say("提示：", "warning: ") + warning, err=True)
     return 0
 
 

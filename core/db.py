@@ -258,6 +258,32 @@ MIGRATIONS: list[str] = [
         removed_by    BIGINT NOT NULL
     );
     """,
+    # 9: budgets and targets as they change during the year (docs/domain.md §8): the budget lines of the
+    #    form, adjustments and target revisions with their month and reason (revisions like any actual),
+    #    and cumulative figures ("1–m月执行数") that cover months 1…m
+    """
+    ALTER TABLE project ADD COLUMN budget_initial DECIMAL(18, 2);
+    ALTER TABLE project ADD COLUMN budget_fiscal DECIMAL(18, 2);
+    ALTER TABLE project ADD COLUMN budget_other DECIMAL(18, 2);
+    CREATE TABLE budget_adjustment (
+        project_id INTEGER NOT NULL, month DATE NOT NULL, budget DECIMAL(18, 2) NOT NULL,
+        reason VARCHAR NOT NULL, approval VARCHAR,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    CREATE TABLE target_revision (
+        indicator_id INTEGER NOT NULL, month DATE NOT NULL, target_text VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL, operator VARCHAR, target_value DOUBLE, unit VARCHAR, reason VARCHAR NOT NULL,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    ALTER TABLE budget_month ALTER COLUMN spent DROP NOT NULL;
+    ALTER TABLE budget_month ADD COLUMN spent_to_date DECIMAL(18, 2);
+    ALTER TABLE budget_month ADD COLUMN received_to_date DECIMAL(18, 2);
+    ALTER TABLE budget_month ADD COLUMN forecast DECIMAL(18, 2);
+    ALTER TABLE budget_month ADD COLUMN reason VARCHAR;
+    ALTER TABLE budget_month ADD COLUMN measures VARCHAR;
+    ALTER TABLE deliverable_month ALTER COLUMN count DROP NOT NULL;
+    ALTER TABLE deliverable_month ADD COLUMN count_to_date INTEGER;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

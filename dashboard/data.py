@@ -204,6 +204,30 @@ GROUP BY ALL ORDER BY l.load_id DESC
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _ledgers(path: str, ver: int, year: int, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from metrics.changes import budget_ledger, target_ledger
+
+    with reading() as con:
+        return budget_ledger(con, year, name), target_ledger(con, year, name)
+
+
+def change_ledgers(year: int, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The project's 预算调整 and 绩效目标调整, current and replaced, with who, when and why."""
+    return _ledgers(str(db_path()), version(), year, name)
+
+
+def save_row(kind: str, values: dict[str, str], actor: Actor):
+    """One row of an upload kind typed on a form (预算调整, 绩效目标调整), validated and written as a file would be."""
+    from ingest.entry import enter_row
+
+    with _LOCK:
+        try:
+            return enter_row(kind, values, db_path(), actor=actor)
+        finally:
+            _version.clear()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def _history(path: str, ver: int, year: int, name: str) -> pd.DataFrame:
     with reading() as con:
         return con.execute(HISTORY_SQL, [year, name]).df()

@@ -13,7 +13,7 @@ import string
 from html import escape
 
 from metrics.lights import WORST_FIRST
-from metrics.status import STATUS_LABELS, ProjectStatus, StatusReport
+from metrics.status import STATUS_LABELS, IndicatorStatus, ProjectStatus, StatusReport
 
 _PUNCTUATION = frozenset(string.punctuation)  # CommonMark: any ASCII punctuation may be backslash-escaped
 _WORD_JOINER = "\u2060"  # invisible; breaks what GFM turns into a link even after escapes are read
@@ -58,6 +58,16 @@ def _actual(value) -> str:
     return str(value)
 
 
+def _original(i: IndicatorStatus, lang: str) -> str:
+    """A revised target shows the original beneath it."""
+    if not i.revised:
+        return ""
+    said = "was" if lang == "en" else "原目标"
+    return (
+        f'<br><span class="pb-original" style="color:#888;font-size:0.85em">{said} {escape(i.target_original)}</span>'
+    )
+
+
 def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, headers: list[str]) -> str:
     """One row per indicator grouped by project; the light's explanation shows on hover."""
     cell = "padding:4px 8px;border-bottom:1px solid #e6e6e6;vertical-align:top"
@@ -67,9 +77,17 @@ def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, 
     for p in projects:
         span = max(1, len(p.indicators))
         explanation = p.budget_explanation_en if lang == "en" else p.budget_explanation
+        adjusted = ""
+        if p.adjustments:  # 原预算 → 调整后 (month)
+            last = p.adjustments[-1]
+            adjusted = (
+                f'<br><span class="pb-adjusted" style="color:#555;font-size:0.85em">'
+                f"{'budget' if lang == 'en' else '预算'} {p.budget_initial:,.0f} → {p.budget:,.0f}"
+                f"（{escape(last['month'])}）</span>"
+            )
         first = (
             f'<td rowspan="{span}" style="{cell};min-width:12em"><span class="pb-project">{escape(p.name)}</span>'
-            f"<br>{light(p.status, lang)}</td>"
+            f"{adjusted}<br>{light(p.status, lang)}</td>"
             f'<td rowspan="{span}" style="{cell}">{light(p.budget_status, lang, explanation)}</td>'
         )
         for k, i in enumerate(p.indicators):
@@ -78,7 +96,8 @@ def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, 
                 f'<tr class="pb-row" title="{escape(text)}" data-project="{escape(p.name)}" '
                 f'data-indicator="{escape(i.name)}" data-status="{i.status}">{first if k == 0 else ""}'
                 f'<td style="{short}">{escape(i.level1)}</td><td style="{short}">{escape(i.level2)}</td>'
-                f'<td style="{cell};min-width:8em">{escape(i.name)}</td><td style="{cell};max-width:16em">{escape(i.target)}</td>'
+                f'<td style="{cell};min-width:8em">{escape(i.name)}</td><td style="{cell};max-width:16em">{escape(i.target)}'
+                f"{_original(i, lang)}</td>"
                 f'<td style="{short};text-align:right">{escape(_actual(i.actual))}</td>'
                 f'<td style="{short}">{light(i.status, lang, text)}</td>'
                 f'<td style="{cell};color:#555;font-size:0.85em">{escape(text)}</td></tr>'

@@ -8,7 +8,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from metrics.forms import MISSING_MARK, ProjectForm
+from metrics.forms import MISSING_MARK, ProjectForm, budget_light_text, fund_rows, projected_head
 
 FONT_CANDIDATES = [
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese
@@ -137,26 +137,18 @@ def selfeval_pdf(forms: list[ProjectForm], title: str, notes: dict[str, str] | N
                 ("执行率", 1),
                 ("得分", 1),
             ],
-            [
-                ("年度资金总额", 2),
-                (_money(form.budget_start), 1),
-                (_money(form.budget_full), 1),
-                (_money(form.executed), 1),
-                (f"{form.budget_weight:g}", 1),
-                (f"{form.execution_rate:.2%}", 1),
-                (f"{form.budget_score:.2f}", 1),
+            *[
+                [
+                    (f.label, 2),
+                    (_money(f.start), 1),
+                    (_money(f.full), 1),
+                    (_money(f.executed), 1),
+                    (f"{form.budget_weight:g}" if f.total else "—", 1),
+                    (f"{form.execution_rate:.2%}" if f.total else "—", 1),
+                    (f"{form.budget_score:.2f}" if f.total else "—", 1),
+                ]
+                for f in fund_rows(form)
             ],
-            [
-                ("其中：当年财政拨款", 2),
-                (_money(form.budget_start), 1),
-                (_money(form.budget_full), 1),
-                (_money(form.executed), 1),
-                ("—", 1),
-                ("—", 1),
-                ("—", 1),
-            ],
-            [("上年结转资金", 2), ("—", 1), ("—", 1), ("—", 1), ("—", 1), ("—", 1), ("—", 1)],
-            [("其他资金", 2), ("—", 1), ("—", 1), ("—", 1), ("—", 1), ("—", 1), ("—", 1)],
             [("年度总体目标", 2), ("预期目标", 3), ("实际完成情况", 3)],
             [("", 2), (form.goals or "—", 3), (form.summary or "—", 3)],
             [
@@ -200,17 +192,20 @@ def monitor_pdf(forms: list[ProjectForm], title: str) -> bytes:
             [
                 ("项目资金（元）", 2),
                 ("年初预算数", 1),
+                ("全年预算数", 1),
                 (f"1–{n}月执行数", 1),
-                (f"1–{n}月执行率", 2),
-                ("全年预计执行数", 2),
+                (f"1–{n}月执行率", 1),
+                (projected_head(form), 2),
             ],
             [
                 ("", 2),
                 (_money(form.budget_start), 1),
+                (_money(form.budget_full), 1),
                 (_money(form.executed), 1),
-                (f"{form.execution_rate:.2%}", 2),
+                (f"{form.execution_rate:.2%}", 1),
                 (_money(form.projected), 2),
             ],
+            [("预算执行灯", 2), (budget_light_text(form), 6)],
             [
                 ("一级指标", 1),
                 ("二级指标", 1),
@@ -225,6 +220,7 @@ def monitor_pdf(forms: list[ProjectForm], title: str) -> bytes:
         for (l1, l2), i in zip(_grouped(form, False), form.indicators, strict=True):
             note = "；".join(t for t in (i.deviation, i.note) if t)
             rows.append(_singles(l1, l2, i.level3, i.target, i.actual, i.projection, i.likelihood, note))
-        _table(pdf, rows, {2, 4})
+        _table(pdf, rows, {2, 5})
+        _remarks(pdf, form.notes)
         _notes(pdf, form.warnings)
     return bytes(pdf.output())

@@ -8,10 +8,11 @@ formula, and a note starting with ``=``, ``+``, ``-`` or ``@`` stays inert).
 from __future__ import annotations
 
 import io
+from dataclasses import astuple
 
 import xlsxwriter
 
-from metrics.forms import MISSING_MARK, ProjectForm
+from metrics.forms import MISSING_MARK, ProjectForm, budget_light_text, fund_rows, projected_head
 
 WIDTHS = [12, 12, 24, 22, 20, 8, 10, 36]
 DASH = "—"
@@ -137,13 +138,8 @@ def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title
     _merge_text(ws, row, 0, row + 4, 0, "项目资金（元）", s.label)
     for col, head in enumerate(["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=1):
         ws.write_string(row, col, head, s.head)
-    funds = [
-        ("年度资金总额", form.budget_start, form.budget_full, form.executed, True),
-        ("其中：当年财政拨款", form.budget_start, form.budget_full, form.executed, False),
-        ("上年结转资金", None, None, None, False),
-        ("其他资金", None, None, None, False),
-    ]
-    for k, (label, start_, full, executed, total) in enumerate(funds, start=1):
+    for k, (label, start_, full, executed, total) in enumerate(astuple(f) for f in fund_rows(form)):
+        k += 1
         ws.write_string(row + k, 1, label, s.text)
         _fit_row(ws, row + k, [(label, WIDTHS[1])])
         for col, value in ((2, start_), (3, full), (4, executed)):
@@ -210,10 +206,11 @@ def write_monitor(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title:
     n = form.months
     row = _header(ws, s, form, title, f"（{form.year}年1–{n}月）")
     _merge_text(ws, row, 0, row + 1, 0, "项目资金（元）", s.label)
-    spans = [(1, 2), (3, 4), (5, 5), (6, 7)]
-    heads = ["年初预算数", f"1–{n}月执行数", f"1–{n}月执行率", "全年预计执行数"]
+    spans = [(1, 2), (3, 3), (4, 4), (5, 5), (6, 7)]
+    heads = ["年初预算数", "全年预算数", f"1–{n}月执行数", f"1–{n}月执行率", projected_head(form)]
     values = [
         (form.budget_start, s.money),
+        (form.budget_full, s.money),
         (form.executed, s.money),
         (form.execution_rate, s.percent),
         (form.projected, s.money),
@@ -225,6 +222,9 @@ def write_monitor(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title:
             ws.merge_range(row + 1, first, row + 1, last, "", fmt)
         ws.write_number(row + 1, first, value, fmt)
     row += 2
+    _merge_text(ws, row, 0, row, 0, "预算执行灯", s.label)
+    _merge_text(ws, row, 1, row, 7, budget_light_text(form), s.text)
+    row += 1
 
     def cells(ws, r, ind):
         deviation = "；".join(t for t in (ind.deviation, ind.note) if t)
@@ -269,6 +269,9 @@ def write_monitor(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title:
         "偏差原因分析（经费保障、制度保障、人员保障、硬件条件保障、其他）及备注",
         s.head,
     )
+    for remark in form.notes:
+        _merge_text(ws, row, 0, row, 7, "备注：" + remark, s.text)
+        row += 1
     if form.warnings:
         _merge_text(ws, row, 0, row, 7, "注：" + "；".join(form.warnings), s.gap)
     _setup(ws, 4)

@@ -6,7 +6,7 @@ validation (types, required cells, duplicates), the writer and the templates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from ingest.tables import Column
@@ -101,6 +101,8 @@ class KindName(StrEnum):
     INDICATOR_VALUES = "indicator_values"
     SUMMARY = "summary"
     REFERENCE = "reference"
+    BUDGET_ADJUSTMENT = "budget_adjustment"
+    TARGET_REVISION = "target_revision"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class Kind:
     month_from: str = "month"  # the column whose month places the row in a year
     baseline_year_ok: bool = False  # rows of the year before the project's year are baselines
     examples: tuple[tuple[str, str], ...] = ()  # template example values that differ from the columns' own
+    derived: tuple[str, ...] = ()  # stored columns worked out in validation (a revised target's kind…)
+    one_of: tuple[tuple[str, ...], ...] = ()  # each row fills exactly one of these columns
 
     def example_row(self) -> list[str]:
         own = dict(self.examples)
@@ -141,12 +145,63 @@ KINDS: dict[KindName, Kind] = {
                     "spent",
                     "当月支出（元）",
                     "spent",
-                    True,
-                    "当月实际支出金额，元",
-                    "amount spent in the month, yuan",
+                    False,
+                    "当月实际支出金额，元；或改填“累计支出”",
+                    "amount spent in the month, yuan; or give spent_to_date instead",
                     aliases=("当月执行数", "支出金额", "当月支出"),
                     type="money",
                     example="182500.00",
+                ),
+                Column(
+                    "spent_to_date",
+                    "累计支出（元）",
+                    "spent_to_date",
+                    False,
+                    "1月至当月的累计支出（1–m月执行数），元；代替“当月支出”，覆盖1月至当月",
+                    "spent from January to the month, yuan, instead of the month's spending; covers months 1…m",
+                    aliases=("累计执行数", "累计支出"),
+                    type="money",
+                    example="",
+                ),
+                Column(
+                    "received_to_date",
+                    "累计到位资金（元）",
+                    "received_to_date",
+                    False,
+                    "1月至当月的累计到位资金，元，与“累计支出”同用",
+                    "funds received from January to the month, yuan (with spent_to_date)",
+                    aliases=("累计到位资金",),
+                    type="money",
+                    example="",
+                ),
+                Column(
+                    "forecast",
+                    "全年预计执行数（元）",
+                    "forecast",
+                    False,
+                    "单位对全年执行数的预计，元，可空（监控表用）",
+                    "the unit's forecast of the year's spending, yuan, optional (monitoring form)",
+                    aliases=("全年预计执行数",),
+                    type="money",
+                    example="",
+                ),
+                Column(
+                    "reason",
+                    "偏差原因",
+                    "deviation_reason",
+                    False,
+                    "执行进度偏差的原因，可空（监控表用）",
+                    "why spending lags or leads, optional (monitoring form)",
+                    example="",
+                ),
+                Column(
+                    "measures",
+                    "纠偏措施",
+                    "measures",
+                    False,
+                    "纠偏措施，可空（监控表用）",
+                    "corrective measures, optional (monitoring form)",
+                    example="",
                 ),
                 Column(
                     "received",
@@ -163,6 +218,7 @@ KINDS: dict[KindName, Kind] = {
             ),
             identity=("project", "month"),
             replaces=("project_id", "month"),
+            one_of=(("spent", "spent_to_date"),),
         ),
         Kind(
             KindName.HOTLINE_MONTH,
@@ -432,17 +488,29 @@ KINDS: dict[KindName, Kind] = {
                     "count",
                     "数量",
                     "count",
-                    True,
-                    "当月完成数量",
-                    "completed in the month",
+                    False,
+                    "当月完成数量；或改填“累计数量”",
+                    "completed in the month; or give count_to_date instead",
                     aliases=("当月数量", "完成数量"),
                     type="count",
                     example="4",
+                ),
+                Column(
+                    "count_to_date",
+                    "累计数量",
+                    "count_to_date",
+                    False,
+                    "1月至当月累计完成数量，代替“数量”，覆盖1月至当月",
+                    "completed from January to the month, instead of the month's count; covers months 1…m",
+                    aliases=("累计完成数量",),
+                    type="count",
+                    example="",
                 ),
                 NOTE,
             ),
             identity=("project", "item", "month"),
             replaces=("project_id", "item", "month"),
+            one_of=(("count", "count_to_date"),),
             examples=(("project", "上海体育系统人员培训经费"),),
         ),
         Kind(
@@ -569,6 +637,83 @@ KINDS: dict[KindName, Kind] = {
             identity=("project", "indicator", "month", "ref_type"),
             replaces=("indicator_id", "month", "ref_type"),
             examples=(("project", "上海市体育局信息技术保障经费"), ("indicator", "政府资源开放工作评估")),
+        ),
+        Kind(
+            KindName.BUDGET_ADJUSTMENT,
+            "预算调整",
+            "budget adjustment",
+            "budget_adjustment",
+            (
+                PROJECT,
+                replace(MONTH, zh="生效月份", en="effective_month", aliases=("月份", "调整月份", "month")),
+                Column(
+                    "budget",
+                    "调整后预算数（元）",
+                    "adjusted_budget",
+                    True,
+                    "调整后的全年预算数，元；自生效月份起用于执行率",
+                    "the year's budget after the adjustment, yuan; used from the effective month",
+                    aliases=("调整后预算数", "调整后全年预算数"),
+                    type="money",
+                    example="3500000.00",
+                ),
+                Column(
+                    "reason",
+                    "调整原因",
+                    "reason",
+                    True,
+                    "预算调整的原因",
+                    "why the budget was adjusted",
+                    example="展厅改建期间闭馆，部分经费收回",
+                ),
+                Column(
+                    "approval",
+                    "批准文号",
+                    "approval",
+                    False,
+                    "可空",
+                    "optional",
+                    aliases=("文号",),
+                    example="",
+                ),
+            ),
+            identity=("project", "month"),
+            replaces=("project_id", "month"),
+            examples=(("project", "上海体育文史业务经费"), ("month", "2020-07")),
+        ),
+        Kind(
+            KindName.TARGET_REVISION,
+            "绩效目标调整",
+            "target revision",
+            "target_revision",
+            (
+                PROJECT,
+                INDICATOR,
+                replace(MONTH, zh="生效月份", en="effective_month", aliases=("月份", "调整月份", "month")),
+                Column(
+                    "target_text",
+                    "调整后指标值",
+                    "revised_target",
+                    True,
+                    "调整后的指标值，写法同目标表，如 >=90%",
+                    "the revised target, written as in the target table, e.g. >=90%",
+                    aliases=("调整后目标值", "调整后指标目标值"),
+                    example=">=90%",
+                ),
+                Column(
+                    "reason",
+                    "调整原因",
+                    "reason",
+                    True,
+                    "绩效目标调整的原因（经批准）",
+                    "why the target was revised (approved)",
+                    example="展厅改建，年度参观目标相应调整",
+                ),
+            ),
+            identity=("project", "indicator", "month"),
+            replaces=("indicator_id", "month"),
+            examples=(("project", "上海体育文史业务经费"), ("indicator", "体育藏品收购"), ("month", "2020-09")),
+            derived=("kind", "operator", "target_value", "unit"),
         ),
     )
 }

@@ -95,7 +95,7 @@ def detect_kind(header: list[str], forced: str | None, file: str, line: int) -> 
     fits = []
     for kind in KINDS.values():
         found = set(match_header(header, list(kind.columns)).values())
-        if required_keys(kind) <= found:
+        if required_keys(kind) <= found and all(set(group) & found for group in kind.one_of):
             fits.append((len(found), len(required_keys(kind)), kind))
     fits.sort(key=lambda f: (f[0], f[1]), reverse=True)
     if forced:
@@ -113,11 +113,9 @@ def detect_kind(header: list[str], forced: str | None, file: str, line: int) -> 
             len(set(match_header(header, list(k.columns)).values()) & required_keys(k)) / len(required_keys(k))
         ),
     )
-    missing = [
-        c.zh
-        for c in closest.columns
-        if c.required and c.key not in match_header(header, list(closest.columns)).values()
-    ]
+    present = set(match_header(header, list(closest.columns)).values())
+    missing = [c.zh for c in closest.columns if c.required and c.key not in present]
+    missing += ["或".join(closest.column(k).zh for k in group) for group in closest.one_of if not set(group) & present]
     return None, Problem(file, "unknown_kind", line=line, params={"closest": closest.zh, "columns": "、".join(missing)})
 
 
@@ -151,7 +149,7 @@ def validate_upload(
         upload.problems = [problem]
         return upload
     upload.kind = kind
-    table, problems = table_from_rows(raw, list(kind.columns), name)
+    table, problems = table_from_rows(raw, list(kind.columns), name, kind.one_of)
     if problems:
         upload.problems = problems
         return upload
@@ -227,6 +225,7 @@ class _Checker:
         self.parse_columns()
         self.resolve_projects()
         self.place_in_year()
+        self.check_one_of()
         getattr(self, f"check_{self.kind.name}", lambda con: None)(con)
         self.check_duplicates()
         self.problems.sort(key=lambda p: (p.line or 0, self._column_order(p.column)))
@@ -500,20 +499,22 @@ class _Checker:
         self.add(needs_reason, "reason_required", "likelihood")
 
     def check_budget(self, con) -> None:
-        """Spending to date may not pass the year's budget (执行率 above 100% is impossible)."""
+        """Spending to date may not pass the budget in force (执行率 above 100% is impossible); a cumulative
+        series (累计支出) never falls, and one project is reported one way in a file."""
         ok = self.out["project_id"].notna() & ~self.bad
         if not ok.any():
             return
-        new = self.out.loc[ok, ["project_id", "month", "spent"]].assign(line=self.lines[np.flatnonzero(ok.to_numpy())])
+        self._one_form(ok, "spent", "spent_to_date")
+        new = self.out.loc[ok, ["project_id", "month", "spent", "spent_to_date"]]
+        new = new.assign(line=self.lines[np.flatnonzero(ok.to_numpy())])
         old = con.execute(
-            "SELECT project_id, CAST(month AS TIMESTAMP) AS month, CAST(spent AS DOUBLE) AS spent "
-            "FROM budget_month WHERE replaced_by IS NULL"
+            "SELECT project_id, CAST(month AS TIMESTAMP) AS month, CAST(spent AS DOUBLE) AS spent, "
+            "CAST(spent_to_date AS DOUBLE) AS spent_to_date FROM budget_month WHERE replaced_by IS NULL"
         ).df()
-        old = old[~old.set_index(["project_id", "month"]).index.isin(new.set_index(["project_id", "month"]).index)]
-        both = pd.concat([old.assign(line=np.nan), new]).sort_values(["project_id", "month"])
-        both["total"] = both.groupby("project_id")["spent"].cumsum()
-        budgets = self.catalog.projects.set_index("project_id")["budget"]
-        both["budget"] = both["project_id"].map(budgets)
+        both = _merged(old, new, ["project_id", "month"])
+        both["total"] = _to_date(both, ["project_id"], "spent", "spent_to_date")
+        self._never_falls(both, ["project_id"], "spent_to_date")
+        both["budget"] = _in_force(con, both, self.catalog.projects.set_index("project_id")["budget"])
         over = both[(both["total"] > both["budget"] + 0.005) & both["line"].notna()]
         for _pid, rows in over.groupby("project_id"):
             first = rows.iloc[0]
@@ -522,21 +523,154 @@ class _Checker:
                     self.file,
                     "over_budget",
                     line=int(first["line"]),
-                    column=self.header("spent"),
+                    column=self.header(
+                        "spent" if first["spent_to_date"] != first["spent_to_date"] else "spent_to_date"
+                    ),
                     params={"total": f"{first['total']:,.2f}", "budget": f"{first['budget']:,.2f}"},
+                )
+            )
+
+    def check_deliverables(self, con) -> None:
+        """A cumulative count (累计数量) never falls; one item is reported one way in a file."""
+        ok = self.out["project_id"].notna() & ~self.bad
+        if not ok.any():
+            return
+        self._one_form(ok, "count", "count_to_date", by=["project_id", "item"])
+        new = self.out.loc[ok, ["project_id", "item", "month", "count_to_date"]]
+        new = new.assign(line=self.lines[np.flatnonzero(ok.to_numpy())])
+        old = con.execute(
+            "SELECT project_id, item, CAST(month AS TIMESTAMP) AS month, CAST(count_to_date AS DOUBLE) AS count_to_date "
+            "FROM deliverable_month WHERE replaced_by IS NULL"
+        ).df()
+        self._never_falls(_merged(old, new, ["project_id", "item", "month"]), ["project_id", "item"], "count_to_date")
+
+    def check_budget_adjustment(self, con) -> None:
+        """An adjusted budget is positive and not below what was already spent by its month."""
+        ok = self.out["project_id"].notna() & ~self.bad
+        self.add(ok & (self.out["budget"] <= 0), "budget_not_positive", "budget")
+        ok &= ~self.bad
+        if not ok.any():
+            return
+        spent = con.execute(
+            "SELECT project_id, CAST(month AS TIMESTAMP) AS month, CAST(spent AS DOUBLE) AS spent, "
+            "CAST(spent_to_date AS DOUBLE) AS spent_to_date FROM budget_month WHERE replaced_by IS NULL"
+        ).df()
+        spent = spent.sort_values(["project_id", "month"], ignore_index=True)
+        spent["total"] = _to_date(spent, ["project_id"], "spent", "spent_to_date")
+        rows = self.out.loc[ok, ["project_id", "month", "budget"]]
+        for idx, row in rows.iterrows():
+            before = spent[(spent["project_id"] == row["project_id"]) & (spent["month"] <= row["month"])]
+            total = float(before["total"].iloc[-1]) if len(before) else 0.0
+            if row["budget"] + 0.005 < total:
+                mask = pd.Series(False, index=self.out.index)
+                mask[idx] = True
+                self.add(mask, "adjusted_below_spent", "budget", params={"total": f"{total:,.2f}"})
+
+    def check_target_revision(self, con) -> None:
+        """The revised target is read by the target grammar; its meaning is stored beside the words."""
+        from metrics.targets import parse_target
+
+        parsed = [parse_target(text) if isinstance(text, str) else None for text in self.out["target_text"].tolist()]
+        self.out["kind"] = [t.kind if t else None for t in parsed]
+        self.out["operator"] = [t.operator if t else None for t in parsed]
+        self.out["target_value"] = [t.value if t else None for t in parsed]
+        self.out["unit"] = [t.unit if t else None for t in parsed]
+
+    def check_one_of(self) -> None:
+        """Each row fills exactly one column of each ``Kind.one_of`` group (当月 or 累计)."""
+        for group in self.kind.one_of:
+            filled = pd.concat([self.out[k].notna() for k in group if k in self.out], axis=1).sum(axis=1)
+            names = "或".join(f"“{self.header(k)}”" for k in group)
+            names_en = " or ".join(f"“{self.header(k)}”" for k in group)
+            self.add(
+                ~self.bad & (filled == 0),
+                "one_of_missing",
+                group[0],
+                value="",
+                params={"columns": names, "columns_en": names_en},
+            )
+            self.add(
+                ~self.bad & (filled > 1),
+                "one_of_both",
+                group[0],
+                value="",
+                params={"columns": names, "columns_en": names_en},
+            )
+
+    def _one_form(self, ok: pd.Series, monthly: str, cumulative: str, by: list[str] | None = None) -> None:
+        """One project (or item) is reported monthly or cumulatively in a file, never both."""
+        keys = by or ["project_id"]
+        rows = self.out.loc[ok, keys].assign(cum=self.out.loc[ok, cumulative].notna())
+        mixed = rows.groupby(keys)["cum"].transform("nunique") > 1
+        first = mixed & ~rows.duplicated(keys)
+        mask = pd.Series(False, index=self.out.index)
+        mask[first[first].index] = True
+        self.add(
+            mask,
+            "mixed_forms",
+            cumulative,
+            value="",
+            params={"monthly": self.header(monthly), "cumulative": self.header(cumulative)},
+        )
+
+    def _never_falls(self, both: pd.DataFrame, keys: list[str], cumulative: str) -> None:
+        """A figure to date that is lower than the one of an earlier month is a typo (or the wrong month)."""
+        series = both[both[cumulative].notna()].sort_values([*keys, "month"])
+        previous = series.groupby(keys)[cumulative].shift()
+        falls = series[(series[cumulative] < previous - 0.005) & series["line"].notna()]
+        for _, row in falls.iterrows():
+            earlier = previous[row.name]
+            self.problems.append(
+                Problem(
+                    self.file,
+                    "cumulative_falls",
+                    line=int(row["line"]),
+                    column=self.header(cumulative),
+                    value=_fmt(row[cumulative]),
+                    params={"earlier": _fmt(earlier)},
                 )
             )
 
     # -- output --------------------------------------------------------------------------------
     def stored_rows(self) -> pd.DataFrame:
         out = self.out
-        keep = [c.key for c in self.kind.columns if c.key not in ("project", "indicator")]
+        keep = [c.key for c in self.kind.columns if c.key not in ("project", "indicator")] + list(self.kind.derived)
         id_cols = ["indicator_id"] if "indicator" in out else ["project_id"]
         columns = id_cols + (["month"] if "month" not in keep else []) + keep
         rows = out[columns]
         for col in id_cols:
             rows = rows.assign(**{col: rows[col].astype("Int64")})
         return rows.reset_index(drop=True)
+
+
+def _merged(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The stored rows the upload does not replace, and the upload's (``line`` set), in order."""
+    old = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
+    return pd.concat([old.assign(line=np.nan), new]).sort_values(keys, ignore_index=True)
+
+
+def _to_date(rows: pd.DataFrame, keys: list[str], monthly: str, cumulative: str) -> pd.Series:
+    """Figures to date, row by row (rows in month order): a cumulative row states it, monthly rows add to it."""
+    cum = rows[cumulative] if cumulative in rows else pd.Series(np.nan, index=rows.index)
+    run = cum.notna().groupby([rows[k] for k in keys]).cumsum()
+    groups = [*(rows[k] for k in keys), run]
+    base = cum.groupby(groups).transform("max").fillna(0)
+    added = rows[monthly].where(cum.isna(), 0).fillna(0).groupby(groups).cumsum()
+    return base + added
+
+
+def _in_force(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, budgets: pd.Series) -> pd.Series:
+    """The budget in force at each row's month: the latest 预算调整 up to it, else the project's."""
+    adjustments = con.execute(
+        "SELECT project_id, CAST(month AS TIMESTAMP) AS month, CAST(budget AS DOUBLE) AS budget "
+        "FROM budget_adjustment WHERE replaced_by IS NULL ORDER BY project_id, month"
+    ).df()
+    out = rows["project_id"].map(budgets).astype(float)
+    for (pid, month), budget in zip(
+        zip(adjustments["project_id"], adjustments["month"], strict=True), adjustments["budget"], strict=True
+    ):
+        out = out.where(~((rows["project_id"] == pid) & (rows["month"] >= month)), budget)
+    return out
 
 
 def _find_all(index: NameIndex, scopes: pd.Series, names: pd.Series) -> pd.Series:

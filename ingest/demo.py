@@ -43,6 +43,10 @@ SPENDING_SHARES = {
 }
 # Funds arrive by quarter (share of the budget in months 1, 4, 7, 10).
 FUNDS_BY_QUARTER = [25.0, 25.0, 25.0, 25.0]
+# The museum's halls closed for rebuilding (the seed's 展陈改建): its budget was cut from July, its
+# second-half funds are what the cut budget leaves, and a collecting target was revised in September.
+ADJUSTMENTS = [(MUSEUM, 7, 34000000.00, "展厅改建期间闭馆，布展经费相应调减", "沪体财〔2020〕35号")]
+REVISIONS = [(MUSEUM, "藏品社会征集", 9, ">=90%", "受疫情影响部分社会征集活动取消，经主管部门批准调整")]
 
 TICKETS_PER_MONTH = [95, 48, 61, 88, 112, 134, 161, 149, 118, 104, 97, 90]
 CLOSE_RATE = [0.97, 0.96, 0.97, 0.97, 0.96, 0.96, 0.91, 0.95, 0.97, 0.97, 0.98, 0.98]
@@ -157,9 +161,12 @@ def _month(m: int, year: int = YEAR) -> str:
 
 def budget_rows() -> pd.DataFrame:
     rows = []
+    cut = {project: (month, budget) for project, month, budget, *_ in ADJUSTMENTS}
     for project, (budget, shares) in SPENDING_SHARES.items():
         for m, share in enumerate(shares, start=1):
             received = budget * FUNDS_BY_QUARTER[(m - 1) // 3] / 100 if m in (1, 4, 7, 10) else 0
+            if project in cut and m in (7, 10):  # the rest of the cut budget, in two instalments
+                received = (cut[project][1] - budget * sum(FUNDS_BY_QUARTER[:2]) / 100) / 2
             rows.append(
                 {
                     "项目名称": project,
@@ -344,11 +351,31 @@ def summaries() -> pd.DataFrame:
     return pd.DataFrame([{"项目名称": p, "月份": "2020-12", "实际完成情况": text} for p, text in SUMMARIES.items()])
 
 
+def adjustments() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"项目名称": p, "生效月份": _month(m), "调整后预算数（元）": f"{b:.2f}", "调整原因": why, "批准文号": ref}
+            for p, m, b, why, ref in ADJUSTMENTS
+        ]
+    )
+
+
+def revisions() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"项目名称": p, "三级指标": i, "生效月份": _month(m), "调整后指标值": t, "调整原因": why}
+            for p, i, m, t, why in REVISIONS
+        ]
+    )
+
+
 def demo_frames() -> dict[str, pd.DataFrame]:
     """File name → table, in the order they load."""
     tickets = hotline_tickets()
     return {
+        "budget_adjustments_2020.csv": adjustments(),
         "budget_2020.csv": budget_rows(),
+        "target_revisions_2020.csv": revisions(),
         "hotline_tickets_2020.csv": tickets,
         "hotline_month_2020.csv": hotline_month(tickets),
         "opinion_events_2020.csv": opinion_events(),

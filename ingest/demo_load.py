@@ -13,7 +13,9 @@ from ingest.target_store import load_targets
 DEMO_DIR = DATA_DIR / "demo"
 BINDINGS_2020 = DATA_DIR / "bindings_2020.toml"
 DEMO_FILES = (
+    "budget_adjustments_2020.csv",
     "budget_2020.csv",
+    "target_revisions_2020.csv",
     "hotline_tickets_2020.csv",
     "hotline_month_2020.csv",
     "opinion_events_2020.csv",

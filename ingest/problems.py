@@ -91,6 +91,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{column}”（{value}）不能大于“{other}”（{other_value}）",
         "“{column}” ({value}) cannot exceed “{other}” ({other_value})",
     ),
+    "one_of_missing": ("请填写{columns}之一", "give one of {columns_en}"),
+    "one_of_both": ("{columns}只能填写一个", "give only one of {columns_en}"),
+    "mixed_forms": (
+        "同一项目在一个文件中不能同时按“{monthly}”和“{cumulative}”填报",
+        "one project cannot be reported by both “{monthly}” and “{cumulative}” in one file",
+    ),
+    "cumulative_falls": (
+        "累计数“{value}”小于之前月份的累计数 {earlier}",
+        "the figure to date “{value}” is below an earlier month's {earlier}",
+    ),
+    "budget_not_positive": ("调整后预算数应大于0", "the adjusted budget must be above 0"),
+    "adjusted_below_spent": (
+        "调整后预算数“{value}”低于截至该月的累计支出 {total} 元",
+        "the adjusted budget “{value}” is below the {total} already spent by that month",
+    ),
     "greater_to_date": (
         "截至本月累计“{column}”（{value}）超过累计“{other}”（{other_value}）",
         "“{column}” to date ({value}) exceeds “{other}” to date ({other_value})",

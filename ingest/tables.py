@@ -154,8 +154,12 @@ def read_table(
     return table_from_rows(raw, columns, name)
 
 
-def table_from_rows(raw: list[tuple[int, list[str]]], columns: list[Column], name: str) -> tuple[Table, list[Problem]]:
-    """The first row is the header; map it onto ``columns`` and keep the rows below it."""
+def table_from_rows(
+    raw: list[tuple[int, list[str]]], columns: list[Column], name: str, one_of: tuple[tuple[str, ...], ...] = ()
+) -> tuple[Table, list[Problem]]:
+    """The first row is the header; map it onto ``columns`` and keep the rows below it.
+
+    Each group of ``one_of`` (keys) needs at least one of its columns (当月支出 or 累计支出)."""
     table = Table(name)
     header_line, header = raw[0]
     mapping = match_header(header, columns)
@@ -165,6 +169,8 @@ def table_from_rows(raw: list[tuple[int, list[str]]], columns: list[Column], nam
             return table, [Problem(name, "extra_header", line=later)]
         return table, [Problem(name, "no_header", line=header_line, value=" | ".join(header[:6]))]
     missing = [c.zh for c in columns if c.required and c.key not in mapping.values()]
+    zh = {c.key: c.zh for c in columns}
+    missing += ["或".join(zh[k] for k in group) for group in one_of if not set(group) & set(mapping.values())]
     if missing:
         return table, [Problem(name, "missing_columns", line=header_line, params={"columns": "、".join(missing)})]
     frame = pd.DataFrame([cells for _, cells in raw[1:]], dtype=object)  # short rows are padded with None

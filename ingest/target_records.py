@@ -29,7 +29,11 @@ PROJECT_MONEY_FIELDS = {
     "budget": "项目当年预算（元）",
     "prev_budget": "同名项目上年预算额（元）",
     "prev_executed": "同名项目上年预算执行数（元）",
+    "budget_initial": "年初预算数（元）",
+    "budget_fiscal": "财政拨款（元）",
+    "budget_other": "其他资金（元）",
 }
+WAN = Decimal(10000)  # an amount under a header that says （万元） is in ten thousands of yuan
 
 
 # What a target table's numbers may be, whatever the reader (text export, CSV, XLSX).
@@ -100,8 +104,37 @@ class ProjectRecord:
     budget: Decimal | None = None
     prev_budget: Decimal | None = None
     prev_executed: Decimal | None = None
+    budget_initial: Decimal | None = None  # 年初预算数 (年度资金总额 as filed); ``budget`` is 全年预算数
+    budget_fiscal: Decimal | None = None  # 其中：财政拨款
+    budget_other: Decimal | None = None  # 其他资金
     indicators: list[IndicatorRecord] = field(default_factory=list)
     line: int | None = None
+    warnings: list[str] = field(default_factory=list)  # loaded anyway, and said (a total that disagrees…)
+
+    def settle_budget(self, cells: dict[str, str]) -> None:
+        """年初预算数 and 全年预算数 default to each other; the parts (财政拨款 + 其他资金) are checked
+        against the total, and a zero total next to filled parts takes their sum, with a warning."""
+        parts = None
+        if self.budget_fiscal is not None or self.budget_other is not None:
+            parts = (self.budget_fiscal or Decimal(0)) + (self.budget_other or Decimal(0))
+        if parts and not self.budget_initial and not self.budget:
+            self.warnings.append(
+                f"项目“{self.name}”：{cells['budget_initial']}为空或为0，财政拨款与其他资金合计{parts:,.2f}元，已按合计计"
+            )
+            self.budget_initial = parts
+        elif (
+            parts is not None
+            and self.budget_initial is not None
+            and abs(self.budget_initial - parts) > Decimal("0.005")
+        ):
+            self.warnings.append(
+                f"项目“{self.name}”：{cells['budget_initial']}{self.budget_initial:,.2f}元与"
+                f"{cells['budget_fiscal']}、{cells['budget_other']}合计{parts:,.2f}元不一致"
+            )
+        if self.budget_initial is None:
+            self.budget_initial = self.budget
+        if self.budget is None:
+            self.budget = self.budget_initial
 
 
 def split_overview(overview: str | None) -> tuple[str | None, str | None, str | None]:

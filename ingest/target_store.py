@@ -49,6 +49,9 @@ PROJECT_COLUMNS = (
     "budget",
     "prev_budget",
     "prev_executed",
+    "budget_initial",
+    "budget_fiscal",
+    "budget_other",
 )
 
 
@@ -58,6 +61,7 @@ class TargetsLoaded:
 
     files: list[tuple[str, int, int]]
     removed: list[tuple[str, str, int]] = field(default_factory=list)  # project, indicator, values kept
+    warnings: list[str] = field(default_factory=list)  # loaded anyway, and said (budget lines that disagree…)
 
     @property
     def projects(self) -> int:
@@ -178,7 +182,7 @@ def load_targets(
         parsed.append((name, hashlib.sha256(path.read_bytes()).hexdigest(), projects))
     if problems:
         raise ValidationFailed(problems)
-    written, removed = [], []
+    written, removed, warnings = [], [], []
     with write_transaction(db_path) as con:
         dropped = {name: _dropped_with_data(con, projects) for name, _, projects in parsed}
         if not drop_missing and any(dropped.values()):
@@ -198,10 +202,14 @@ def load_targets(
             after = {"projects": [p.name for p in projects], "indicators": sum(len(p.indicators) for p in projects)}
             if gone:
                 after["removed_with_values"] = [{"project": p, "indicator": i, "values": n} for p, i, n in gone]
+            said = [w for p in projects for w in p.warnings]
+            if said:
+                after["warnings"] = said
+            warnings += said
             record(con, actor or local_operator(), "targets", name, after=after, load_id=load_id)
             written.append((name, len(projects), sum(len(p.indicators) for p in projects)))
             removed += gone
-    return TargetsLoaded(written, removed)
+    return TargetsLoaded(written, removed, warnings)
 
 
 def _dropped_with_data(
@@ -267,6 +275,8 @@ def store_project(con: duckdb.DuckDBPyConnection, project: ProjectRecord, load_i
     """Insert or update one project and its indicators inside the caller's transaction."""
     background, content, structure = split_overview(project.overview)
     values = {name: getattr(project, name, None) for name in PROJECT_COLUMNS}
+    if values["budget_initial"] is None:  # a table with one budget figure: 年初 and 全年 are the same
+        values["budget_initial"] = project.budget
     values.update(background=background, content=content, structure=structure)
     project_id = find_project(con, project.year, project.name)
     if project_id is not None:

@@ -16,6 +16,7 @@ from ingest.target_records import (
     PROJECT_DATE_FIELDS,
     PROJECT_MONEY_FIELDS,
     PROJECT_TEXT_FIELDS,
+    WAN,
     IndicatorRecord,
     ProjectRecord,
     money_problem,
@@ -23,6 +24,12 @@ from ingest.target_records import (
     year_problem,
 )
 from ingest.target_text import parse_date, parse_money
+
+
+def wan(*labels: str) -> tuple[str, ...]:
+    """The same amounts with a header in 万元 (converted exactly on reading)."""
+    return tuple(f"{label}（万元）" for label in labels)
+
 
 PROJECT_COLUMNS = [
     Column("year", "年度", "year", True, "预算年度，四位数字", "budget year, four digits"),
@@ -34,7 +41,38 @@ PROJECT_COLUMNS = [
     Column("gov_purchase", "是否含有政府购买服务", "gov_purchase", help_zh="是 / 否", help_en="是 / 否"),
     Column("perf_type", "绩效类型", "performance_type"),
     Column("total_budget", "项目总预算（元）", "total_budget", help_zh="元，数字", help_en="yuan, a number"),
-    Column("budget", "项目当年预算（元）", "budget", True, "元，数字", "yuan, a number"),
+    Column(
+        "budget",
+        "项目当年预算（元）",
+        "budget",
+        help_zh="全年预算数（调整后），元；空则同年初预算数；表头写（万元）则按万元",
+        help_en="the year's budget after adjustments, yuan; defaults to the initial budget; 万元 when the header says so",
+        aliases=("全年预算数（元）", "全年预算数", *wan("项目当年预算", "全年预算数")),
+    ),
+    Column(
+        "budget_initial",
+        "年初预算数（元）",
+        "budget_initial",
+        help_zh="年初预算数（年度资金总额），元；空则同全年预算数",
+        help_en="the budget as filed at the start of the year (年度资金总额), yuan",
+        aliases=("年初预算数", "年度资金总额（元）", "年度资金总额", *wan("年初预算数", "年度资金总额")),
+    ),
+    Column(
+        "budget_fiscal",
+        "财政拨款（元）",
+        "budget_fiscal",
+        help_zh="其中：财政拨款，元，可空",
+        help_en="of which: fiscal appropriation, yuan, optional",
+        aliases=("财政拨款", "当年财政拨款", "其中：财政拨款", "其中：当年财政拨款", *wan("财政拨款", "当年财政拨款")),
+    ),
+    Column(
+        "budget_other",
+        "其他资金（元）",
+        "budget_other",
+        help_zh="其他资金，元，可空；年度资金总额 = 财政拨款 + 其他资金",
+        help_en="other funds, yuan, optional; total = fiscal + other",
+        aliases=("其他资金", *wan("其他资金")),
+    ),
     Column("prev_budget", "同名项目上年预算额（元）", "prev_budget", help_zh="元，可空", help_en="yuan, may be empty"),
     Column(
         "prev_executed",
@@ -128,7 +166,7 @@ def _records(table: Table) -> tuple[list[ProjectRecord], list[Problem]]:
             continue
         key = (int(year_text), row["name"])
         if key not in projects:
-            project, found = _project(file, line, row)
+            project, found = _project(file, line, row, table.headers)
             problems.extend(found)
             projects[key] = project
             first_values[key] = (line, row)
@@ -154,8 +192,9 @@ def _records(table: Table) -> tuple[list[ProjectRecord], list[Problem]]:
     return list(projects.values()), problems
 
 
-def _project(file: str, line: int, row: dict) -> tuple[ProjectRecord, list[Problem]]:
+def _project(file: str, line: int, row: dict, headers: dict[str, str]) -> tuple[ProjectRecord, list[Problem]]:
     problems = []
+    cells = {key: headers.get(key, label) for key, label in PROJECT_MONEY_FIELDS.items()}
     project = ProjectRecord(year=int(row["year"]), name=row["name"], line=line)
     for key in PROJECT_TEXT_FIELDS:
         if key != "name" and row.get(key):
@@ -176,8 +215,11 @@ def _project(file: str, line: int, row: dict) -> tuple[ProjectRecord, list[Probl
         if wrong:
             problems.append(wrong)
         else:
-            setattr(project, key, value)
-    if project.budget is None and not any(p.column == PROJECT_MONEY_FIELDS["budget"] for p in problems):
+            in_wan = value is not None and "万元" in cells[key]
+            setattr(project, key, value * WAN if in_wan else value)
+    project.settle_budget(cells)
+    said = {PROJECT_MONEY_FIELDS["budget"], PROJECT_MONEY_FIELDS["budget_initial"]}
+    if project.budget is None and not any(p.column in said for p in problems):
         problems.append(Problem(file, "required", line=line, column=PROJECT_MONEY_FIELDS["budget"]))
     return project, problems
 

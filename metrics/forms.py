@@ -46,12 +46,19 @@ class ProjectForm:
     unit: str
     supervisor: str
     budget_start: float  # 年初预算数
-    budget_full: float  # 全年预算数
+    budget_full: float  # 全年预算数: the budget in force at the form's month (after 预算调整)
     executed: float  # 全年执行数 / 1–N月执行数
     execution_rate: float
     budget_weight: float
     budget_score: float
-    projected: float = 0.0  # 全年预计执行数 (monitoring)
+    projected: float = 0.0  # 全年预计执行数 (monitoring): the staff's forecast, else the run rate
+    projected_by_staff: bool = False
+    fiscal_start: float | None = None  # 其中：当年财政拨款 as filed (None: not split, all of it)
+    other_start: float | None = None  # 其他资金 as filed
+    adjustments: list[dict] = field(default_factory=list)  # 预算调整 up to the month
+    budget_status: str = ""  # the budget light (monitoring)
+    budget_explanation: str = ""
+    budget_reason: str = ""  # the staff's 偏差原因；纠偏措施 for the spending (monitoring)
     goals: str = ""  # 预期目标
     summary: str = ""  # 实际完成情况
     indicators: list[FormIndicator] = field(default_factory=list)
@@ -81,6 +88,23 @@ def _texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, d
         [year, year, month],
     ).fetchall()
     return {r[0]: {"reason": r[1], "measures": r[2], "likelihood": r[3], "note": r[4]} for r in rows}
+
+
+def _budget_texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, dict]:
+    """Per project: the latest forecast (全年预计执行数), deviation reason and measures entered up to the month."""
+    rows = con.execute(
+        """
+        SELECT project_id,
+               CAST(arg_max(forecast, month) FILTER (WHERE forecast IS NOT NULL) AS DOUBLE),
+               arg_max(reason, month) FILTER (WHERE reason IS NOT NULL),
+               arg_max(measures, month) FILTER (WHERE measures IS NOT NULL)
+        FROM budget_month
+        WHERE replaced_by IS NULL AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1)
+        GROUP BY project_id
+        """,
+        [year, year, month],
+    ).fetchall()
+    return {r[0]: {"forecast": r[1], "reason": r[2], "measures": r[3]} for r in rows}
 
 
 def _summaries(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, str]:
@@ -178,7 +202,9 @@ def _deviation(texts: dict | None) -> str:
 
 def _project_rows(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict]:
     cur = con.execute(
-        "SELECT project_id, name, unit, CAST(budget AS DOUBLE) AS budget, goals FROM project WHERE year = ?", [year]
+        "SELECT project_id, name, unit, CAST(budget AS DOUBLE) AS budget, CAST(budget_fiscal AS DOUBLE) AS budget_fiscal, "
+        "CAST(budget_other AS DOUBLE) AS budget_other, goals FROM project WHERE year = ?",
+        [year],
     )
     cols = [d[0] for d in cur.description]
     return {r[1]: dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
@@ -213,7 +239,16 @@ def _forms(con, config: Config, year: int, month: int, project: str | None, scor
     levels = _levels(con, year)
     texts = _texts(con, year, month)
     summaries = _summaries(con, year, month)
-    return [_form(p, facts[p.name], levels, texts, summaries, config, year, month, scored) for p in report.projects]
+    budgets = _budget_texts(con, year, month)
+    forms = [_form(p, facts[p.name], levels, texts, summaries, config, year, month, scored) for p in report.projects]
+    for form, p in zip(forms, report.projects, strict=True):
+        given = budgets.get(p.project_id, {})
+        if given.get("forecast") is not None and not scored:
+            form.projected, form.projected_by_staff = given["forecast"], True
+        form.budget_reason = "；".join(t for t in (given.get("reason"), given.get("measures")) if t)
+        if not scored and not form.budget_reason and form.budget_status in ("yellow", "red"):
+            form.warnings.append("预算执行：缺少偏差原因和纠偏措施")
+    return forms
 
 
 def _form(
@@ -228,7 +263,7 @@ def _form(
     scored: bool,
 ) -> ProjectForm:
     sc = config.scoring
-    budget = fact["budget"] or 0.0
+    budget = p.budget or 0.0  # in force at the month: the 全年预算数 after any 预算调整
     executed = p.executed_to_date or 0.0
     rate, budget_score = scoring.execution(executed, budget, sc.budget_weight)
     table = [i for i in p.indicators if i.origin != "plan"]
@@ -247,18 +282,25 @@ def _form(
         p.name,
         fact["unit"],
         config.forms.supervisor,
-        budget,
+        p.budget_initial if p.budget_initial is not None else budget,
         budget,
         executed,
         rate if scored else (executed / budget if budget else 0.0),
         sc.budget_weight,
         budget_score,
         projected=min(budget, executed / month * 12) if month else 0.0,
+        fiscal_start=fact.get("budget_fiscal"),
+        other_start=fact.get("budget_other"),
+        adjustments=[dict(a) for a in p.adjustments],
+        budget_status=str(p.budget_status),
+        budget_explanation=p.budget_explanation,
         goals=fact["goals"] or "",
         summary=summaries.get(fact["project_id"]) or "",
         warnings=list(problems),
     )
-    form.notes = [_plan_note(i) for i in p.indicators if i.origin == "plan"]
+    form.notes = [note for note in [budget_note(form)] if note]
+    form.notes += [_revision_note(i) for i in p.indicators if i.revised]
+    form.notes += [_plan_note(i) for i in p.indicators if i.origin == "plan"]
     for i in p.indicators if not scored else table:
         if i.kind == "not_applicable":
             continue
@@ -314,6 +356,17 @@ def _form(
     return form
 
 
+def _revision_note(i: IndicatorStatus) -> str:
+    """绩效目标调整: the form prints the target in force; the original and the reason go in the notes."""
+    facts = i.judgement.facts
+    month = facts.get("revised_month")
+    when = f"{int(month)}月起" if month is not None and month == month else ""
+    why = facts.get("revision_reason") or ""
+    return (
+        f"绩效目标调整：{i.name}由“{i.target_original}”调整为“{i.target}”（{'，'.join(t for t in (when, why) if t)}）"
+    )
+
+
 def _plan_note(i: IndicatorStatus) -> str:
     """计划内目标 in the self-evaluation's notes: the target, and what the year's data say of it."""
     return f"计划内目标（不计分）：{i.name}，目标{i.target}。{i.explanation}"
@@ -342,6 +395,67 @@ def _plan_row(i: IndicatorStatus) -> FormIndicator:
         likelihood="有可能" if i.at_risk else "确定能",
         note="计划内目标，不计分",
     )
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One row of the form's 项目资金 block; None prints as —."""
+
+    label: str
+    start: float | None
+    full: float | None
+    executed: float | None
+    total: bool = False
+
+
+def fund_rows(form: ProjectForm) -> list[FundRow]:
+    """年度资金总额 and its parts, as both writers print them (docs/domain.md §5, §8).
+
+    Without a split the whole budget is 当年财政拨款. An adjustment (预算调整) changes the total; how it
+    falls on the parts is not known, so their 全年预算数 prints — rather than a guess.
+    """
+    adjusted = form.budget_full != form.budget_start
+    other = form.other_start or 0.0
+    fiscal = form.fiscal_start if form.fiscal_start is not None else form.budget_start - other
+    return [
+        FundRow("年度资金总额", form.budget_start, form.budget_full, form.executed, True),
+        FundRow(
+            "其中：当年财政拨款",
+            fiscal,
+            None if adjusted and other else (form.budget_full - other),
+            None if other else form.executed,
+        ),
+        FundRow("上年结转资金", None, None, None),
+        FundRow("其他资金", form.other_start, None if adjusted else form.other_start, None),
+    ]
+
+
+BUDGET_LIGHT_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "blue": "蓝灯", "grey": "未填报"}
+
+
+def projected_head(form: ProjectForm) -> str:
+    """全年预计执行数, saying whose figure it is: the unit's own forecast or the run rate."""
+    return "全年预计执行数（单位预计）" if form.projected_by_staff else "全年预计执行数（按当前进度）"
+
+
+def budget_light_text(form: ProjectForm) -> str:
+    """The budget light on the monitoring form: its colour and why, and the staff's reasons and measures."""
+    light = f"{BUDGET_LIGHT_ZH.get(form.budget_status, form.budget_status)}：{form.budget_explanation}"
+    if form.budget_reason:
+        return f"{light}。偏差原因及纠偏措施：{form.budget_reason}"
+    if form.budget_status in ("yellow", "red"):
+        return f"{light}。偏差原因及纠偏措施：{MISSING_MARK}"
+    return light
+
+
+def budget_note(form: ProjectForm) -> str:
+    """预算调整 in words, for the note under the form: 2020年7月 3,890,000.00 → 3,500,000.00 元（原因，文号）."""
+    parts = []
+    for a in form.adjustments:
+        year, month = a["month"].split("-")
+        why = "，".join(t for t in (a.get("reason"), a.get("approval")) if t)
+        parts.append(f"{year}年{int(month)}月预算由{a['before']:,.2f}元调整为{a['budget']:,.2f}元（{why}）")
+    return "预算调整：" + "；".join(parts) if parts else ""
 
 
 RATING_OUTLOOK = {"确定能": "预计达成", "有可能": "存在不能达成的风险", "不可能": "预计无法达成"}

@@ -38,23 +38,51 @@ class Measure:
         return {k: v for k, v in used.items() if f"${k}" in self.sql}
 
 
+# Spending and funds to date against the budget in force at the as-of month (the latest adjustment up to
+# it, else the project's 全年预算数). A cumulative row ("1–m月执行数", ``spent_to_date``) states the
+# figure to date at its month and covers months 1…m; monthly rows after it add to it.
 BUDGET = Measure(
     "budget",
     "project",
     """
+    WITH rows_ AS (
+        SELECT * FROM budget_month
+        WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+    ), cumulative AS (
+        SELECT project_id, max(month) AS c_month, arg_max(spent_to_date, month) AS c_spent,
+               arg_max(coalesce(received_to_date, 0), month) AS c_received
+        FROM rows_ WHERE spent_to_date IS NOT NULL GROUP BY project_id
+    ), sums AS (
+        SELECT r.project_id,
+               coalesce(any_value(c.c_spent), 0) + coalesce(sum(r.spent) FILTER (
+                   WHERE r.spent_to_date IS NULL AND (c.c_month IS NULL OR r.month > c.c_month)), 0) AS spent,
+               coalesce(any_value(c.c_received), 0) + coalesce(sum(r.received) FILTER (
+                   WHERE r.spent_to_date IS NULL AND (c.c_month IS NULL OR r.month > c.c_month)), 0) AS received,
+               coalesce(bit_or(1::BIGINT << month(r.month)) FILTER (WHERE r.spent_to_date IS NULL), 0)
+                   | coalesce(any_value((1::BIGINT << (month(c.c_month) + 1)) - 2), 0) AS months_mask
+        FROM rows_ r LEFT JOIN cumulative c USING (project_id)
+        GROUP BY r.project_id
+    ), in_force AS (
+        SELECT project_id, arg_max(budget, month) AS adjusted, max(month) AS adjusted_month
+        FROM budget_adjustment
+        WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+        GROUP BY project_id
+    )
     SELECT p.project_id,
-           coalesce(sum(b.spent), 0)::DOUBLE AS spent,
-           coalesce(sum(b.received), 0)::DOUBLE AS received,
-           CASE WHEN p.budget > 0 THEN coalesce(sum(b.spent), 0) / p.budget END::DOUBLE AS execution_rate,
-           CASE WHEN p.budget > 0 THEN coalesce(sum(b.received), 0) / p.budget END::DOUBLE AS funds_rate,
-           coalesce(bit_or(1::BIGINT << month(b.month)), 0) AS months_mask,
-           count(DISTINCT b.month) AS n_months
+           coalesce(s.spent, 0)::DOUBLE AS spent,
+           coalesce(s.received, 0)::DOUBLE AS received,
+           coalesce(a.adjusted, p.budget)::DOUBLE AS budget_in_force,
+           a.adjusted_month,
+           CASE WHEN coalesce(a.adjusted, p.budget) > 0
+                THEN coalesce(s.spent, 0) / coalesce(a.adjusted, p.budget) END::DOUBLE AS execution_rate,
+           CASE WHEN coalesce(a.adjusted, p.budget) > 0
+                THEN coalesce(s.received, 0) / coalesce(a.adjusted, p.budget) END::DOUBLE AS funds_rate,
+           coalesce(s.months_mask, 0) AS months_mask,
+           bit_count(coalesce(s.months_mask, 0)) AS n_months
     FROM project p
-    LEFT JOIN budget_month b
-           ON b.project_id = p.project_id AND b.replaced_by IS NULL
-          AND b.month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+    LEFT JOIN sums s USING (project_id)
+    LEFT JOIN in_force a USING (project_id)
     WHERE p.year = $year
-    GROUP BY p.project_id, p.budget
     """,
 )
 
@@ -217,26 +245,44 @@ VISITORS = Measure(
 )
 
 # Per project and item: the count to date.
+# Per project and item: the count to date (a cumulative row, ``count_to_date``, states it at its month;
+# monthly rows after it add to it).
 DELIVERABLES = Measure(
     "deliverables",
     "item",
     """
-    SELECT project_id, item, sum(count)::BIGINT AS count_to_date
-    FROM deliverable_month
-    WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-    GROUP BY project_id, item
+    WITH rows_ AS (
+        SELECT * FROM deliverable_month
+        WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+    ), cumulative AS (
+        SELECT project_id, item, max(month) AS c_month, arg_max(count_to_date, month) AS c_count
+        FROM rows_ WHERE count_to_date IS NOT NULL GROUP BY project_id, item
+    )
+    SELECT r.project_id, r.item,
+           (coalesce(any_value(c.c_count), 0) + coalesce(sum(r.count) FILTER (
+               WHERE r.count_to_date IS NULL AND (c.c_month IS NULL OR r.month > c.c_month)), 0))::BIGINT
+               AS count_to_date
+    FROM rows_ r LEFT JOIN cumulative c USING (project_id, item)
+    GROUP BY r.project_id, r.item
     """,
 )
 
-# Per project: the months in which any deliverable was reported (a project reports all its items at once).
+# Per project: the months in which any deliverable was reported (a project reports all its items at once);
+# a cumulative row covers months 1…m.
 DELIVERABLE_MONTHS = Measure(
     "deliverable_months",
     "project",
     """
-    SELECT project_id, bit_or(1::BIGINT << month(month)) AS months_mask, count(DISTINCT month) AS n_months
-    FROM deliverable_month
-    WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-    GROUP BY project_id
+    SELECT project_id, mask AS months_mask, bit_count(mask) AS n_months
+    FROM (
+        SELECT project_id,
+               coalesce(bit_or(1::BIGINT << month(month)) FILTER (WHERE count_to_date IS NULL), 0)
+                 | coalesce(bit_or((1::BIGINT << (month(month) + 1)) - 2) FILTER (WHERE count_to_date IS NOT NULL), 0)
+                 AS mask
+        FROM deliverable_month
+        WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+        GROUP BY project_id
+    )
     """,
 )
 
@@ -333,18 +379,39 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list) -> pd.D
 
 
 def budget_by_month(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """Per project and month: spending and cumulative 执行率 (the S-curve)."""
+    """Per project and reported month: spending to date and 执行率 against the budget in force (the S-curve).
+
+    A cumulative row starts a new run: its figure to date, then the monthly rows after it added on.
+    """
     return con.execute(
         """
-        SELECT b.project_id, month(b.month) AS month, any_value(p.budget)::DOUBLE AS budget,
-               sum(b.spent)::DOUBLE AS spent,
-               sum(sum(b.spent)) OVER (PARTITION BY b.project_id ORDER BY month(b.month))::DOUBLE AS spent_to_date,
-               (sum(sum(b.spent)) OVER (PARTITION BY b.project_id ORDER BY month(b.month)) / any_value(p.budget))::DOUBLE
+        WITH rows_ AS (
+            SELECT b.project_id, month(b.month) AS month, b.month AS first_day, p.budget,
+                   b.spent, b.spent_to_date,
+                   sum(CASE WHEN b.spent_to_date IS NULL THEN 0 ELSE 1 END)
+                       OVER (PARTITION BY b.project_id ORDER BY b.month) AS run
+            FROM budget_month b JOIN project p USING (project_id)
+            WHERE b.replaced_by IS NULL AND p.year = ? AND year(b.month) = ?
+        ), to_date AS (
+            SELECT project_id, month, first_day, budget,
+                   coalesce(max(spent_to_date) OVER (PARTITION BY project_id, run), 0)
+                     + sum(CASE WHEN spent_to_date IS NULL THEN spent ELSE 0 END)
+                         OVER (PARTITION BY project_id, run ORDER BY month) AS spent_to_date
+            FROM rows_
+        )
+        SELECT t.project_id, t.month,
+               coalesce((SELECT arg_max(a.budget, a.month) FROM budget_adjustment a
+                         WHERE a.project_id = t.project_id AND a.replaced_by IS NULL
+                           AND a.month BETWEEN make_date(?, 1, 1) AND t.first_day), t.budget)::DOUBLE AS budget,
+               (t.spent_to_date - coalesce(lag(t.spent_to_date) OVER (PARTITION BY t.project_id ORDER BY t.month), 0))
+                   ::DOUBLE AS spent,
+               t.spent_to_date::DOUBLE AS spent_to_date,
+               (t.spent_to_date / nullif(coalesce((SELECT arg_max(a.budget, a.month) FROM budget_adjustment a
+                         WHERE a.project_id = t.project_id AND a.replaced_by IS NULL
+                           AND a.month BETWEEN make_date(?, 1, 1) AND t.first_day), t.budget), 0))::DOUBLE
                    AS execution_rate
-        FROM budget_month b JOIN project p USING (project_id)
-        WHERE b.replaced_by IS NULL AND p.year = ? AND year(b.month) = ?
-        GROUP BY b.project_id, month(b.month)
-        ORDER BY b.project_id, month
+        FROM to_date t
+        ORDER BY t.project_id, t.month
         """,
-        [year, year],
+        [year, year, year, year],
     ).df()

@@ -24,12 +24,12 @@ from core.config import Config
 from metrics.lights import GREY, WORST_FIRST, Light
 from metrics.measures import frame, run_all
 from metrics.rules import DEFAULT_RULE, REGISTRY, Grey, Period, RuleName, UnknownRule, rule
-from metrics.rules.base import explain_demoted, explain_grey, missing_months, no_green_at_risk
+from metrics.rules.base import explain_demoted, explain_grey, explain_revised, missing_months, no_green_at_risk
 from metrics.rules.budget import explain_budget_light, project_budget_lights
 
 STATUS_ORDER = WORST_FIRST
 # the target table's words: carried beside the judging, joined back for records and explanations
-SHOWN = ("project", "level1", "level2", "target", "origin")
+SHOWN = ("project", "level1", "level2", "target", "origin", "target_original", "revised_month", "revision_reason")
 PLAN_LEVEL1 = "计划内目标"  # targets from the project's prose (``plan_target``): shown and judged, not scored
 SEVERITY = {str(light): k for k, light in enumerate(WORST_FIRST)}
 STATUS_LABELS = {
@@ -85,7 +85,8 @@ class Judgement:
         found = REGISTRY[self.rule]
         if self.grey != Grey.NONE:
             return explain_grey(self.facts, self.period, lang, found.what)
-        return found.explain(self.facts, self.period, lang) + explain_demoted(self.facts, lang)
+        said = found.explain(self.facts, self.period, lang)
+        return said + explain_demoted(self.facts, lang) + explain_revised(self.facts, lang)
 
     @cached_property
     def explanation(self) -> str:
@@ -111,6 +112,11 @@ class IndicatorStatus:
     unit: str | None
     judgement: Judgement
     origin: str = "table"  # "plan": a target of the prose, not of the table (计划内目标)
+    target_original: str | None = None  # the table's target when a revision is in force
+
+    @property
+    def revised(self) -> bool:
+        return self.target_original is not None and self.target_original != self.target
 
     rule = property(lambda self: self.judgement.rule)
     status = property(lambda self: self.judgement.status)
@@ -142,6 +148,12 @@ class ProjectStatus:
     budget_facts: Mapping[str, Any] = field(default_factory=dict, repr=False)
     period: Period | None = field(default=None, repr=False)
     indicators: tuple[IndicatorStatus, ...] = ()
+    budget_initial: float | None = None  # 年初预算数; ``budget`` is the one in force at the month
+    adjustments: tuple[Mapping[str, Any], ...] = ()  # 预算调整 up to the month: month, before, budget, reason
+
+    @property
+    def adjusted(self) -> bool:
+        return bool(self.adjustments)
 
     @cached_property
     def budget_explanation(self) -> str:
@@ -168,6 +180,7 @@ class StatusReport:
     project_frame: pd.DataFrame = field(repr=False)
     indicator_frame: pd.DataFrame = field(repr=False)
     judged: Mapping[RuleName, pd.DataFrame] = field(repr=False)
+    adjustments: Mapping[int, list[dict]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def projects(self) -> list[ProjectStatus]:
@@ -197,6 +210,8 @@ class StatusReport:
                     facts,
                     self.period,
                     tuple(indicators),
+                    facts.get("budget_initial"),
+                    tuple(self.adjustments.get(facts["project_id"], ())),
                 )
             )
         return out
@@ -229,6 +244,9 @@ class StatusReport:
                     "name": p.name,
                     "status": p.status,
                     "budget": p.budget,
+                    "budget_initial": p.budget_initial,
+                    "budget_in_force": p.budget,
+                    "adjustments": [dict(a) for a in p.adjustments],
                     "executed_to_date": p.executed_to_date,
                     "execution_rate": p.execution_rate,
                     "time_progress": p.time_progress,
@@ -240,6 +258,8 @@ class StatusReport:
                             "level2": i.level2,
                             "name": i.name,
                             "target": i.target,
+                            "target_in_force": i.target,
+                            "target_original": i.target_original,
                             "actual": i.actual,
                             "expected": _round(i.expected),
                             "status": i.status,
@@ -278,6 +298,7 @@ def _indicator(name: RuleName, facts: dict, period: Period) -> IndicatorStatus:
         facts["unit"],
         judgement,
         facts.get("origin") or "table",
+        facts.get("target_original"),
     )
 
 
@@ -313,12 +334,16 @@ def latest_month_with_data(con: duckdb.DuckDBPyConnection, year: int) -> int | N
     return row[0].month if row and row[0] else None
 
 
-def _targets(con: duckdb.DuckDBPyConnection, year: int, project: str | None) -> pd.DataFrame:
-    """One row per project and indicator (a project without indicators has one row with no indicator)."""
-    where, params = "WHERE p.year = ?", [year]
+def _targets(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None) -> pd.DataFrame:
+    """One row per project and indicator (a project without indicators has one row with no indicator).
+
+    The target is the one in force at ``month``: the latest revision up to it (绩效目标调整), else the
+    table's; the original stays beside it.
+    """
+    where, params = "WHERE p.year = $year", {"year": year, "start": f"{year}-01-01", "end": f"{year}-{month:02d}-01"}
     if project:
-        where += " AND p.name = ?"
-        params.append(project)
+        where += " AND p.name = $project"
+        params["project"] = project
     return frame(
         con,
         f"""
@@ -330,12 +355,27 @@ def _targets(con: duckdb.DuckDBPyConnection, year: int, project: str | None) -> 
             SELECT project_id, indicator_id, seq, '{PLAN_LEVEL1}', level2, name, target_text, kind,
                    operator, target_value, unit, 'plan'
             FROM plan_target
+        ), revised AS (
+            SELECT * FROM (
+                SELECT r.*, row_number() OVER (PARTITION BY indicator_id ORDER BY month DESC) AS latest
+                FROM target_revision r
+                WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+            ) WHERE latest = 1
         )
         SELECT p.project_id, p.name AS project, CAST(p.budget AS DOUBLE) AS budget,
-               i.indicator_id, i.seq, i.level1, i.level2, i.name, i.target, i.kind,
-               i.operator, i.target_value, i.unit, i.origin, b.rule, b.item, b.plan, b.params
+               CAST(coalesce(p.budget_initial, p.budget) AS DOUBLE) AS budget_initial,
+               i.indicator_id, i.seq, i.level1, i.level2, i.name,
+               coalesce(r.target_text, i.target) AS target,
+               CASE WHEN r.indicator_id IS NULL THEN i.kind ELSE r.kind END AS kind,
+               CASE WHEN r.indicator_id IS NULL THEN i.operator ELSE r.operator END AS operator,
+               CASE WHEN r.indicator_id IS NULL THEN i.target_value ELSE r.target_value END AS target_value,
+               CASE WHEN r.indicator_id IS NULL THEN i.unit ELSE r.unit END AS unit,
+               i.origin, i.target AS target_original, i.kind AS original_kind,
+               month(r.month) AS revised_month, r.reason AS revision_reason,
+               b.rule, b.item, b.plan, b.params
         FROM project p
         LEFT JOIN targets i USING (project_id)
+        LEFT JOIN revised r USING (indicator_id)
         LEFT JOIN binding b USING (indicator_id)
         {where}
         ORDER BY p.project_id, i.seq
@@ -345,8 +385,14 @@ def _targets(con: duckdb.DuckDBPyConnection, year: int, project: str | None) -> 
 
 
 def _resolve_rules(indicators: pd.DataFrame) -> pd.Series:
-    """Each indicator's rule name: the binding's, else the default for its kind; unknown names are an error."""
-    names = indicators["rule"].where(indicators["rule"].notna(), indicators["kind"].map(DEFAULT_RULE))
+    """Each indicator's rule name: the binding's, else the default for its kind; unknown names are an error.
+
+    A revised target whose kind is judged by another default rule (a number revised to a text) is
+    re-bound to the default of its new kind: the old binding cannot judge it.
+    """
+    rebound = indicators["kind"].map(DEFAULT_RULE) != indicators["original_kind"].map(DEFAULT_RULE)
+    bound = indicators["rule"].where(~rebound.to_numpy())
+    names = bound.where(bound.notna(), indicators["kind"].map(DEFAULT_RULE))
     for name in names.dropna().unique():
         rule(name)  # raises UnknownRule
     if names.isna().any():
@@ -368,7 +414,7 @@ def compute_status(
         year = row[0] if row and row[0] else clock.today().year
     month = month or default_month(year)
     period = Period(year, month, config)
-    rows = _targets(con, year, project)
+    rows = _targets(con, year, month, project)
     indicators = rows[rows["indicator_id"].notna()].copy()
     indicators["indicator_id"] = indicators["indicator_id"].astype("int64")
     indicators["rule"] = _resolve_rules(indicators)
@@ -386,13 +432,37 @@ def compute_status(
         verdicts[["indicator_id", "status", "grey", "kind"]], on="indicator_id"
     )
     projects = _project_lights(rows, budget, verdicts)
-    return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged)
+    adjustments = _adjustments(con, year, month, project)
+    return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged, adjustments)
+
+
+def _adjustments(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None) -> dict[int, list[dict]]:
+    """Per project, its 预算调整 up to ``month`` in order, each with the budget in force before it."""
+    rows = con.execute(
+        """
+        SELECT a.project_id, strftime(a.month, '%Y-%m') AS month,
+               CAST(coalesce(lag(a.budget) OVER w, p.budget) AS DOUBLE) AS before,
+               CAST(a.budget AS DOUBLE) AS budget, a.reason, a.approval
+        FROM budget_adjustment a JOIN project p USING (project_id)
+        WHERE a.replaced_by IS NULL AND p.year = ? AND a.month <= make_date(?, ?, 1) AND (? IS NULL OR p.name = ?)
+        WINDOW w AS (PARTITION BY a.project_id ORDER BY a.month)
+        ORDER BY a.project_id, a.month
+        """,
+        [year, year, month, project, project],
+    ).fetchall()
+    out: dict[int, list[dict]] = {}
+    for pid, *values in rows:
+        out.setdefault(pid, []).append(
+            dict(zip(("month", "before", "budget", "reason", "approval"), values, strict=True))
+        )
+    return out
 
 
 def _project_lights(rows: pd.DataFrame, budget: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     """Per project: its budget light and figures, and its light, the worst of the budget's and its indicators'."""
-    projects = rows[["project_id", "project", "budget"]].drop_duplicates("project_id")
+    projects = rows[["project_id", "project", "budget", "budget_initial"]].drop_duplicates("project_id")
     projects = projects.merge(budget, on="project_id", how="left")
+    projects["budget"] = projects["budget_in_force"].fillna(projects["budget"])  # the figure in force
     projects["budget_status"] = projects["budget_status"].fillna(str(GREY))
     counted = verdicts[(verdicts["kind"] != "not_applicable") & (verdicts["grey"] != str(Grey.NOT_DUE))]
     worst_indicator = counted["status"].map(SEVERITY).groupby(counted["project_id"]).min()

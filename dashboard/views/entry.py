@@ -160,12 +160,62 @@ def summary_form() -> None:
     st.success(t("saved"))
 
 
+def _row_form(key: str, title: str, kind: str, fields) -> None:
+    """A form that writes one row of an upload kind, validated and audited like a file."""
+    st.subheader(t(title))
+    year = data.years()[0]
+    projects = list(dict.fromkeys(data.indicators(year)["project"]))
+    with st.form(key):
+        values = fields(year, projects)
+        submitted = st.form_submit_button(t("save"))
+    if not submitted:
+        return
+    try:
+        data.save_row(kind, values, current_actor())
+    except ValidationFailed as failed:
+        st.error(t("problems", n=len(failed.problems)))
+        st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+        return
+    except PermissionDenied as exc:
+        st.error(plain(t("refused", reason=str(exc))))
+        return
+    st.success(t("saved"))
+
+
+def _adjustment_fields(year: int, projects: list[str]) -> dict[str, str]:
+    month = st.selectbox(t("col_effective"), [f"{year}-{m:02d}" for m in range(1, 13)], key="adjust_month")
+    return {
+        "project": st.selectbox(t("col_project"), projects, key="adjust_project"),
+        "month": month,
+        "budget": st.text_input(t("adjusted_budget"), key="adjust_budget"),
+        "reason": st.text_input(t("change_reason"), key="adjust_reason"),
+        "approval": st.text_input(t("approval"), key="adjust_approval"),
+    }
+
+
+def _revision_fields(year: int, projects: list[str]) -> dict[str, str]:
+    # one choice of project and indicator together: a form does not rerun when its first box changes
+    pairs = list(data.indicators(year)[["project", "indicator"]].itertuples(index=False, name=None))
+    project, indicator = st.selectbox(
+        t("indicator"), pairs, format_func=lambda pair: f"{pair[0]} — {pair[1]}", key="revise_indicator"
+    )
+    return {
+        "project": project,
+        "indicator": indicator,
+        "month": st.selectbox(t("col_effective"), [f"{year}-{m:02d}" for m in range(1, 13)], key="revise_month"),
+        "target_text": st.text_input(t("revised_target"), key="revise_target"),
+        "reason": st.text_input(t("change_reason"), key="revise_reason"),
+    }
+
+
 def render() -> None:
     st.title(t("entry"))
     templates()
     upload()
     rating_form()
     summary_form()
+    _row_form("adjust", "adjust_form", "budget_adjustment", _adjustment_fields)
+    _row_form("revise", "revise_form", "target_revision", _revision_fields)
 
 
 render()

@@ -38,6 +38,30 @@ def value_history(year: int, name: str, indicators: list[str]) -> None:
                 st.success(t("reverted", n=done.restored))
 
 
+def changes(year: int, name: str) -> None:
+    """The ledger of 预算调整 and 绩效目标调整: who, when, why, before → after (replaced entries too)."""
+    st.subheader(t("changes"))
+    budgets, targets = data.change_ledgers(year, name)
+    if budgets.empty and targets.empty:
+        st.info(t("no_changes"))
+        return
+    names = {
+        "indicator": t("indicator"),
+        "month": t("col_effective"),
+        "before": t("col_before"),
+        "after": t("col_after"),
+        "reason": t("col_reason"),
+        "approval": t("col_approval"),
+        "who": t("col_who"),
+        "at": t("col_at"),
+        "current": t("col_current"),
+    }
+    for title, ledger in ((t("budget_ledger"), budgets), (t("target_ledger"), targets)):
+        if not ledger.empty:
+            st.markdown(f"**{title}**")
+            st.dataframe(ledger.rename(columns=names), hide_index=True, width="stretch")
+
+
 def render() -> None:
     year, month = year_and_month()
     names = [p.name for p in data.status(year, month).projects]
@@ -53,7 +77,17 @@ def render() -> None:
     project = report.projects[0]
 
     cols = st.columns(4)
-    cols[0].metric(t("year_budget"), _money(facts["budget"]))
+    if project.adjustments:  # 原预算 → 调整后, with the month of the latest adjustment
+        last = project.adjustments[-1]
+        cols[0].metric(
+            t("budget_in_force"),
+            _money(project.budget),
+            delta=t("adjusted_from", month=last["month"], before=_money(project.budget_initial)),
+            delta_color="off",
+            delta_arrow="off",
+        )
+    else:
+        cols[0].metric(t("year_budget"), _money(project.budget))
     cols[1].metric(t("total_budget"), _money(facts["total_budget"]))
     cols[2].metric(t("prev_budget"), _money(facts["prev_budget"]))
     cols[3].metric(t("prev_executed"), _money(facts["prev_executed"]))
@@ -81,6 +115,7 @@ def render() -> None:
     st.plotly_chart(charts.budget_execution(data.budget_curves(year), month, chart_labels(), [name]), width="stretch")
 
     value_history(year, name, [i.name for i in project.indicators])
+    changes(year, name)
 
     st.subheader(t("history"))
     history = data.upload_history(year, name)

@@ -303,6 +303,16 @@ def explain_demoted(facts: Facts, lang: str) -> str:
     return "；进度正常但全年预计未达标，为黄灯"
 
 
+def explain_revised(facts: Facts, lang: str) -> str:
+    """When a revised target (绩效目标调整) judged the light: which, from when, and the original."""
+    month, original, target = facts.get("revised_month"), facts.get("target_original"), facts.get("target")
+    if is_missing(month) or original is None or original == target:
+        return ""
+    if lang == "en":
+        return f" (revised target {target} from month {int(month)}; originally {original})"
+    return f"（按调整后目标{target}，{int(month)}月起；原目标{original}）"
+
+
 # -- plans and the accumulating light ---------------------------------------------------------------
 def expected_to_date(plan: Mapping[int, float] | None, target: float, month: int) -> float:
     """T × m/12, or the phased plan interpolated between its months (from 0 at the start, to T at month 12)."""

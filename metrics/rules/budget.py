@@ -33,7 +33,10 @@ WHAT = ("预算执行", "budget")
 def project_budget_lights(budget: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per project (rows of the ``measures.BUDGET`` measure): the budget light, the figure it used, and why grey."""
     bands = BudgetPace.of(period.config)
-    out = budget[["project_id", "spent", "execution_rate", "months_mask", "n_months"]].copy()
+    out = budget[
+        ["project_id", "spent", "execution_rate", "budget_in_force", "adjusted_month", "months_mask", "n_months"]
+    ]
+    out = out.copy()
     rate = out["execution_rate"].to_numpy(dtype=float)
     figure = bands.figure(rate, period.time_progress)
     status = bands.classify(rate, period.time_progress)
@@ -63,14 +66,26 @@ def explain_budget_light(facts: Facts, period: Period, lang: str) -> str:
         facts["budget_figure"],
         facts["budget_status"],
     )
+    basis = adjusted_basis(facts, lang)
     if bands.mode == BudgetMode.GAP:
         lag = max(figure, 0)
         if lang == "en":
-            return f"executed {pct(rate)} at time progress {pct(tp)}: {lag:.1f} points behind, {status}"
-        return f"截至{m}月执行率{pct(rate)}，时间进度{pct(tp)}，落后{lag:.1f}个百分点，{bands.says(status)}"
+            return f"executed {pct(rate)} at time progress {pct(tp)}: {lag:.1f} points behind, {status}{basis}"
+        return f"截至{m}月执行率{pct(rate)}，时间进度{pct(tp)}，落后{lag:.1f}个百分点，{bands.says(status)}{basis}"
     if lang == "en":
-        return f"executed {pct(rate)} at time progress {pct(tp)}: {figure:.1f}% of pace, {status}"
-    return f"截至{m}月执行率{pct(rate)}，时间进度{pct(tp)}，执行率÷时间进度={figure:.1f}%，{bands.says(status)}"
+        return f"executed {pct(rate)} at time progress {pct(tp)}: {figure:.1f}% of pace, {status}{basis}"
+    return f"截至{m}月执行率{pct(rate)}，时间进度{pct(tp)}，执行率÷时间进度={figure:.1f}%，{bands.says(status)}{basis}"
+
+
+def adjusted_basis(facts: Facts, lang: str) -> str:
+    """When a 预算调整 is in force: the rate is of the adjusted budget, from its month."""
+    month = facts.get("adjusted_month")
+    if month is None or month != month:
+        return ""
+    m, budget = pd.Timestamp(month).month, float(facts["budget_in_force"])
+    if lang == "en":
+        return f" (of the budget adjusted to {budget:,.2f} from month {m})"
+    return f"（按{m}月调整后预算{budget:,.2f}元计）"
 
 
 def _judge_rate(column: str):
@@ -87,7 +102,8 @@ def _judge_rate(column: str):
 
 def _explain_rate(label: str, label_en: str):
     def explain(facts: Facts, period: Period, lang: str) -> str:
-        return explain_accumulating(facts, period, lang, lambda v: f"{v:.1f}%", label, label_en)
+        said = explain_accumulating(facts, period, lang, lambda v: f"{v:.1f}%", label, label_en)
+        return said + adjusted_basis(facts, lang)
 
     return explain
 

@@ -253,7 +253,7 @@ def test_wrong_kind(targets_db):
     assert result.returncode == 1
     assert "这是“博物馆参观”文件，不是“预算执行”文件" in result.stderr
     result = run_cli("ingest", "actuals", str(BAD / "missing_columns.csv"), "--kind", "budget", db=targets_db)
-    assert "缺少必需的列：当月支出（元）" in result.stderr
+    assert "缺少必需的列：当月支出（元）或累计支出（元）" in result.stderr
 
 
 def test_every_problem_of_a_file_is_listed(targets_db, tmp_path):

@@ -34,7 +34,7 @@ def find_row(rows, text):
 
 def test_selfeval_xlsx(demo_db, tmp_path):
     out = run_cli("export", "selfeval", "--year", "2020", "--out", str(tmp_path), db=demo_db, check=True)
-    assert f"{MUSEUM}\t88.57 良" in out.stdout
+    assert f"{MUSEUM}\t89.11 良" in out.stdout
     assert "提升博物馆的社会知名度，让公众进一步了解上海体育历史：缺少偏差原因分析及改进措施" in out.stderr
     wb = load_workbook(tmp_path / f"自评表_2020_{MUSEUM}.xlsx")
     ws = wb.worksheets[0]
@@ -43,7 +43,9 @@ def test_selfeval_xlsx(demo_db, tmp_path):
     assert find_row(rows, "项目名称")[2] == MUSEUM
     assert find_row(rows, "主管部门")[2] == "上海市体育局"
     funds = find_row(rows, "年度资金总额")
-    assert funds[2:8] == [35987000, 35987000, 33467910, 10, 0.93, 9.3]
+    # 年初 35,987,000, 全年 34,000,000 after the July cut; 33,467,910 ÷ 34,000,000 = 98.44% → 9.84 points
+    assert funds[2:5] == [35987000, 34000000, 33467910] and funds[5] == 10
+    assert round(funds[6], 4) == 0.9844 and funds[7] == 9.84
     assert find_row(rows, "上年结转资金")[2:] == ["—"] * 6
     auction = find_row(rows, "体育藏品拍卖")
     assert auction[3:7] == ["=100%", "100%", 11.25, 11.25]
@@ -53,7 +55,7 @@ def test_selfeval_xlsx(demo_db, tmp_path):
     assert visitors[3] == "参观人数、次数增加" and visitors[6] == 0.52  # 6.75 × 10,800 / 139,500
     assert visitors[7].startswith("【待补充】")
     total = find_row(rows, "总分")
-    assert total[5:8] == [100, 88.57, "自评等级：良"]
+    assert total[5:8] == [100, 89.11, "自评等级：良"]
     assert "产出指标（56.25分）" in [v for r in rows for v in r]
     assert ws.freeze_panes == "A5" and str(ws.page_setup.paperSize) == "9"
 
@@ -89,7 +91,7 @@ def test_selfeval_pdf(demo_db, tmp_path):
         "体育藏品拍卖",
         "参观人数、次数增加",
         "总分",
-        "88.57",
+        "89.11",
         "自评等级：良",
         "第1页",
     ):
@@ -104,8 +106,10 @@ def test_monitor_form(demo_db, tmp_path):
     assert rows[0][0] == "项目支出绩效目标执行监控表" and rows[1][0] == "（2020年1–6月）"
     heads = find_row(rows, "1–6月执行数")
     values = rows[rows.index(heads) + 1]
-    assert values[1] == 2150040 and values[3] == pytest.approx(855715.92) and values[5] == pytest.approx(0.398)
+    assert values[1] == values[3] == 2150040  # 年初预算数, 全年预算数 (no adjustment)
+    assert values[4] == pytest.approx(855715.92) and values[5] == pytest.approx(0.398)
     assert values[6] == pytest.approx(855715.92 * 2)  # projected at the run rate
+    assert heads[6] == "全年预计执行数（按当前进度）"
     rate = find_row(rows, "处理12345热线工单办结率\n年度指标值：>=95%")
     # as of 30 June: 507 of 538 closed (tickets closed in July do not count yet), below 95%: at risk
     assert rate[3] == "94.24%" and rate[5] == "有可能"
@@ -146,7 +150,7 @@ def test_year_end_freeze(tmp_path):
         db=db,
         check=True,
     )
-    assert f"{MUSEUM}\t88.57 良" in out.stdout and "已定稿并记录快照" in out.stderr
+    assert f"{MUSEUM}\t89.11 良" in out.stdout and "已定稿并记录快照" in out.stderr
     change = tmp_path / "rating.csv"
     change.write_text(
         "项目名称,三级指标,月份,评级\n上海体育文史业务经费,藏品收购时间计划,2020-12,达成\n", encoding="utf-8"
@@ -155,7 +159,7 @@ def test_year_end_freeze(tmp_path):
     later = run_cli(
         "export", "selfeval", "--year", "2020", "--project", MUSEUM, "--out", str(tmp_path / "b"), db=db, check=True
     )
-    assert f"{MUSEUM}\t90.82 优" in later.stdout  # 部分达成 9.00 → 达成 11.25
+    assert f"{MUSEUM}\t91.36 优" in later.stdout  # 部分达成 9.00 → 达成 11.25
     assert "当前数据与" in later.stderr and "定稿快照不一致" in later.stderr
     again = run_cli(
         "export",
@@ -170,6 +174,6 @@ def test_year_end_freeze(tmp_path):
         db=db,
         check=True,
     )
-    assert f"{MUSEUM}\t88.57 良" in again.stdout
+    assert f"{MUSEUM}\t89.11 良" in again.stdout
     rows = cells(load_workbook(tmp_path / "c" / f"自评表_2020_{MUSEUM}.xlsx").worksheets[0])
-    assert find_row(rows, "总分")[6] == 88.57
+    assert find_row(rows, "总分")[6] == 89.11

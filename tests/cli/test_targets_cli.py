@@ -15,7 +15,7 @@ def table_contents(db) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return {
-            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            t: con.execute(f"SELECT * {'EXCLUDE (load_id)' if t == 'project' else ''} FROM {t} ORDER BY ALL").fetchall()
             for t in ("project", "indicator", "load_log", "meta")
         }
     finally:
@@ -78,7 +78,7 @@ def test_loading_twice_duplicates_nothing(seeded):
     before = table_contents(seeded)
     run_cli("ingest", "targets", str(SEED), db=seeded, check=True)
     after = table_contents(seeded)
-    assert [row[:-1] for row in after["project"]] == [row[:-1] for row in before["project"]]  # all but load_id
+    assert after["project"] == before["project"]  # all but load_id
     assert after["indicator"] == before["indicator"]
     assert len(after["load_log"]) == len(before["load_log"]) + 1
 

@@ -101,7 +101,7 @@ def counts(db) -> tuple:
 def test_entry_bad_upload_shows_errors_and_writes_nothing(demo_db):
     before = counts(demo_db)
     at = app(None, page="views/entry.py")
-    assert len(at.get("download_button")) == 11  # a template per kind
+    assert len(at.get("download_button")) == 13  # a template per kind
     at.file_uploader(key="upload").set_value(("unknown_project.csv", BAD.read_bytes(), "text/csv")).run()
     assert at.error[0].value.startswith("发现 1 个问题，未写入任何数据")
     problems = at.dataframe[0].value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.config import Limits
 from ingest.problems import Problem
 from ingest.spreadsheet import write_sheet
 from ingest.tables import Column, Table, read_table
@@ -93,9 +94,11 @@ TARGET_COLUMNS = PROJECT_COLUMNS + INDICATOR_COLUMNS
 _PROJECT_KEYS = [c.key for c in PROJECT_COLUMNS]
 
 
-def parse_target_table(path: Path, display_name: str | None = None) -> tuple[list[ProjectRecord], list[Problem]]:
-    """Projects and indicators of a structured targets file, with every problem found."""
-    table, problems = read_table(path, TARGET_COLUMNS, display_name, formulas_as_text=True)
+def parse_target_table(
+    path: Path, display_name: str | None = None, limits: Limits | None = None
+) -> tuple[list[ProjectRecord], list[Problem]]:
+    """Projects and indicators of a structured targets file, with every problem found (read within ``limits``)."""
+    table, problems = read_table(path, TARGET_COLUMNS, display_name, formulas_as_text=True, limits=limits)
     if problems:
         return [], problems
     return _records(table)

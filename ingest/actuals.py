@@ -34,7 +34,7 @@ from core.config import DEFAULT_LIMITS, DEFAULT_UNIT, Config
 from core.db import log_load, write_transaction
 from ingest import parsing
 from ingest.actual_kinds import KINDS, Kind, required_keys
-from ingest.problems import Problem, ValidationFailed
+from ingest.problems import Problem, ProblemList, ValidationFailed
 from ingest.tables import Table, match_header, read_raw, table_from_rows
 
 
@@ -170,8 +170,9 @@ def check_read(
         catalog or Catalog.load(con),
         today or clock.today(),
     )
+    kept = checker.problems = ProblemList()  # the first MAX_PROBLEMS are kept; the rest only counted
     upload.rows, problems = checker.run(con)
-    upload.problems = [_explained(p) for p in problems]
+    upload.problems = [_explained(p) for p in problems] + kept.more(upload.file)
     if not upload.problems and len(upload.rows):
         upload.months = sorted(pd.to_datetime(upload.rows["month"]).drop_duplicates().dt.strftime("%Y-%m"))
     return upload

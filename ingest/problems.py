@@ -202,7 +202,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有表头，没有数据行",
         "the file has a header but no data rows",
     ),
+    "more_problems": (
+        "另有 {count} 个问题未列出（只列出前 {shown} 个）：请先改正以上问题，再重新上传",
+        "{count} more problems not listed (the first {shown} are): correct these and upload again",
+    ),
 }
+
+MAX_PROBLEMS = 1000  # listed per file; a file wrong on every row of 200,000 would otherwise fill memory and screen
+
+
+class ProblemList(list):
+    """A list of problems that keeps the first ``MAX_PROBLEMS`` and only counts the rest."""
+
+    def __init__(self, limit: int = MAX_PROBLEMS):
+        super().__init__()
+        self.limit, self.dropped = limit, 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.limit:
+            super().append(problem)
+        else:
+            self.dropped += 1
+
+    def extend(self, problems) -> None:
+        for p in problems:
+            self.append(p)
+
+    def more(self, file: str) -> list[Problem]:
+        """One problem saying how many were not listed, if any were not."""
+        if not self.dropped:
+            return []
+        return [Problem(file, "more_problems", params={"count": f"{self.dropped:,}", "shown": f"{self.limit:,}"})]
+
 
 SHOWN_CHARS = 80  # an echoed value longer than this is cut, saying how long it was
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -180,8 +180,8 @@ def _read_csv(text: str, name: str, delimiter: str, limits: Limits) -> tuple[Row
 
     Lines end in CR LF, LF or CR.  A record spanning several lines (a cell with line breaks) is read again
     strictly: if its quotes do not pair up, a quote opened there swallowed the lines after it."""
-    lines = _LINE.findall(text)
-    reader = csv.reader(iter(lines), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines: list[str] = []  # the file's physical lines, split only if a record spans several
     rows: Rows = []
     cells = 0
     record = 0
@@ -194,15 +194,16 @@ def _read_csv(text: str, name: str, delimiter: str, limits: Limits) -> tuple[Row
         except csv.Error as exc:
             return [], [_quoting_problem(name, record + 1, reader.line_num - started > 1, exc)]
         record += 1
-        if reader.line_num - started > 1 and not _quotes_pair("".join(lines[started : reader.line_num]), delimiter):
-            return [], [Problem(name, "unclosed_quote", line=record)]
+        if reader.line_num - started > 1:
+            lines = lines or _LINE.findall(text)
+            if not _quotes_pair("".join(lines[started : reader.line_num]), delimiter):
+                return [], [Problem(name, "unclosed_quote", line=record)]
         cells_row = _trimmed([_unneutralize(c.strip()) for c in row])
         if cells_row:
             rows.append((record, cells_row))
             cells += len(cells_row)
-        problem = _past_limits(name, record, cells, limits)
-        if problem:
-            return [], [problem]
+        if record > limits.max_rows or cells > limits.max_cells:
+            return [], [_past_limits(name, record, cells, limits)]
     return rows, []
 
 

@@ -13,10 +13,8 @@ from dashboard.i18n import lang, t
 from dashboard.views.common import current_actor
 from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
 from ingest.entry import Entry
-from ingest.problems import ValidationFailed
+from ingest.problems import Problem, ValidationFailed
 from ingest.templates import TEMPLATE_KINDS, template_name
-
-MAX_UPLOAD_MB = 20
 
 
 def _kind_label(kind: str) -> str:
@@ -61,11 +59,17 @@ def upload() -> None:
     if file is None:
         return
     content = file.getvalue()
-    if len(content) > MAX_UPLOAD_MB * 1024 * 1024:
-        st.error(f"> {MAX_UPLOAD_MB} MB")
+    limit = data.config().limits.max_file_mb
+    if len(content) > limit * 1024 * 1024:
+        size = {"size": f"{len(content) / 1024 / 1024:,.1f}", "limit": f"{limit:g}"}
+        st.error(Problem(file.name, "file_too_big", params=size).format(lang()))
         return
     with st.spinner(t("checking")):
-        checked, replaced = data.check_upload(content, file.name)
+        try:
+            checked, replaced = data.check_upload(content, file.name)
+        except DatabaseBusy:
+            st.error(t("busy"))
+            return
     if checked.problems:
         st.error(t("problems", n=len(checked.problems)))
         st.dataframe(problems_table(checked.problems), hide_index=True, width="stretch")

@@ -211,7 +211,9 @@ def report(renders: list[Render], times: dict, args) -> int:
     ok = [r for r in renders if not r.error]
     failed = [r for r in renders if r.error]
     start, end = times.get("upload started", 0), times.get("upload ended", 0)
-    print(f"{args.sessions} sessions × {args.rounds} rounds, upload of {args.rows:,} rows via {args.via} ({args.format})")
+    print(
+        f"{args.sessions} sessions × {args.rounds} rounds, upload of {args.rows:,} rows via {args.via} ({args.format})"
+    )
     for name in ("overview", "project"):
         secs = sorted(r.seconds for r in ok if r.page == name)
         during = sorted(r.seconds for r in ok if r.page == name and r.started < end and r.started + r.seconds > start)

@@ -28,7 +28,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted OOXML file and a
 RATIO_FLOOR = MB  # tiny parts may compress very well; the ratio is judged on parts of at least this size
 MAX_PARTS = 10_000  # a workbook has tens of parts; a "workbook" of more is something else
 SMALL_PART = 8 * MB  # [Content_Types].xml, workbook.xml and its relationships are read whole, so bounded
-WORKSHEET = "/officeDocument/2006/relationships/worksheet"
+WORKSHEET = "/worksheet"  # how the relationship type ends, in transitional and strict Open XML alike
 WORKBOOK_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "application/vnd.ms-excel.sheet.macroEnabled.main+xml",

@@ -2,7 +2,7 @@
 checked and written.
 
     .venv/bin/python benchmarks/load_test.py [--sessions 10] [--rows 100000] [--rounds 6]
-        [--via page|cli] [--format csv|xlsx]
+        [--via page|cli|none] [--format csv|xlsx]
 
 Starts ``perfboard serve`` on a temporary copy of the demo, signs ``--sessions`` browsers in (Debian's
 Chromium, headless, through Playwright's async API: one browser, a context each) and has each load the
@@ -200,7 +200,7 @@ async def run(url: str, db: Path, upload: Path, args) -> tuple[list[Render], dic
         await first_round.wait()
         if args.via == "page":
             await upload_on_page(uploader, url, upload, times)
-        else:
+        elif args.via == "cli":
             await upload_by_cli(db, upload, times)
         await asyncio.gather(*viewers)
         await browser.close()
@@ -238,7 +238,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--via", choices=("page", "cli"), default="page")
+    parser.add_argument("--via", choices=("page", "cli", "none"), default="page", help="none: the baseline, no upload")
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -91,7 +91,7 @@ def ingest_actuals(edge: Edge, files: tuple[Path, ...], kind: str | None) -> int
     """Monthly actuals, CSV or XLSX."""
     from ingest.actuals import ingest_actuals as load
 
-    for loaded in load(list(files), edge.db, kind):
+    for loaded in load(list(files), edge.db, kind, config=_config_for_writing(edge)):
         names = KINDS[loaded.kind]
         months = "、".join(loaded.months) if len(loaded.months) <= 3 else f"{loaded.months[0]}…{loaded.months[-1]}"
         click.echo(

@@ -115,6 +115,29 @@ class Auth:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How much one uploaded file may hold: checked before it is parsed, so no file can exhaust the server."""
+
+    max_file_mb: float
+    max_uncompressed_mb: float
+    max_ratio: float
+    max_rows: int
+    max_cells: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The reporting unit's own settings: times with an offset are read as local time in ``time_zone``."""
+
+    time_zone: str
+
+
+# What data/config.toml sets, for a library caller handed no Config (a test checks the two agree).
+DEFAULT_LIMITS = Limits(max_file_mb=20, max_uncompressed_mb=150, max_ratio=100, max_rows=200_000, max_cells=2_000_000)
+DEFAULT_UNIT = Unit(time_zone="Asia/Shanghai")
+
+
+@dataclass(frozen=True)
 class Config:
     levels: Levels
     seed_text: SeedText
@@ -126,6 +149,8 @@ class Config:
     scoring: Scoring
     forms: Forms
     auth: Auth
+    limits: Limits
+    unit: Unit
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (for a frozen form's snapshot and for ``config show``)."""
@@ -158,6 +183,8 @@ _SECTION_TYPES = {
     "scoring": Scoring,
     "forms": Forms,
     "auth": Auth,
+    "limits": Limits,
+    "unit": Unit,
 }
 
 
@@ -257,10 +284,32 @@ def check(config: Config) -> None:
             bool(config.due.value_months) and all(1 <= m <= 12 for m in config.due.value_months),
             "due.value_months 应为1–12月",
         ),
+        *_limit_rules(config.limits),
+        (_known_zone(config.unit.time_zone), "unit.time_zone 应为时区名，如 Asia/Shanghai"),
     ]
     broken = [text for ok, text in rules if not ok]
     if broken:
         raise ConfigError("配置不一致，应满足：" + "；".join(broken))
+
+
+def _limit_rules(limits: Limits) -> list[tuple[bool, str]]:
+    return [
+        (limits.max_file_mb > 0, "limits.max_file_mb > 0"),
+        (limits.max_uncompressed_mb > 0, "limits.max_uncompressed_mb > 0"),
+        (limits.max_ratio > 1, "limits.max_ratio > 1"),
+        (limits.max_rows > 1, "limits.max_rows > 1"),
+        (limits.max_cells >= limits.max_rows, "limits.max_cells ≥ limits.max_rows"),
+    ]
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def file_data(path: Path | None = None) -> dict[str, Any]:

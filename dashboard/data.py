@@ -27,7 +27,7 @@ from core import accounts, db
 from core.accounts import Actor
 from core.config import Config, load_config
 from core.paths import config_path, default_db_path
-from ingest.actuals import Upload, ingest_actuals, replaced_count, validate_upload
+from ingest.actuals import Upload, check_read, ingest_actuals, read_upload, replaced_count
 from ingest.demo_load import load_demo_if_empty
 from ingest.entry import Entry, enter_value
 from metrics import measures
@@ -263,19 +263,35 @@ def _saved(data: bytes, file_name: str, folder: Path) -> Path:
 
 
 def check_upload(data: bytes, file_name: str) -> tuple[Upload, int]:
-    """Validate without writing; returns the upload and how many current rows it would replace."""
-    with tempfile.TemporaryDirectory() as folder, reading() as con:
-        upload = validate_upload(con, _saved(data, file_name, Path(folder)), file_name)
+    """Validate without writing; returns the upload and how many current rows it would replace.
+
+    The file is read with no connection and without the lock, so however large or hostile it is,
+    other sessions keep loading their pages; the lock is taken only for the catalogue check."""
+    cfg = config()
+    with tempfile.TemporaryDirectory() as folder:
+        upload, table = read_upload(_saved(data, file_name, Path(folder)), file_name, config=cfg)
+    if table is None:
+        return upload, 0
+    with reading() as con:
+        upload = check_read(con, upload, table)
         replaced = replaced_count(con, upload) if upload.kind and not upload.problems and len(upload.rows) else 0
     return upload, replaced
 
 
 def write_upload(data: bytes, file_name: str, actor: Actor):
-    """Validate again and write in one transaction (raises ValidationFailed, writing nothing)."""
-    with tempfile.TemporaryDirectory() as folder, _LOCK:
+    """Validate again and write in one transaction (raises ValidationFailed, writing nothing).
+
+    As in ``check_upload``, the file is read before the lock is taken."""
+    cfg = config()
+    with tempfile.TemporaryDirectory() as folder:
         try:
             return ingest_actuals(
-                [_saved(data, file_name, Path(folder))], db_path(), display_names=[file_name], actor=actor
+                [_saved(data, file_name, Path(folder))],
+                db_path(),
+                display_names=[file_name],
+                actor=actor,
+                config=cfg,
+                db_lock=_LOCK,
             )[0]
         finally:
             _version.clear()

@@ -1,8 +1,12 @@
 """Monthly actuals: read an upload, validate it whole, write it in one transaction.
 
-``validate_upload`` never writes: it returns the rows ready to store and every problem
-(file, row, column, value, reason).  ``ingest_actuals`` validates all files and writes
-them in one transaction only when none has a problem.  A re-upload replaces the current
+Validation has two steps.  ``read_upload`` reads the file and finds its kind with no database
+connection and no lock: it is the part an attacker controls (size, shape, encoding), bounded by
+``[limits]``.  ``check_read`` then checks the rows against the catalogue (projects, indicators,
+items, the budget spent so far), in memory, with a connection the caller holds only for that.
+``validate_upload`` (both) never writes: it returns the rows ready to store and every problem
+(file, row, column, value, reason).  ``ingest_actuals`` reads every file first, then opens the
+database once, checks and writes them in one transaction only when none has a problem.  A re-upload replaces the current
 rows it covers (same project and month, or item, or indicator) by marking them
 ``replaced_by`` the new load: the earlier revision stays, with its load's who, when,
 file and hash in ``load_log``.
@@ -15,8 +19,10 @@ import hashlib
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -25,6 +31,7 @@ import pandas as pd
 
 from core import clock
 from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
+from core.config import DEFAULT_LIMITS, DEFAULT_UNIT, Config
 from core.db import log_load, write_transaction
 from core.names import NameIndex, loose_key, normalise_name
 from ingest import parsing
@@ -40,8 +47,8 @@ from ingest.actual_kinds import (
     Range,
     required_keys,
 )
-from ingest.problems import Problem, ValidationFailed
-from ingest.tables import match_header, read_raw, table_from_rows
+from ingest.problems import Problem, ProblemList, ValidationFailed
+from ingest.tables import Table, match_header, read_raw, table_from_rows
 
 NAME_KEYS = ("project", "indicator", "item")  # looked up by their normal form (core.names)
 # C0 controls but tab, line feed and carriage return (prose may hold them), DEL and the C1 block.
@@ -119,6 +126,87 @@ def detect_kind(header: list[str], forced: str | None, file: str, line: int) -> 
     return None, Problem(file, "unknown_kind", line=line, params={"closest": closest.zh, "columns": "、".join(missing)})
 
 
+def read_upload(
+    path: Path, display_name: str | None = None, kind_name: str | None = None, *, config: Config | None = None
+) -> tuple[Upload, Table | None]:
+    """Read one file and find its kind, with no database: the table to check, or the upload's problems.
+
+    ``config`` is the Config in force, loaded at the edge (``DEFAULT_LIMITS``/``DEFAULT_UNIT`` without one).
+
+    Times written with an offset become the unit's local time here (``[unit] time_zone``), so
+    everything after sees local times only."""
+    path = Path(path)
+    name = display_name or path.name
+    limits, unit = (config.limits, config.unit) if config else (DEFAULT_LIMITS, DEFAULT_UNIT)
+    upload = Upload(name, None, "")
+    if not path.is_file():
+        upload.problems = [Problem(name, "unreadable", params={"detail": "file not found"})]
+        return upload, None
+    raw, problems = read_raw(path, name, limits=limits)
+    if problems:
+        upload.problems = problems
+        return upload, None
+    kind, problem = detect_kind(raw[0][1], kind_name, name, raw[0][0])
+    if problem is not None and problem.code == "unknown_kind":
+        later = next((line for line, row in raw[1:11] if detect_kind(row, None, name, line)[0]), None)
+        if later is not None:
+            problem = Problem(name, "extra_header", line=later)
+    if problem:
+        upload.problems = [problem]
+        return upload, None
+    upload.kind = kind
+    table, problems = table_from_rows(raw, list(kind.columns), name, kind.one_of)
+    if problems:
+        upload.problems = problems
+        return upload, None
+    for col in kind.columns:
+        if col.type in ("datetime", "date") and col.key in table.frame:
+            table.frame[col.key] = parsing.local_times(table.frame[col.key], unit.time_zone)
+    with open(path, "rb") as fh:  # within max_file_mb: read_raw checked
+        upload.digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return upload, table
+
+
+def check_read(
+    con: duckdb.DuckDBPyConnection,
+    upload: Upload,
+    table: Table,
+    *,
+    catalog: Catalog | None = None,
+    today: date | None = None,
+) -> Upload:
+    """Check a read table against the catalogue in ``con``; fills ``upload.rows`` and ``upload.problems``."""
+    checker = _Checker(
+        upload.kind,
+        table.frame,
+        np.asarray(table.lines),
+        table.headers,
+        upload.file,
+        catalog or Catalog.load(con),
+        today or clock.today(),
+    )
+    kept = checker.problems = ProblemList()  # the first MAX_PROBLEMS are kept; the rest only counted
+    upload.rows, problems = checker.run(con)
+    upload.problems = [_explained(p) for p in problems] + kept.more(upload.file)
+    if not upload.problems and len(upload.rows):
+        upload.months = sorted(pd.to_datetime(upload.rows["month"]).drop_duplicates().dt.strftime("%Y-%m"))
+    return upload
+
+
+def _explained(problem: Problem) -> Problem:
+    """A cell refused as not a month, date or number, with the reason when it is a known trap:
+    an Excel day number where a month belongs, a decimal comma, odd thousands grouping."""
+    if problem.code in ("not_a_month", "not_a_date", "not_a_datetime"):
+        day = parsing.excel_serial(problem.value)
+        if day:
+            return replace(problem, code="excel_serial", params={**problem.params, "date": day})
+    if problem.code == "not_a_number":
+        why = parsing.number_trouble(problem.value)
+        if why:
+            return replace(problem, code=why)
+    return problem
+
+
 def validate_upload(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -127,45 +215,13 @@ def validate_upload(
     *,
     catalog: Catalog | None = None,
     today: date | None = None,
+    config: Config | None = None,
 ) -> Upload:
     """Read and check one file against the database; writes nothing."""
-    path = Path(path)
-    name = display_name or path.name
-    data = path.read_bytes() if path.is_file() else b""
-    upload = Upload(name, None, hashlib.sha256(data).hexdigest())
-    if not path.is_file():
-        upload.problems = [Problem(name, "unreadable", params={"detail": "file not found"})]
+    upload, table = read_upload(path, display_name, kind_name, config=config)
+    if table is None:
         return upload
-    raw, problems = read_raw(path, name)
-    if problems:
-        upload.problems = problems
-        return upload
-    kind, problem = detect_kind(raw[0][1], kind_name, name, raw[0][0])
-    if problem is not None and problem.code == "unknown_kind":
-        later = next((line for line, row in raw[1:11] if detect_kind(row, None, name, line)[0]), None)
-        if later is not None:
-            problem = Problem(name, "extra_header", line=later)
-    if problem:
-        upload.problems = [problem]
-        return upload
-    upload.kind = kind
-    table, problems = table_from_rows(raw, list(kind.columns), name, kind.one_of)
-    if problems:
-        upload.problems = problems
-        return upload
-    checker = _Checker(
-        kind,
-        table.frame,
-        np.asarray(table.lines),
-        table.headers,
-        name,
-        catalog or Catalog.load(con),
-        today or clock.today(),
-    )
-    upload.rows, upload.problems = checker.run(con)
-    if not upload.problems and len(upload.rows):
-        upload.months = sorted(pd.to_datetime(upload.rows["month"]).drop_duplicates().dt.strftime("%Y-%m"))
-    return upload
+    return check_read(con, upload, table, catalog=catalog, today=today)
 
 
 class _Checker:
@@ -701,8 +757,19 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+HINT_CHARS = 200  # no name is longer; matching a longer text would cost time (difflib is quadratic) for nothing
+
+
 def _hint(name: str, candidates: set[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.4)
+    """The closest known name, as a suggestion; worked out once per distinct name and catalogue."""
+    if len(name) > HINT_CHARS:
+        return ""
+    return _closest(name, tuple(sorted(candidates)))
+
+
+@lru_cache(maxsize=4096)
+def _closest(name: str, candidates: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.4)
     return f"，是否为“{close[0]}”？" if close else ""
 
 
@@ -791,28 +858,35 @@ def ingest_actuals(
     today: date | None = None,
     also=None,
     actor: Actor | None = None,
+    *,
+    config: Config | None = None,
+    db_lock: AbstractContextManager | None = None,
 ) -> list[Loaded]:
-    """Validate every file, then write them all in one transaction, or raise ValidationFailed and write nothing.
+    """Read every file, then check and write them all in one transaction, or raise ValidationFailed and write nothing.
 
-    ``also(con, loaded)``, when given, writes more in the same transaction (e.g. an evidence file).
+    The files are read before the database is opened, and ``db_lock`` (the caller's own lock, e.g. the
+    dashboard's) is held only around the database work.  ``also(con, loaded)``, when given, writes more in
+    the same transaction (e.g. an evidence file).
     """
+    names = display_names or [Path(f).name for f in files]
+    db_lock = db_lock or nullcontext()
+    read = [read_upload(Path(f), names[i], kind, config=config) for i, f in enumerate(files)]
+    problems = [p for upload, _ in read for p in upload.problems]
+    if problems:
+        raise ValidationFailed(problems)
     try:
-        return _ingest(files, db_path, kind, display_names, today, also, actor)
+        with db_lock:
+            return _ingest(read, db_path, today, also, actor)
     except PermissionDenied:
-        names = display_names or [Path(f).name for f in files]
-        record_refusal(db_path, actor, "upload", "、".join(names))
+        with db_lock:
+            record_refusal(db_path, actor, "upload", "、".join(names))
         raise
 
 
-def _ingest(files, db_path, kind, display_names, today, also, actor) -> list[Loaded]:
+def _ingest(read: list[tuple[Upload, Table]], db_path, today, also, actor) -> list[Loaded]:
     with write_transaction(db_path) as con:
         catalog = Catalog.load(con)
-        uploads = [
-            validate_upload(
-                con, Path(f), display_names[i] if display_names else None, kind, catalog=catalog, today=today
-            )
-            for i, f in enumerate(files)
-        ]
+        uploads = [check_read(con, upload, table, catalog=catalog, today=today) for upload, table in read]
         problems = [p for u in uploads for p in u.problems]
         if problems:
             raise ValidationFailed(problems)

@@ -7,11 +7,21 @@ be read, so validation can name every bad cell without looping in Python over go
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 _NUMBER_JUNK = re.compile(r"[,，\s¥￥元]")
+_SIGNS_AND_MONEY = re.compile(r"[\s¥￥元%％]")
+# thousands commas (ASCII or full-width) only between groups of three digits after the first one to three
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"\d\.\d+[,，]\d")
+# an offset or Z after a time: 2020-03-05T10:00:00+08:00, 2020-03-05 10:00Z, …+0800
+_OFFSET = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$")
+# Excel's day numbers for 1982–2173: a five-digit number where a month or date belongs
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (it counts 1900-02-29, so day 60 is skipped)
 
 
 def blank(col: pd.Series) -> pd.Series:
@@ -19,14 +29,41 @@ def blank(col: pd.Series) -> pd.Series:
 
 
 def numbers(col: pd.Series, *, percent_ok: bool = False) -> tuple[pd.Series, pd.Series]:
-    """``1,234.5`` → 1234.5 (``98%`` → 98 when ``percent_ok``); bad → mask."""
-    text = col.fillna("").astype(str).str.replace(_NUMBER_JUNK, "", regex=True)
+    """``1,234.5`` → 1234.5 (``98%`` → 98 when ``percent_ok``); bad → mask.
+
+    Thousands commas are read only where they group by three (``1,234,567.5``): ``253.704,72`` (a decimal
+    comma) and ``2,53,7,04.72`` are ambiguous and bad, never read as some other number."""
+    raw = col.fillna("").astype(str)
+    ambiguous = raw.str.contains(r"[,，]", regex=True)
+    if ambiguous.any():
+        bare = raw[ambiguous].str.replace(_SIGNS_AND_MONEY, "", regex=True)
+        ambiguous.loc[ambiguous] = ~bare.str.fullmatch(_GROUPED).fillna(False).astype(bool)
+    text = raw.str.replace(_NUMBER_JUNK, "", regex=True)
     if percent_ok:
         text = text.str.replace(r"[%％]$", "", regex=True)
     parsed = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    parsed = parsed.where(~ambiguous)
     bad = parsed.isna() & (text != "")
     bad |= np.isinf(parsed.fillna(0))
     return parsed.astype(float), bad
+
+
+def number_trouble(text: str | None) -> str | None:
+    """Why a cell that looks like a number was not read as one: ``decimal_comma``, ``odd_grouping`` or None."""
+    bare = _SIGNS_AND_MONEY.sub("", text or "")
+    if not re.search(r"[,，]", bare) or not re.fullmatch(r"[+-]?[\d,，.]*\d[\d,，.]*", bare):
+        return None
+    if _DECIMAL_COMMA.search(bare):
+        return "decimal_comma"
+    return None if _GROUPED.fullmatch(bare) else "odd_grouping"
+
+
+def excel_serial(text: str | None) -> str | None:
+    """The date an Excel day number stands for (``43891`` → ``2020-03-01``), for a cell meant as a month or date."""
+    text = (text or "").strip()
+    if not _SERIAL.fullmatch(text) or not 30000 <= float(text) < 100000:
+        return None
+    return (EXCEL_EPOCH + timedelta(days=int(float(text)))).isoformat()
 
 
 def counts(col: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -39,6 +76,8 @@ def counts(col: pd.Series) -> tuple[pd.Series, pd.Series]:
 def months(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``2020-03``, ``2020/3``, ``2020年3月``, ``202003`` or a date → the month's first day."""
     text = col.fillna("").astype(str).str.strip()
+    serial = text.str.fullmatch(_SERIAL) & (pd.to_numeric(text, errors="coerce") >= 30000)
+    text = text.where(~serial, "serial")  # 43891 is Excel's 2020-03-01, not the year 4389: bad, explained later
     found = text.str.extract(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*(?:月|[-/.]\d{1,2}日?(?:[ T]00:00(?::00)?)?)?$")
     year = pd.to_numeric(found[0], errors="coerce")
     month = pd.to_numeric(found[1], errors="coerce")
@@ -48,9 +87,27 @@ def months(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parsed, bad
 
 
-def datetimes(col: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``2020-03-05 14:30[:00]``, ``2020/3/5 9:05`` or ``2020年3月5日 9:05`` → timestamp."""
+def local_times(col: pd.Series, zone: str) -> pd.Series:
+    """Times written with an offset (``2020-03-05T10:00:00+08:00``, ``…Z``) as the local time in ``zone``,
+    written without one (``2020-03-05 10:00:00``); every other cell as it was."""
     text = col.fillna("").astype(str).str.strip()
+    offset = text.str.contains(_OFFSET, regex=True)
+    if not offset.any():
+        return col
+    when = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
+    local = when.dt.tz_convert(zone).dt.tz_localize(None).dt.strftime("%Y-%m-%d %H:%M:%S")
+    return col.where(~offset, local.reindex(col.index).fillna(text))
+
+
+def datetimes(col: pd.Series, zone: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """``2020-03-05 14:30[:00]``, ``2020/3/5 9:05`` or ``2020年3月5日 9:05`` → timestamp.
+
+    A time with an offset is converted to the local time in ``zone``; with no zone given it is bad
+    (never a guess, never a mix of zone-aware and local times)."""
+    text = col.fillna("").astype(str).str.strip()
+    if zone is not None:
+        text = local_times(text, zone)
+    text = text.where(~text.str.contains(_OFFSET, regex=True), "offset")
     parsed = pd.to_datetime(text.where(text != "", None), format="ISO8601", errors="coerce")
     retry = parsed.isna() & (text != "")
     if retry.any():
@@ -73,8 +130,8 @@ def _pad_date(m: re.Match) -> str:
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
 
 
-def dates(col: pd.Series) -> tuple[pd.Series, pd.Series]:
-    parsed, bad = datetimes(col)
+def dates(col: pd.Series, zone: str | None = None) -> tuple[pd.Series, pd.Series]:
+    parsed, bad = datetimes(col, zone)
     return parsed.dt.normalize(), bad
 
 

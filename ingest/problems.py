@@ -6,6 +6,7 @@ them all and the database stays as it was.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # code -> (Chinese, English); fields in braces come from Problem.params.
@@ -161,7 +162,151 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "reloading would remove indicators of project “{project}” that have data: {indicators_en}; "
         "add --drop-missing to remove them (their values stay with the indicator, which is marked removed)",
     ),
+    # -- reading a file safely: limits, archive checks, CSV dialect, encodings, number and time formats --
+    "file_too_big": (
+        "文件大小 {size} MB，超过上限 {limit} MB：请按月份（或按项目）拆分为几个文件，分别上传",
+        "the file is {size} MB, over the limit of {limit} MB: split it by month (or by project) and upload each part",
+    ),
+    "unpacked_too_big": (
+        "XLSX 解压后共 {size} MB，超过上限 {limit} MB：请删除多余的工作表和格式，或按月份拆分为几个文件",
+        "the XLSX unpacks to {size} MB, over the limit of {limit} MB: delete extra sheets and formatting, "
+        "or split it by month into several files",
+    ),
+    "compression_ratio": (
+        "XLSX 中的“{part}”压缩比为 {ratio}:1，超过上限 {limit}:1（正常的工作簿远低于此）："
+        "请在 Excel 中打开并另存为新文件，或按月份拆分后上传",
+        "“{part}” in the XLSX is compressed {ratio}:1, over the limit of {limit}:1 (a normal workbook stays far below): "
+        "open it in Excel and save it as a new file, or split it by month",
+    ),
+    "too_many_rows": (
+        "工作表有 {rows} 行，超过上限 {limit} 行：请按月份（或按项目）拆分为几个文件，分别上传",
+        "the sheet has {rows} rows, over the limit of {limit}: split it by month (or by project) and upload each part",
+    ),
+    "too_many_cells": (
+        "工作表有 {cells} 个单元格，超过上限 {limit} 个：请删除无关的列和行，或按月份拆分为几个文件",
+        "the sheet has {cells} cells, over the limit of {limit}: delete unrelated columns and rows, "
+        "or split it by month into several files",
+    ),
+    "not_xlsx": (
+        "文件不是 XLSX 工作簿（内容不是 XLSX 的 zip 格式）：请在 Excel 中另存为 .xlsx 或 .csv",
+        "the file is not an XLSX workbook (its content is not a zip): save it from Excel as .xlsx or .csv",
+    ),
+    "not_workbook": (
+        "这是一个 zip 压缩包，不是 Excel 工作簿：请解压后上传其中的 .xlsx 或 .csv 文件",
+        "this is a zip archive, not an Excel workbook: unpack it and upload the .xlsx or .csv inside",
+    ),
+    "xlsx_encrypted": (
+        "工作簿已加密，或是旧版 .xls 格式：请在 Excel 中取消密码保护，另存为 .xlsx 后上传",
+        "the workbook is encrypted or in the old .xls format: remove the password in Excel and save it as .xlsx",
+    ),
+    "xlsx_damaged": (
+        "XLSX 文件已损坏（{detail}）：请在 Excel 中打开，另存为新文件后上传",
+        "the XLSX file is damaged ({detail}): open it in Excel, save it as a new file and upload that",
+    ),
+    "no_worksheet": ("工作簿中没有工作表", "the workbook has no worksheet"),
+    "unclosed_quote": (
+        '此行的引号没有结束，后面的行都会被并入此行：请检查此行的双引号（单元格内的引号应写成两个 ""）',
+        "a quote opened on this line never closes, so the lines after it would be swallowed: "
+        'check the double quotes of this line (a quote inside a cell is written twice, "")',
+    ),
+    "stray_quote": (
+        "此行的引号用法有误（右引号后应为逗号或换行）：请检查此行的双引号",
+        "a quote on this line is misplaced (a closing quote must be followed by a comma or a line break): "
+        "check the double quotes of this line",
+    ),
+    "field_too_long": (
+        "此行有一个单元格超过 {limit} 个字符：请缩短该单元格，或检查引号是否配对",
+        "a cell on this line is longer than {limit} characters: shorten it, or check that its quotes pair up",
+    ),
+    "mixed_encoding": (
+        "此行的编码与文件其余部分不同（文件为 {encoding}，此行不是）：请把整个文件另存为 UTF-8 后重新上传",
+        "this line is in another encoding than the rest of the file ({encoding}): save the whole file as UTF-8",
+    ),
+    "binary_content": (
+        "此行含有空字符（NUL），不是文本：文件可能已损坏，或不是 CSV 文件",
+        "this line holds a NUL character, which is not text: the file is damaged or is not a CSV",
+    ),
+    "utf16": (
+        "文件为 UTF-16 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后上传",
+        "the file is UTF-16: save it from Excel as “CSV UTF-8 (comma delimited)”",
+    ),
+    "duplicate_column": (
+        "列“{value}”在表头中出现了 {count} 次（第 {columns} 列）：每列只能出现一次，请删除或改名多余的列",
+        "column “{value}” appears {count} times in the header (columns {columns}): keep one, rename or delete the rest",
+    ),
+    "excel_serial": (
+        "“{value}”是 Excel 的日期序号（即 {date}），不是月份或日期：请把该列设为日期或文本格式（如 2020-03）后重新保存",
+        "“{value}” is an Excel date serial number ({date}), not a month or date: "
+        "format the column as a date or text (e.g. 2020-03) and save again",
+    ),
+    "decimal_comma": (
+        "“{value}”的小数点在千分位逗号之前（欧洲写法），数值不明确：请用“.”作小数点，不写千分位，如 1234.56",
+        "“{value}” puts the decimal point before a thousands comma (European style), so its value is unclear: "
+        "use “.” for decimals and no thousands separator, e.g. 1234.56",
+    ),
+    "odd_grouping": (
+        "“{value}”的千分位分组不对（逗号之间应为三位数字），数值不明确：请去掉逗号，如 1234567.5",
+        "“{value}” has odd digit grouping (commas must separate groups of three digits), so its value is unclear: "
+        "write it without commas, e.g. 1234567.5",
+    ),
+    "no_rows": (
+        "只有表头，没有数据行",
+        "the file has a header but no data rows",
+    ),
+    "more_problems": (
+        "另有 {count} 个问题未列出（只列出前 {shown} 个）：请先改正以上问题，再重新上传",
+        "{count} more problems not listed (the first {shown} are): correct these and upload again",
+    ),
 }
+
+MAX_PROBLEMS = 1000  # listed per file; a file wrong on every row of 200,000 would otherwise fill memory and screen
+
+
+class ProblemList(list):
+    """A list of problems that keeps the first ``MAX_PROBLEMS`` and only counts the rest."""
+
+    def __init__(self, limit: int = MAX_PROBLEMS):
+        super().__init__()
+        self.limit, self.dropped = limit, 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.limit:
+            super().append(problem)
+        else:
+            self.dropped += 1
+
+    def extend(self, problems) -> None:
+        for p in problems:
+            self.append(p)
+
+    def more(self, file: str) -> list[Problem]:
+        """One problem saying how many were not listed, if any were not."""
+        if not self.dropped:
+            return []
+        return [Problem(file, "more_problems", params={"count": f"{self.dropped:,}", "shown": f"{self.limit:,}"})]
+
+
+SHOWN_CHARS = 80  # an echoed value longer than this is cut, saying how long it was
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str | None, limit: int = SHOWN_CHARS) -> str | None:
+    """A value echoed in a message, made safe to print: control characters (ANSI escapes, NUL, bidi
+    overrides) written as ``\\x1b``, line breaks as ``\\n``, and a long text cut to ``limit`` characters
+    with its full length, so a hostile cell can neither flood nor repaint a terminal or a page."""
+    if text is None:
+        return None
+    text = str(text)
+    safe = _CONTROL.sub(_escape, text.replace("\r\n", "\n")).replace("\n", "\\n").replace("\t", "\\t")
+    if len(safe) <= limit:
+        return safe
+    tail = f"…（共 {len(text)} 字）"
+    return safe[: max(limit - len(tail), 1)] + tail
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True)
@@ -174,6 +319,15 @@ class Problem:
     column: str | None = None
     value: str | None = None
     params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        """Every text that came from the file is stored already made safe to show (``shown``)."""
+        object.__setattr__(self, "file", shown(self.file, 2 * SHOWN_CHARS))
+        object.__setattr__(self, "column", shown(self.column))
+        object.__setattr__(self, "value", shown(self.value))
+        object.__setattr__(
+            self, "params", {k: shown(v) if isinstance(v, str) else v for k, v in (self.params or {}).items()}
+        )
 
     def reason(self, lang: str = "zh") -> str:
         zh, en = MESSAGES[self.code]

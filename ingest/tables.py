@@ -1,14 +1,19 @@
 """Read a spreadsheet upload (CSV or XLSX) into header + rows of text, with row numbers as Excel shows them.
 
-CSV comes as Excel in China saves it: UTF-8, UTF-8 with BOM, or GBK/GB18030.  XLSX is
-read with openpyxl (no DuckDB extension needed); merged cells and title rows above the
-header are reported, never guessed around.
+CSV comes as Excel in China saves it: UTF-8, UTF-8 with BOM, or GBK/GB18030; any line ending
+(CR LF, LF, or the old Mac CR).  A quote that never closes, a misplaced quote or an endless cell is
+refused with its line, never read as some other table.  XLSX is looked into first
+(``ingest.workbook``: size, compression, rows and cells within ``[limits]``) and then read
+streaming with openpyxl; merged cells and title rows above the header are reported, never
+guessed around.  Every reader stops at the first limit passed, so no file can exhaust the
+server; the message says which limit and how to split the file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -16,7 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.config import DEFAULT_LIMITS, Limits
 from ingest.problems import Problem
+from ingest.workbook import MB, inspect_xlsx, merged_cells_problem
+
+Rows = list[tuple[int, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -61,18 +70,57 @@ def _fold(name: str) -> str:
 
 
 def decode_text(data: bytes, file: str) -> tuple[str | None, Problem | None]:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK); a file mixing the two names the odd line."""
     if not data.strip():
         return None, Problem(file, "empty_file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(file, "utf16")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return None, Problem(file, "binary_content", line=_line_at(data, nul))
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
+    odd = _odd_line(data)
+    if odd is not None:
+        line, encoding = odd
+        return None, Problem(file, "mixed_encoding", line=line, params={"encoding": encoding})
     try:
         return data.decode("gb18030"), None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, Problem(file, "undecodable", line=line)
+        return None, Problem(file, "undecodable", line=_line_at(data, exc.start))
+
+
+def _line_at(data: bytes, pos: int) -> int:
+    """The line (1-based, any line ending) that byte ``pos`` is on."""
+    before = data[:pos]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
+def _odd_line(data: bytes) -> tuple[int, str] | None:
+    """The first line whose encoding differs from the file's (set by its first non-ASCII line), if any.
+
+    A line of Chinese text valid as UTF-8 is UTF-8: GBK text almost never is (it would have to hold only
+    byte pairs that happen to form UTF-8 sequences)."""
+    first = None
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        utf8 = _is_utf8(line)
+        if first is None:
+            first = utf8
+        elif utf8 != first:
+            return number, "UTF-8" if first else "GBK/GB18030"
+    return None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(ord(ch) >= 0x800 for ch in text)  # two-byte sequences alone are as likely GBK pairs
 
 
 def _unneutralize(text: str) -> str:
@@ -98,66 +146,174 @@ def cell_text(value) -> str:
 
 
 def read_raw(
-    path: Path, display_name: str | None = None, *, formulas_as_text: bool = False
-) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
-    """All non-empty rows of the file as text, numbered from 1 as a spreadsheet numbers them."""
+    path: Path, display_name: str | None = None, *, formulas_as_text: bool = False, limits: Limits | None = None
+) -> tuple[Rows, list[Problem]]:
+    """All non-empty rows of the file as text, numbered from 1 as a spreadsheet numbers them.
+
+    ``limits`` are the Config's ``[limits]`` (the edges pass them; ``DEFAULT_LIMITS`` otherwise)."""
     name = display_name or path.name
+    limits = limits or DEFAULT_LIMITS
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, name, formulas_as_text)
-    if suffix in (".csv", ".txt", ".tsv"):
-        text, problem = decode_text(path.read_bytes(), name)
-        if problem:
-            return [], [problem]
-        delimiter = "\t" if suffix == ".tsv" else ","
-        rows = [
-            (i, [_unneutralize(c.strip()) for c in row])
-            for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        return [], [Problem(name, "unsupported_file", value=path.suffix or path.name)]
+    size = path.stat().st_size
+    if size > limits.max_file_mb * MB:
+        return [], [
+            Problem(name, "file_too_big", params={"size": f"{size / MB:,.1f}", "limit": f"{limits.max_file_mb:g}"})
         ]
-        rows = [(i, row) for i, row in rows if any(row)]
-        return rows, ([] if rows else [Problem(name, "empty_file")])
-    return [], [Problem(name, "unsupported_file", value=path.suffix or path.name)]
-
-
-def _read_xlsx(path: Path, name: str, formulas_as_text: bool) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
-    from openpyxl import load_workbook  # imported here: only XLSX uploads pay for it
-
-    try:
-        wb = load_workbook(path, data_only=not formulas_as_text)
-    except Exception as exc:  # a corrupt or mislabelled file: say so, don't crash
-        return [], [Problem(name, "unreadable", params={"detail": type(exc).__name__})]
-    ws = wb.worksheets[0]
-    problems = []
-    if ws.merged_cells.ranges:
-        ranges = ", ".join(str(r) for r in list(ws.merged_cells.ranges)[:5])
-        first = min(r.min_row for r in ws.merged_cells.ranges)
-        problems.append(Problem(name, "merged_cells", line=first, params={"ranges": ranges}))
-    rows = []
-    for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells = [cell_text(v) for v in values]
-        if any(cells):
-            rows.append((i, cells))
-    wb.close()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, name, formulas_as_text, limits)
+    text, problem = decode_text(path.read_bytes(), name)
+    if problem:
+        return [], [problem]
+    rows, problems = _read_csv(text, name, "\t" if suffix == ".tsv" else ",", limits)
     if not rows and not problems:
-        problems.append(Problem(name, "empty_file"))
+        problems = [Problem(name, "empty_file")]
     return rows, problems
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _read_csv(text: str, name: str, delimiter: str, limits: Limits) -> tuple[Rows, list[Problem]]:
+    """Records of a CSV, numbered as Excel numbers its rows; a quote that never closes stops it with the record's line.
+
+    Lines end in CR LF, LF or CR.  A record spanning several lines (a cell with line breaks) is read again
+    strictly: if its quotes do not pair up, a quote opened there swallowed the lines after it."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines: list[str] = []  # the file's physical lines, split only if a record spans several
+    rows: Rows = []
+    cells = 0
+    record = 0
+    while True:
+        started = reader.line_num  # physical lines read before this record
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            return [], [_quoting_problem(name, record + 1, reader.line_num - started > 1, exc)]
+        record += 1
+        if reader.line_num - started > 1:
+            lines = lines or _LINE.findall(text)
+            if not _quotes_pair("".join(lines[started : reader.line_num]), delimiter):
+                return [], [Problem(name, "unclosed_quote", line=record)]
+        cells_row = _trimmed([_unneutralize(c.strip()) for c in row])
+        if cells_row:
+            rows.append((record, cells_row))
+            cells += len(cells_row)
+        if record > limits.max_rows or cells > limits.max_cells:
+            return [], [_past_limits(name, record, cells, limits)]
+    return rows, []
+
+
+def _quotes_pair(record: str, delimiter: str) -> bool:
+    """Does this record's text read as one record with every quoted cell closed where a cell ends?"""
+    try:
+        return len(list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))) == 1
+    except csv.Error:
+        return False
+
+
+def _quoting_problem(name: str, line: int, spans_lines: bool, exc: csv.Error) -> Problem:
+    """What the csv module's error means for the person who saved the file."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        if spans_lines:  # a quoted cell that ran over many lines: its quote never closed
+            return Problem(name, "unclosed_quote", line=line)
+        return Problem(name, "field_too_long", line=line, params={"limit": f"{csv.field_size_limit():,}"})
+    if "unexpected end of data" in text:
+        return Problem(name, "unclosed_quote", line=line)
+    if "expected after" in text:
+        return Problem(name, "stray_quote", line=line)
+    return Problem(name, "unreadable", line=line, params={"detail": text})
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """The row without its trailing empty cells ([] for an empty row)."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end] if end < len(cells) else cells
+
+
+def _past_limits(name: str, rows: int, cells: int, limits: Limits) -> Problem | None:
+    if rows > limits.max_rows:
+        return Problem(name, "too_many_rows", params={"rows": f"{rows:,}", "limit": f"{limits.max_rows:,}"})
+    if cells > limits.max_cells:
+        return Problem(name, "too_many_cells", params={"cells": f"{cells:,}", "limit": f"{limits.max_cells:,}"})
+    return None
+
+
+def _read_xlsx(path: Path, name: str, formulas_as_text: bool, limits: Limits) -> tuple[Rows, list[Problem]]:
+    """The first worksheet, once ``inspect_xlsx`` found it within every limit, read streaming."""
+    scan, problems = inspect_xlsx(path, name, limits)
+    if problems:
+        return [], problems
+    from openpyxl import load_workbook  # imported here: only XLSX uploads pay for it
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=not formulas_as_text)
+    except Exception as exc:  # a corrupt or mislabelled file: say so, don't crash
+        return [], [_damaged(name, exc)]
+    try:
+        rows, problem = _sheet_rows(wb, name, limits)
+    except Exception as exc:  # a part openpyxl cannot parse (bad XML, an entity, a wrong cell reference)
+        rows, problem = [], _damaged(name, exc)
+    finally:
+        wb.close()
+    if problem:
+        return [], [problem]
+    merged = merged_cells_problem(scan, name)
+    if merged:
+        return rows, [merged]
+    return rows, ([] if rows else [Problem(name, "empty_file")])
+
+
+def _damaged(name: str, exc: Exception) -> Problem:
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return Problem(name, "xlsx_damaged", params={"detail": detail})
+
+
+def _sheet_rows(wb, name: str, limits: Limits) -> tuple[Rows, Problem | None]:
+    """Rows of the first worksheet as text; every cell parsed counts towards the limits, empty or not."""
+    if not wb.worksheets:
+        return [], Problem(name, "no_worksheet")
+    ws = wb.worksheets[0]
+    ws.reset_dimensions()  # read what is there, not what <dimension> claims (it may understate)
+    rows: Rows = []
+    cells = 0
+    for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells += len(values)
+        problem = _past_limits(name, i, cells, limits)
+        if problem:
+            return [], problem
+        texts = _trimmed([cell_text(v) for v in values])
+        if texts:
+            rows.append((i, texts))
+    return rows, None
+
+
 def read_table(
-    path: Path, columns: list[Column], display_name: str | None = None, *, formulas_as_text: bool = False
+    path: Path,
+    columns: list[Column],
+    display_name: str | None = None,
+    *,
+    formulas_as_text: bool = False,
+    limits: Limits | None = None,
 ) -> tuple[Table, list[Problem]]:
     """Read ``path`` and map its header onto ``columns`` (Chinese or English names)."""
     name = display_name or path.name
-    raw, problems = read_raw(path, name, formulas_as_text=formulas_as_text)
+    raw, problems = read_raw(path, name, formulas_as_text=formulas_as_text, limits=limits)
     if problems:
         return Table(name), problems
     return table_from_rows(raw, columns, name)
 
 
 def table_from_rows(
-    raw: list[tuple[int, list[str]]], columns: list[Column], name: str, one_of: tuple[tuple[str, ...], ...] = ()
+    raw: Rows, columns: list[Column], name: str, one_of: tuple[tuple[str, ...], ...] = ()
 ) -> tuple[Table, list[Problem]]:
-    """The first row is the header; map it onto ``columns`` and keep the rows below it.
+    """The first row is the header; map it onto ``columns`` and keep the rows below it (there must be some).
 
     Each group of ``one_of`` (keys) needs at least one of its columns (当月支出 or 累计支出)."""
     table = Table(name)
@@ -168,12 +324,18 @@ def table_from_rows(
         if later is not None:
             return table, [Problem(name, "extra_header", line=later)]
         return table, [Problem(name, "no_header", line=header_line, value=" | ".join(header[:6]))]
+    twice = duplicate_columns(header, columns, name, header_line)
+    if twice:
+        return table, twice
     missing = [c.zh for c in columns if c.required and c.key not in mapping.values()]
     zh = {c.key: c.zh for c in columns}
     missing += ["或".join(zh[k] for k in group) for group in one_of if not set(group) & set(mapping.values())]
     if missing:
         return table, [Problem(name, "missing_columns", line=header_line, params={"columns": "、".join(missing)})]
-    frame = pd.DataFrame([cells for _, cells in raw[1:]], dtype=object)  # short rows are padded with None
+    if len(raw) == 1:
+        return table, [Problem(name, "no_rows", line=header_line)]
+    width = max(mapping) + 1  # cells right of the last known column are never read: don't hold them
+    frame = pd.DataFrame([_fitted(cells, width) for _, cells in raw[1:]], dtype=object)
     for i in mapping:
         if i not in frame.columns:
             frame[i] = None
@@ -183,8 +345,48 @@ def table_from_rows(
     return table, []
 
 
+def _fitted(cells: list[str], width: int) -> list[str]:
+    """The row cut or padded to ``width`` cells."""
+    return cells[:width] if len(cells) >= width else cells + [""] * (width - len(cells))
+
+
 def match_header(header: list[str], columns: list[Column]) -> dict[int, str]:
-    """Header index → column key for every cell that names a known column."""
+    """Header index → column key for every cell that names a known column (the first, if one is named twice)."""
     lookup = {n: c.key for c in columns for n in c.names()}
-    mapping = {i: lookup[_fold(h)] for i, h in enumerate(header) if _fold(h) in lookup}
-    return mapping if len(set(mapping.values())) == len(mapping) else {}
+    mapping: dict[int, str] = {}
+    for i, h in enumerate(header):
+        key = lookup.get(_fold(h))
+        if key is not None and key not in mapping.values():
+            mapping[i] = key
+    return mapping
+
+
+def duplicate_columns(header: list[str], columns: list[Column], name: str, line: int) -> list[Problem]:
+    """A column named twice (or by two of its names, 项目 and 项目名称) is ambiguous: which one holds the data?"""
+    lookup = {n: c for c in columns for n in c.names()}
+    where: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        column = lookup.get(_fold(h))
+        if column is not None:
+            where.setdefault(column.zh, []).append(i)
+    return [
+        Problem(
+            name,
+            "duplicate_column",
+            line=line,
+            value=zh,
+            params={"count": len(found), "columns": "、".join(column_letter(i) for i in found)},
+        )
+        for zh, found in where.items()
+        if len(found) > 1
+    ]
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the column as Excel labels it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

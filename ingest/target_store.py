@@ -78,7 +78,7 @@ def parse_targets_file(
     """A 绩效目标表 text export (.txt) or a structured targets file (.csv/.xlsx)."""
     name = display_name or path.name
     if path.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
-        return parse_target_table(path, name)
+        return parse_target_table(path, name, config.limits)
     data = path.read_bytes()
     if not data.strip():
         return [], [Problem(name, "empty_file", line=1)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.config import Limits
 from core.names import normalise_name
 from ingest.problems import Problem
 from ingest.spreadsheet import write_sheet
@@ -136,9 +137,11 @@ _PROJECT_KEYS = [c.key for c in PROJECT_COLUMNS]
 _NAME_KEYS = ("name", "level1", "level2", "level3")  # stored in their normal form (core.names)
 
 
-def parse_target_table(path: Path, display_name: str | None = None) -> tuple[list[ProjectRecord], list[Problem]]:
-    """Projects and indicators of a structured targets file, with every problem found."""
-    table, problems = read_table(path, TARGET_COLUMNS, display_name, formulas_as_text=True)
+def parse_target_table(
+    path: Path, display_name: str | None = None, limits: Limits | None = None
+) -> tuple[list[ProjectRecord], list[Problem]]:
+    """Projects and indicators of a structured targets file, with every problem found (read within ``limits``)."""
+    table, problems = read_table(path, TARGET_COLUMNS, display_name, formulas_as_text=True, limits=limits)
     if problems:
         return [], problems
     if not table.lines:  # a header alone (blank rows are dropped on reading)

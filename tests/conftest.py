@@ -1,4 +1,4 @@
-"""Fixtures: a fresh database in a temporary folder for every test that asks for one."""
+"""Fixtures: a fresh database in a temporary folder for every test that asks for one, and the demo built once."""
 
 from __future__ import annotations
 
@@ -10,3 +10,22 @@ import pytest
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo loaded through the library, as `perfboard demo` does, with its demo accounts: built once
+    for the whole session and copied by the tests that use it (the dashboard's, the hostile files')."""
+    from dash_helpers import PASSWORD
+
+    from core import accounts, db
+    from core.config import load_config
+    from ingest.demo_load import load_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.duckdb"
+    db.init(path)
+    with db.read_connection(path) as con:
+        config = load_config(con)
+    load_demo(path, config)
+    accounts.ensure_demo_accounts(path, PASSWORD)
+    return path

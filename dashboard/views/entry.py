@@ -14,10 +14,8 @@ from dashboard.render import plain
 from dashboard.views.common import current_actor
 from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
 from ingest.entry import Entry
-from ingest.problems import ValidationFailed
+from ingest.problems import Problem, ValidationFailed
 from ingest.templates import TEMPLATE_KINDS, template_name
-
-MAX_UPLOAD_MB = 20
 
 
 def _kind_label(kind: str) -> str:
@@ -62,18 +60,24 @@ def upload() -> None:
     if file is None:
         return
     content = file.getvalue()
-    if len(content) > MAX_UPLOAD_MB * 1024 * 1024:
-        st.error(f"> {MAX_UPLOAD_MB} MB")
+    limit = data.config().limits.max_file_mb
+    if len(content) > limit * 1024 * 1024:
+        size = {"size": f"{len(content) / 1024 / 1024:,.1f}", "limit": f"{limit:g}"}
+        st.error(plain(Problem(file.name, "file_too_big", params=size).format(lang())))
         return
     with st.spinner(t("checking")):
-        checked, replaced = data.check_upload(content, file.name)
+        try:
+            checked, replaced = data.check_upload(content, file.name)
+        except DatabaseBusy:
+            st.error(t("busy"))
+            return
     if checked.problems:
         st.error(t("problems", n=len(checked.problems)))
         st.dataframe(problems_table(checked.problems), hide_index=True, width="stretch")
         return
     kind = checked.kind.zh if lang() == "zh" else checked.kind.en
     months = "、".join(checked.months) if len(checked.months) <= 4 else f"{checked.months[0]}…{checked.months[-1]}"
-    st.success(t("valid", kind=kind, rows=len(checked.rows), months=months, replaced=replaced))
+    st.success(plain(t("valid", kind=kind, rows=len(checked.rows), months=months, replaced=replaced)))
     with st.expander(t("preview")):
         st.dataframe(checked.rows.head(20), hide_index=True, width="stretch")
     if st.button(t("confirm"), type="primary", key="confirm"):
@@ -91,7 +95,7 @@ def upload() -> None:
             return
         except PermissionDenied as exc:
             progress.empty()
-            st.error(t("refused", reason=str(exc)))
+            st.error(plain(t("refused", reason=str(exc))))
             return
         progress.progress(1.0, text=t("written", rows=loaded.rows, replaced=loaded.replaced))
         st.success(t("written", rows=loaded.rows, replaced=loaded.replaced))

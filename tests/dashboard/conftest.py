@@ -1,25 +1,8 @@
-"""A demo database with its demo accounts for every dashboard test (built once, copied per test)."""
+"""A copy of the session's demo database (``demo_template``, tests/conftest.py) for every dashboard test."""
 
 import shutil
 
 import pytest
-from dash_helpers import PASSWORD
-
-from core import accounts, db
-from core.config import load_config
-from ingest.demo_load import load_demo
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    """The demo loaded through the library, as `perfboard demo` does, once for the whole session."""
-    path = tmp_path_factory.mktemp("dash-template") / "demo.duckdb"
-    db.init(path)
-    with db.read_connection(path) as con:
-        config = load_config(con)
-    load_demo(path, config)
-    accounts.ensure_demo_accounts(path, PASSWORD)
-    return path
 
 
 @pytest.fixture

@@ -124,8 +124,11 @@ def _xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> ElementTree.Eleme
     """A small XML part parsed whole (None when it is missing, too big to be what it claims, or not XML)."""
     if info is None or info.file_size > SMALL_PART:
         return None
+    data = zf.read(info)
+    if b"<!DOCTYPE" in data:  # Excel never declares one; entities are how an XML file expands itself
+        return None
     try:
-        return ElementTree.fromstring(zf.read(info))
+        return ElementTree.fromstring(data)
     except ElementTree.ParseError:
         return None
 
@@ -176,7 +179,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> tu
     with zf.open(part) as fh:
         head = fh.read(CHUNK)
         root = _ROOT.search(head)
-        if root is None:  # Excel writes the root element first; anything else is not a sheet we should parse
+        if root is None or b"<!DOCTYPE" in head[: root.start()]:  # Excel writes the root first, and no DTD
             return None, [Problem(name, "xlsx_damaged", params={"detail": part})]
         scan.dimension = _dimension(head)
         problem = _over(scan.dimension, name, limits, declared=True)

@@ -90,7 +90,7 @@ def test_weight_above_0_and_at_most_100(db_path, tmp_path, weight, ok):
 def test_a_targets_table_without_rows_writes_nothing(db_path, tmp_path, rows):
     out = load(db_path, tmp_path, rows)
     assert out.returncode == 1
-    assert "targets.csv：文件只有表头，没有数据行（空行不算）" in out.stderr
+    assert "targets.csv，第 1 行：只有表头，没有数据行" in out.stderr
     assert not db_path.exists() or stored(db_path, "SELECT count(*) FROM load_log") == [(0,)]
 
 

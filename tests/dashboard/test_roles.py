@@ -57,7 +57,9 @@ def test_staff_uploads_for_assigned_projects_only(demo_db):
     at.file_uploader(key="upload").set_value(("budget.csv", bad, "text/csv")).run()
     at.button(key="confirm").click().run()
     assert (
-        plain("无权操作：demo-staff（填报人员）无权上传或修改这些项目的数据：上海体育公共服务经费、上海体育宣传服务经费")
+        plain(
+            "无权操作：demo-staff（填报人员）无权上传或修改这些项目的数据：上海体育公共服务经费、上海体育宣传服务经费"
+        )
         in at.error[0].value
     )  # shown as text: the Markdown source escapes the "-" of the user name
     con = duckdb.connect(str(demo_db), read_only=True)

@@ -127,8 +127,13 @@ def rating_form() -> None:
     if not submitted:
         return
     entry = Entry(project, indicator, month, value, rating, likelihood, reason, measures, note)
+    _write(lambda: data.save_entry(entry, (evidence.name, evidence.getvalue()) if evidence else None, current_actor()))
+
+
+def _write(save) -> None:
+    """Run one form's write and say how it went: saved, every problem, refused, or busy (never a traceback)."""
     try:
-        data.save_entry(entry, (evidence.name, evidence.getvalue()) if evidence else None, current_actor())
+        save()
     except ValidationFailed as failed:
         st.error(t("problems", n=len(failed.problems)))
         st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
@@ -152,16 +157,7 @@ def summary_form() -> None:
         submitted = st.form_submit_button(t("save"))
     if not submitted:
         return
-    try:
-        data.save_summary(project, f"{year}-12", text, current_actor())
-    except ValidationFailed as failed:
-        st.error(t("problems", n=len(failed.problems)))
-        st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
-        return
-    except PermissionDenied as exc:
-        st.error(plain(t("refused", reason=str(exc))))
-        return
-    st.success(t("saved"))
+    _write(lambda: data.save_summary(project, f"{year}-12", text, current_actor()))
 
 
 def _row_form(key: str, title: str, kind: str, fields) -> None:
@@ -174,16 +170,7 @@ def _row_form(key: str, title: str, kind: str, fields) -> None:
         submitted = st.form_submit_button(t("save"))
     if not submitted:
         return
-    try:
-        data.save_row(kind, values, current_actor())
-    except ValidationFailed as failed:
-        st.error(t("problems", n=len(failed.problems)))
-        st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
-        return
-    except PermissionDenied as exc:
-        st.error(plain(t("refused", reason=str(exc))))
-        return
-    st.success(t("saved"))
+    _write(lambda: data.save_row(kind, values, current_actor()))
 
 
 def _adjustment_fields(year: int, projects: list[str]) -> dict[str, str]:

@@ -61,8 +61,9 @@ def _each_month(out: pd.DataFrame, rows: pd.Index, months: pd.DataFrame | None, 
     bands = Rate.of(period.config)
     months = months[months["received"] > 0]
     rate = percent(months[count].to_numpy(dtype=float), months["received"].to_numpy(dtype=float))
-    by_project = dict(tuple(months.assign(rate=rate).groupby("project_id")))
-    none = months.assign(rate=rate).iloc[:0]
+    months = months.assign(rate=rate)
+    by_project = dict(tuple(months.groupby("project_id")))
+    none = months.iloc[:0]
     for column in ("months_judged", "missed"):
         if column not in out:
             out[column] = None

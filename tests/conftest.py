@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,4 +29,12 @@ def demo_template(tmp_path_factory) -> Path:
         config = load_config(con)
     load_demo(path, config)
     accounts.ensure_demo_accounts(path, PASSWORD)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_template, tmp_path) -> Path:
+    """A private copy of the session's demo database, for a test that changes it or only reads it."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_template, path)
     return path

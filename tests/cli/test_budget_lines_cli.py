@@ -42,12 +42,21 @@ def test_amounts_in_wan_yuan_are_converted_exactly_and_parts_checked(tmp_path):
     ]
 
 
-def test_the_self_evaluation_prints_each_budget_figure_in_its_column(tmp_path):
+def test_the_self_evaluation_prints_each_budget_figure_in_its_column(demo_copy, tmp_path):
     """The demo's museum: 35,987,000 filed, cut to 34,000,000 from July (预算调整), no other funds."""
-    db = tmp_path / "demo.duckdb"
-    run_cli("demo", db=db, check=True)
     out = tmp_path / "forms"
-    run_cli("export", "selfeval", "--year", "2020", "--out", str(out), db=db, check=True)
+    run_cli(
+        "export",
+        "selfeval",
+        "--year",
+        "2020",
+        "--project",
+        "上海体育文史业务经费",
+        "--out",
+        str(out),
+        db=demo_copy,
+        check=True,
+    )
     ws = load_workbook(out / "自评表_2020_上海体育文史业务经费.xlsx").worksheets[0]
     rows = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
     total = next(r[r.index("年度资金总额") + 1 :] for r in rows if "年度资金总额" in r)

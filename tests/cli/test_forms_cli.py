@@ -1,6 +1,7 @@
 """The forms from the real command on the demo data: XLSX cells, PDF text, the year-end freeze."""
 
 import re
+import shutil
 import subprocess
 import zipfile
 
@@ -12,9 +13,10 @@ MUSEUM = "上海体育文史业务经费"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def demo_db(demo_template, tmp_path_factory):
+    """The session's demo, copied once for this module (its tests only read it)."""
     db = tmp_path_factory.mktemp("forms") / "demo.duckdb"
-    run_cli("demo", db=db, check=True)
+    shutil.copyfile(demo_template, db)
     return db
 
 
@@ -134,9 +136,8 @@ def test_monitor_form(demo_db, tmp_path):
     assert "项目支出绩效目标执行监控表" in text and "1–6月执行数" in text
 
 
-def test_year_end_freeze(tmp_path):
-    db = tmp_path / "freeze.duckdb"
-    run_cli("demo", db=db, check=True)
+def test_year_end_freeze(demo_copy, tmp_path):
+    db = demo_copy
     out = run_cli(
         "export",
         "selfeval",

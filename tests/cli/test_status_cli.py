@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 
 import pytest
 from helpers import run_cli
@@ -10,9 +11,10 @@ MUSEUM_VISITORS = "提升博物馆的社会知名度，让公众进一步了解�
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def demo_db(demo_template, tmp_path_factory):
+    """The session's demo, copied once for this module (its tests only read it)."""
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    run_cli("demo", db=db, check=True)
+    shutil.copyfile(demo_template, db)
     return db
 
 

@@ -18,8 +18,8 @@ run: setup
 screenshots: setup  # with the dashboard running; PERFBOARD_DEMO_PASSWORD is the demo password it printed
 	$(BIN)/python scripts/screenshots.py
 
-test: setup
-	$(BIN)/python -m pytest
+test: setup  # one worker per core; a file's tests stay together (they share its module fixtures)
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

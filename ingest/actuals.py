@@ -88,7 +88,10 @@ class Catalog:
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
         projects = con.execute("SELECT project_id, name, year, CAST(budget AS DOUBLE) AS budget FROM project").df()
-        indicators = con.execute("SELECT indicator_id, project_id, level3, unit, target_value FROM indicator").df()
+        indicators = con.execute(  # 较上年增长10%: the % is the growth's, not the values' unit
+            "SELECT indicator_id, project_id, level3, CASE WHEN kind = 'increase' THEN NULL ELSE unit END AS unit, "
+            "target_value FROM indicator"
+        ).df()
         items: dict[int, set[str]] = {}
         for pid, level3 in indicators[["project_id", "level3"]].itertuples(index=False):
             items.setdefault(int(pid), set()).add(level3)

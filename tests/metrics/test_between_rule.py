@@ -109,3 +109,43 @@ def compute_status_june(db_path):
 
     with read_connection(db_path) as con:
         return compute_status(con, load_config(con), 2020, 6)
+
+
+def test_an_increase_of_at_least_ten_percent(db_path, tmp_path):
+    """较上年增长10% over a baseline of 200 asks for 220 (200 × 1.1); 提高5个百分点 over 80% asks for 85%."""
+    from helpers import upload
+
+    targets = tmp_path / "targets.csv"
+    _targets(
+        targets,
+        2020,
+        [
+            ("效果目标", "社会效益", "参观人次", "较上年增长10%"),
+            ("效果目标", "社会效益", "满意率", "提高5个百分点"),
+            ("效果目标", "社会效益", "活动场次", "较上年增长10%"),
+        ],
+    )
+    load_targets([targets], db_path, load_config())
+    upload(
+        db_path,
+        tmp_path,
+        "refs.csv",
+        "项目名称,三级指标,月份,类型,数值\n"
+        "区间测试项目,参观人次,2020-06,基期值,200\n"
+        "区间测试项目,满意率,2020-06,基期值,80\n"
+        "区间测试项目,活动场次,2020-06,基期值,200\n",
+    )
+    upload(
+        db_path,
+        tmp_path,
+        "values.csv",
+        "项目名称,三级指标,月份,实际值\n"
+        "区间测试项目,参观人次,2020-06,220\n"  # exactly 200 × 1.1: reached
+        "区间测试项目,满意率,2020-06,84\n"  # 84 < 80 + 5; 84 ÷ 85 = 98.8% ≥ 90%: yellow
+        "区间测试项目,活动场次,2020-06,210\n",  # above last year but short of 220: yellow
+    )
+    by_name = {i.name: i for p in compute_status_june(db_path).projects for i in p.indicators}
+    assert (by_name["参观人次"].judgement.status, by_name["参观人次"].judgement.expected) == (GREEN, 220.0)
+    assert (by_name["满意率"].judgement.status, by_name["满意率"].judgement.expected) == (YELLOW, 85.0)
+    assert by_name["活动场次"].judgement.status == YELLOW
+    assert "应达220" in by_name["参观人次"].judgement.explain("zh")

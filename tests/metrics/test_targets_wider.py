@@ -29,6 +29,8 @@ WIDER = [
     ("较上年增长10%", "increase", ">=", 10.0, "%", None),
     ("同比增长5%以上", "increase", ">=", 5.0, "%", None),
     ("较上年增加1万人次", "increase", ">=", 10_000.0, "人次", None),
+    ("提高5个百分点", "increase", ">=", 5.0, "%", None),  # judged as base + 5 (the text says 百分点)
+    ("增加1万人次", "increase", ">=", 10_000.0, "人次", None),
     ("同比提高", "increase", ">", None, None, None),  # no number: above last year
     # at least / at most in words
     ("不少于3次", "at_least", ">=", 3.0, "次", None),

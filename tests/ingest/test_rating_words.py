@@ -112,3 +112,22 @@ def test_words_without_a_rating_are_refused(seeded, tmp_path):
 def test_an_empty_row_is_still_refused(seeded, tmp_path):
     (problem,) = _problems(seeded, tmp_path, f"{PROJECT},{RATED},2020-06,,,,,,说明\n")
     assert "实际值、评级、完成目标可能性至少填写一项" in problem
+
+
+def test_the_monitoring_form_shows_words_and_a_likelihood_alone(seeded, tmp_path):
+    from core.db import read_connection
+    from metrics.forms import monitoring_forms
+
+    upload(
+        seeded,
+        tmp_path,
+        "v.csv",
+        HEADER
+        + f"{PROJECT},{RATED},2020-06,已按周发布,全部完成,确定能,,,\n"
+        + f"{PROJECT},预算执行及时,2020-06,,,有可能,人手不足,增派人员,\n",  # 完成目标可能性 alone
+    )
+    with read_connection(seeded) as con:
+        (form,) = monitoring_forms(con, load_config(con), 2020, 6, PROJECT)
+    rows = {i.level3: i for i in form.indicators}
+    assert (rows[RATED].actual, rows[RATED].note) == ("达成", "实际完成值：已按周发布")  # the words as text
+    assert (rows["预算执行及时"].likelihood, rows["预算执行及时"].deviation) == ("有可能", "人手不足；增派人员")

@@ -258,6 +258,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "setting.scoring.level_weights": ("一级指标权重", "Level weights"),
     "open_project": ("查看项目", "Open project"),
     "none": ("无", "none"),
+    # grammar12
+    "next_year_title": ("下一年度绩效目标草稿", "Next year's targets draft"),
+    "next_year_help": (
+        "按所选年度生成下一年度的结构化绩效目标表：项目与指标相同，上年预算数、上年执行数取自所选年度12月，"
+        "同比指标另附基期值文件。核对修改后在「填报」页或用 perfboard ingest targets 载入。",
+        "Drafts next year's structured targets file from the chosen year: same projects and indicators, last "
+        "year's budget and spending as of December, and a baselines file for year-on-year indicators. Edit it, "
+        "then load it on the upload page or with perfboard ingest targets.",
+    ),
+    "next_year_from": ("依据年度", "Draft from"),
+    "next_year_make": ("生成{year}年草稿", "Draft {year}"),
+    "next_year_download": ("下载 {name}", "Download {name}"),
 }
 
 

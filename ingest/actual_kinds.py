@@ -9,21 +9,43 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from ingest.tables import Column
-from metrics.ratings import Likelihood, Rating
+import pandas as pd
 
-RATINGS = (
-    ("达成", Rating.ACHIEVED),
-    ("达成年度指标", Rating.ACHIEVED),
-    ("achieved", Rating.ACHIEVED),
-    ("部分达成", Rating.PARTIAL),
-    ("部分达成年度指标并具有一定效果", Rating.PARTIAL),
-    ("partial", Rating.PARTIAL),
-    ("未达成", Rating.MISSED),
-    ("未达成年度指标且效果较差", Rating.MISSED),
-    ("missed", Rating.MISSED),
-)
+from ingest import parsing
+from ingest.tables import Column
+from metrics.ratings import Likelihood, closest_rating_word, rating_of, rating_words
+
+# Every rating word staff may write: the official bands and the synonyms of data/vocabulary.toml [ratings].
+RATINGS = tuple(rating_words().items())
 RATING_WORDS = ("达成", "部分达成", "未达成")  # the three official bands, as staff pick them
+
+
+def value_cells(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """实际完成值 cells: the number (``98%`` is 98), and the words of a cell that is no number ("已完成验收").
+
+    Words are an answer only beside a rating (``check_indicator_values``); they are kept as text, never read
+    as a number."""
+    parsed, words = parsing.numbers(text, percent_ok=True)
+    return parsed, text.where(words).astype(object)
+
+
+def free_text_note(words: pd.Series, note: pd.Series) -> pd.Series:
+    """The note stored with a value given in words: "实际完成值：已完成验收", then the row's own note."""
+    said = "实际完成值：" + words.astype(str)
+    joined = said.where(note.isna(), said + "；" + note.astype(str))
+    return joined.where(words.notna(), note)
+
+
+def rating_cells(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Rating cells read through the vocabulary: the band, the unknown words, and for each the closest known word
+    ("" when none is close: the message then lists the official words)."""
+    words = text.fillna("").astype(str)
+    parsed = words.map(lambda w: rating_of(w) if w.strip() else None)
+    bad = (words.str.strip() != "") & parsed.isna()
+    closest = words.where(bad, "").map(lambda w: (closest_rating_word(w) or "") if w else "")
+    return parsed.astype(object), bad, closest
+
+
 LIKELIHOOD_WORDS = ("确定能", "有可能", "不可能")
 LIKELIHOODS = (
     ("确定能", Likelihood.CERTAIN),
@@ -527,10 +549,10 @@ KINDS: dict[KindName, Kind] = {
                     "实际值",
                     "value",
                     False,
-                    "数值指标的累计实际值；百分比可写 98 或 98%",
-                    "the value to date",
+                    "数值指标的累计实际值；百分比可写 98 或 98%；给出评级时也可写文字（如“已完成验收”），记入备注",
+                    "the value to date; with a rating, words are accepted too (kept as the note)",
                     aliases=("实际完成值",),
-                    type="percent",
+                    type="number_or_text",
                     example="96.5",
                 ),
                 Column(
@@ -538,8 +560,8 @@ KINDS: dict[KindName, Kind] = {
                     "评级",
                     "rating",
                     False,
-                    "达成 / 部分达成 / 未达成",
-                    "achieved / partial / missed",
+                    "达成 / 部分达成 / 未达成（或 data/vocabulary.toml [ratings] 中的同义词，如 全部完成、部分完成、未完成）",
+                    "achieved / partial / missed (or a synonym listed in data/vocabulary.toml [ratings])",
                     aliases=("完成情况",),
                     type="choice",
                     choices=RATINGS,

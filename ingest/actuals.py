@@ -39,13 +39,17 @@ from ingest.actual_kinds import (
     KINDS,
     PERCENT_MAX,
     RANGES,
+    RATING_WORDS,
     SCORE_SCALE,
     SCORE_UNITS,
     TEXT_MAX,
     VALUE,
     Kind,
     Range,
+    free_text_note,
+    rating_cells,
     required_keys,
+    value_cells,
 )
 from ingest.problems import Problem, ProblemList, ValidationFailed
 from ingest.tables import Table, match_header, read_raw, table_from_rows
@@ -88,7 +92,10 @@ class Catalog:
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
         projects = con.execute("SELECT project_id, name, year, CAST(budget AS DOUBLE) AS budget FROM project").df()
-        indicators = con.execute("SELECT indicator_id, project_id, level3, unit, target_value FROM indicator").df()
+        indicators = con.execute(  # 较上年增长10%: the % is the growth's, not the values' unit
+            "SELECT indicator_id, project_id, level3, CASE WHEN kind = 'increase' THEN NULL ELSE unit END AS unit, "
+            "target_value FROM indicator"
+        ).df()
         items: dict[int, set[str]] = {}
         for pid, level3 in indicators[["project_id", "level3"]].itertuples(index=False):
             items.setdefault(int(pid), set()).add(level3)
@@ -302,7 +309,10 @@ class _Checker:
             if col.type == "text":
                 self.out[col.key] = self.parse_text(col.key, text)
                 continue
-            if col.type in ("money", "number", "percent"):
+            if col.type == "number_or_text":  # 实际完成值: words are checked with the rating (check_indicator_values)
+                parsed, self.out[f"{col.key}_words"] = value_cells(text)
+                self.add(parsed < 0, "negative", col.key)
+            elif col.type in ("money", "number", "percent"):
                 parsed, bad = parsing.numbers(text, percent_ok=col.type == "percent")
                 self.add(bad, "not_a_number", col.key)
                 self.add(parsed < 0, "negative", col.key)
@@ -316,6 +326,13 @@ class _Checker:
             elif col.type in ("datetime", "date"):
                 parsed, bad = (parsing.datetimes if col.type == "datetime" else parsing.dates)(text)
                 self.add(bad, "not_a_datetime" if col.type == "datetime" else "not_a_date", col.key)
+            elif col.type == "choice" and col.key == "rating":  # synonyms from the vocabulary; else the closest word
+                parsed, bad, closest = rating_cells(text)
+                near = bad & (closest != "")
+                self.add(
+                    near, "unknown_rating", col.key, params={"closest": closest, "allowed": "、".join(RATING_WORDS)}
+                )
+                self.add(bad & ~near, "not_a_choice", col.key, params={"allowed": " / ".join(RATING_WORDS)})
             elif col.type == "choice":
                 parsed, bad = parsing.choices(text, dict(col.choices))
                 allowed = " / ".join(dict.fromkeys(word for word, _ in col.choices if not word.isascii()))
@@ -546,8 +563,13 @@ class _Checker:
         self.check_values("value")
 
     def check_indicator_values(self, con) -> None:
+        """A value, a rating or a likelihood (mid-year); a value in words only beside a rating, kept as the note."""
         out = self.out
-        self.add(out["value"].isna() & out["rating"].isna() & ~self.bad, "value_or_rating", "value")
+        words = out["value_words"]
+        nothing = out["value"].isna() & words.isna() & out["rating"].isna() & out["likelihood"].isna()
+        self.add(nothing & ~self.bad, "value_or_rating", "value")
+        self.add(words.notna() & out["rating"].isna() & ~self.bad, "words_need_rating", "value")
+        out["note"] = free_text_note(words, out["note"])
         self.check_values("value")
         needs_reason = out["likelihood"].isin(["possible", "impossible"]) & (
             out["deviation_reason"].isna() | out["measures"].isna()

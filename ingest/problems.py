@@ -128,7 +128,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "完成目标可能性为“{value}”时必须填写偏差原因和纠偏措施",
         "with likelihood “{value}” the deviation reason and corrective measures are required",
     ),
-    "value_or_rating": ("实际值和评级至少填写一项", "fill in the value, the rating, or both"),
+    "value_or_rating": (
+        "实际值、评级、完成目标可能性至少填写一项",
+        "fill in the value, the rating or the likelihood (at least one)",
+    ),
+    "words_need_rating": (
+        "实际值“{value}”不是数字：文字的完成情况须同时填写评级（达成 / 部分达成 / 未达成）",
+        "the value “{value}” is not a number: a value in words needs a rating (achieved / partial / missed) beside it",
+    ),
+    "unknown_rating": (
+        "“{value}”不是可识别的评级，最接近的是“{closest}”；请填写{allowed}，或请管理员在 data/vocabulary.toml [ratings] 中补充同义词",
+        "“{value}” is not a known rating word; the closest is “{closest}”; use {allowed}, or ask an admin to add the "
+        "synonym to data/vocabulary.toml [ratings]",
+    ),
     "unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
     # -- values out of range, names, empty files, reloads (issue 15) --------------------------------
     "no_data_rows": (

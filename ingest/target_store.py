@@ -316,8 +316,9 @@ def _store_indicators(
         _move(con, "removed_indicator", "indicator", iid)  # named again: back, with its values
     existing = {_key(l1, l2, l3): iid for iid, l1, l2, l3 in current + removed}
     keep = set()
+    year = con.execute("SELECT year FROM project WHERE project_id = ?", [project_id]).fetchone()[0]
     for seq, ind in enumerate(indicators, start=1):
-        t = parse_target(ind.target, ind.level3)
+        t = parse_target(ind.target, ind.level3, year)  # 年底前: the project's year
         values = [
             seq,
             ind.level1,

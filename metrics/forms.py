@@ -15,6 +15,7 @@ import duckdb
 from core.config import Config, Scoring, SharePolicy
 from metrics import scoring
 from metrics.ratings import LIKELIHOOD_ZH, RATING_ZH, Rating
+from metrics.rules import between
 from metrics.status import PLAN_LEVEL1, IndicatorStatus, ProjectStatus, compute_status
 from metrics.summary_check import figures, typed_mismatches
 
@@ -175,6 +176,8 @@ def indicator_points(i: IndicatorStatus, weight: float, cfg: Scoring) -> float:
         )
     if kind == "zero_events":
         return scoring.zero_events(actual, weight)
+    if kind == "between":  # a range: full inside, as at least / at most outside (metrics/rules/between.py)
+        return between.points(actual, i.target, weight)
     if kind == "at_most":
         return scoring.at_most(actual, i.target_value if i.target_value is not None else float(i.expected), weight)
     reference = i.target_value if kind in ("at_least", "equal") else i.expected

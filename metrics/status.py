@@ -424,7 +424,8 @@ def compute_status(
     measures["budget_light"] = budget = project_budget_lights(measures["budget"], period)
 
     judged: dict[RuleName, pd.DataFrame] = {}
-    for name, group in indicators.drop(columns=list(SHOWN)).groupby("rule", sort=False):
+    # the target's text stays: a range's bounds are read from it (metrics/rules/between.py)
+    for name, group in indicators.drop(columns=[c for c in SHOWN if c != "target"]).groupby("rule", sort=False):
         judged[RuleName(name)] = no_green_at_risk(REGISTRY[RuleName(name)].judge(group, measures, period))
     columns = ["indicator_id", "project_id", "status", "grey", "kind"]
     verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)

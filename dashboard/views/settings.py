@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import whole_numbers
+from core.config import load_config, whole_numbers
 from core.settings import BUDGET_WEIGHT, CHOICES, LEVEL_WEIGHTS, editable, parse
 from dashboard import data
 from dashboard.i18n import TEXT, setting_label, t
 from dashboard.render import plain
 from dashboard.views.common import current_actor
+from ingest.next_year import draft_files
 
 
 def _shown(value) -> str:
@@ -51,9 +52,30 @@ def _level_fields(value: dict, default: dict) -> dict:
     return new
 
 
+def _next_year() -> None:
+    """The next year's targets draft (ingest.next_year), made on request and offered as downloads."""
+    years = data.years()
+    if not years:
+        return
+    st.subheader(t("next_year_title"))
+    st.caption(t("next_year_help"))
+    left, right = st.columns([1, 2])
+    year = left.selectbox(t("next_year_from"), years, key="next_year_from")
+    if right.button(t("next_year_make", year=year + 1), key="next_year_make"):
+        with data.reading() as con:
+            st.session_state[f"next_year_files_{year}"] = draft_files(con, load_config(con), year)
+    for name, content in st.session_state.get(f"next_year_files_{year}", []):
+        st.download_button(t("next_year_download", name=name), content, file_name=name, key=f"download_{name}")
+
+
 def render() -> None:
     st.title(t("settings"))
     st.caption(t("settings_help"))
+    _thresholds()
+    _next_year()
+
+
+def _thresholds() -> None:
     values = data.settings()
     defaults = editable()
     changed = {}

@@ -7,11 +7,11 @@ An unknown rule name is an error where it is met (``rule``), never a silent fall
 
 from __future__ import annotations
 
-from metrics.rules import budget, counts, hotline, opinion, values
+from metrics.rules import between, budget, counts, hotline, opinion, values
 from metrics.rules.base import Grey, Period, Rule, RuleName
 
 REGISTRY: dict[RuleName, Rule] = {
-    r.name: r for r in (*budget.RULES, *hotline.RULES, *opinion.RULES, *counts.RULES, *values.RULES)
+    r.name: r for r in (*budget.RULES, *hotline.RULES, *opinion.RULES, *counts.RULES, *values.RULES, *between.RULES)
 }
 assert set(REGISTRY) == set(RuleName), "every rule name has exactly one rule"
 
@@ -20,6 +20,7 @@ DEFAULT_RULE: dict[str, RuleName] = {
     "at_least": RuleName.VALUE_LATEST,
     "at_most": RuleName.VALUE_LATEST,
     "equal": RuleName.VALUE_LATEST,
+    "between": RuleName.VALUE_BETWEEN,
     "zero_events": RuleName.VALUE_SUM,
     "increase": RuleName.VALUE_VS_BASELINE,
     "above_reference": RuleName.VALUE_VS_REFERENCE,

@@ -38,6 +38,7 @@ class RuleName(StrEnum):
     VALUE_SUM = "value_sum"
     VALUE_VS_BASELINE = "value_vs_baseline"
     VALUE_VS_REFERENCE = "value_vs_reference"
+    VALUE_BETWEEN = "value_between"
     RATING = "rating"
 
 

@@ -114,8 +114,10 @@ def explain_value_sum(facts: Facts, period: Period, lang: str) -> str:
     return f"截至{period.month}月累计{num(total)}起{tail}"
 
 
-def _compared(column: str, reason: Grey, judge_bands):
-    """A rule comparing the latest value with a baseline or reference value uploaded for the indicator."""
+def _compared(column: str, reason: Grey, judge_bands, expected_of=None):
+    """A rule comparing the latest value with a baseline or reference value uploaded for the indicator.
+
+    ``expected_of(base, rows)`` is the level the target asks for (default: the baseline or reference itself)."""
 
     def judge(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
         out, rows = _values(frame, measures, period, "value_month")
@@ -128,7 +130,7 @@ def _compared(column: str, reason: Grey, judge_bands):
         base = out.loc[rows, column].to_numpy(dtype=float)
         status = judge_bands(period, actual, base, out.loc[rows])
         put(out, rows, status=status)
-        put(out, rows, expected=base)
+        put(out, rows, expected=expected_of(base, out.loc[rows]) if expected_of else base)
         put(out, rows, projection=pd.Series(actual, index=rows, dtype=object))
         put(out, rows, at_risk=status != str(GREEN))
         return out
@@ -136,12 +138,45 @@ def _compared(column: str, reason: Grey, judge_bands):
     return judge
 
 
+def required_level(base, growth, unit, text) -> np.ndarray:
+    """What an increase of at least ``growth`` asks of the baseline: 较上年增长10% is base × 1.10,
+    提高5个百分点 is base + 5, 增加1万人次 is base + 10,000; no growth stated: the baseline itself."""
+    base, growth = np.asarray(base, dtype=float), np.asarray(growth, dtype=float)
+    points = np.array(["百分点" in str(t) for t in np.asarray(text, dtype=object)], dtype=bool)
+    relative = (np.asarray(unit, dtype=object) == "%") & ~points
+    stated = base + np.where(relative, base * growth / 100, growth)
+    return np.where(np.isnan(growth), base, stated)
+
+
+def _required(base, rows: pd.DataFrame) -> np.ndarray:
+    """The level each row's increase target asks of its baseline."""
+    text = rows["target"].to_numpy(dtype=object) if "target" in rows else np.full(len(rows), "", dtype=object)
+    return required_level(base, rows["target_value"].to_numpy(dtype=float), rows["unit"].to_numpy(dtype=object), text)
+
+
+def _judge_increase(period: Period, actual, base, rows: pd.DataFrame) -> np.ndarray:
+    """Higher than last year (``Increase`` bands); with a growth stated, against the level it asks for, reached = green."""
+    growth = rows["target_value"].to_numpy(dtype=float)
+    required = _required(base, rows)
+    status = Increase.of(period.config).classify(actual, required)
+    reached = ~np.isnan(growth) & (required > 0) & (np.asarray(actual, dtype=float) >= required)
+    return np.where(reached, str(GREEN), status).astype(object)
+
+
 def explain_baseline(facts: Facts, period: Period, lang: str) -> str:
     actual, base, status = float(facts["actual"]), float(facts["baseline"]), facts["status"]
+    growth = facts.get("target_value")
     bands = Increase.of(period.config)
+    stated = growth is not None and growth == growth
+    if stated:
+        required = float(required_level([base], [growth], [facts.get("unit")], [facts.get("target")])[0])
     if lang == "en":
-        return f"value {num(actual)} against baseline {num(base)}: {status} ({bands.says(status, 'en')})"
+        asked = f", {num(required)} required by {facts.get('target')}" if stated else ""
+        return f"value {num(actual)} against baseline {num(base)}{asked}: {status} ({bands.says(status, 'en')})"
     change = (actual / base - 1) if base else 0
+    if stated:
+        met = "达到" if status == str(GREEN) else "未达到"
+        return f"实际值{num(actual)}，基期值{num(base)}（{change:+.1%}），目标{facts.get('target')}应达{num(required)}，{met}"
     return f"实际值{num(actual)}，基期值{num(base)}（{change:+.1%}），{bands.says(status)}"
 
 
@@ -213,14 +248,11 @@ RULES = (
         RuleName.VALUE_VS_BASELINE,
         "indicator_value, reference_value",
         ("values", "references"),
-        "最近一期实际值 ÷ 基期值（上年同期）× 100（%）；" + VALUE_DUE,
+        "最近一期实际值 ÷ 基期值（上年同期）× 100（%）；目标写明增幅时（较上年增长10%、提高5个百分点、增加1万人次）"
+        "对照应达水平（基期值 × 1.1、基期值 + 5、基期值 + 10000），达到为绿灯；" + VALUE_DUE,
         "以最近一期实际值为全年预计",
         Increase.of,
-        _compared(
-            "baseline",
-            Grey.NO_BASELINE,
-            lambda period, actual, base, rows: Increase.of(period.config).classify(actual, base),
-        ),
+        _compared("baseline", Grey.NO_BASELINE, _judge_increase, _required),
         explain_baseline,
         ("实际值", "value"),
     ),

@@ -24,9 +24,9 @@ DOMAIN_ROWS = [
     ("1种", "at_least", ">=", 1.0, "种", "actual"),
     # at most T
     ("<=10", "at_most", "<=", 10.0, None, "actual"),
-    ("≤90万元", "at_most", "<=", 90.0, "万元", "actual"),
-    ("不超过90万元", "at_most", "<=", 90.0, "万元", "actual"),
-    ("90万元以内", "at_most", "<=", 90.0, "万元", "actual"),
+    ("≤90万元", "at_most", "<=", 900000.0, "元", "actual"),  # 90 × 10,000 元
+    ("不超过90万元", "at_most", "<=", 900000.0, "元", "actual"),
+    ("90万元以内", "at_most", "<=", 900000.0, "元", "actual"),
     ("5%以下", "at_most", "<=", 5.0, "%", "actual"),
     # response time
     ("1小时内", "at_most", "<=", 1.0, "小时", "measured_times"),

@@ -100,8 +100,9 @@ def _parse_one(
 ) -> tuple[ProjectRecord | None, list[Problem]]:
     title_line = numbered[0][0]
     header_at = next((i for i, (_, line) in enumerate(numbered) if line.split()[:4] == list(TABLE_HEADER)), None)
-    if header_at is None:
-        return None, [Problem(file, "not_target_table", line=title_line, params={"label": " ".join(TABLE_HEADER)})]
+    no_table = header_at is None  # a header with no indicator table: loaded, marked 不完整 (docs/domain.md §9)
+    if no_table:
+        header_at = len(numbered)
     fields, problems = _parse_header(numbered[:header_at], file)
     if problems:
         return None, problems
@@ -116,9 +117,12 @@ def _parse_one(
     if wrong_year:
         return None, [wrong_year]
     project = ProjectRecord(year=year, line=title_line, **fields)
+    if no_table:
+        project.missing.append("绩效指标表（未找到指标表）")
+        return project, []
     project.indicators, table_problems = _parse_table(numbered[header_at + 1 :], file, config)
     if not project.indicators and not table_problems:
-        table_problems.append(Problem(file, "no_indicators", line=title_line, params={"project": project.name}))
+        project.missing.append(f"绩效指标表（第{numbered[header_at][0]}行表头下没有指标）")
     return project, table_problems
 
 

@@ -131,6 +131,9 @@ def rows_from_xlsx(path: Path, name: str, limits: Limits) -> tuple[list[CellRow]
         return [], [Problem(name, "xlsx_damaged", params={"detail": type(exc).__name__})]
     finally:
         wb.close()
+    width = max((len(r.cells) for r in rows), default=0)
+    for r in rows:  # a streamed row stops at its last cell: pad it, so columns line up as on the sheet
+        r.cells += [""] * (width - len(r.cells))
     return rows, ([] if rows else [Problem(name, "empty_file")])
 
 

@@ -177,21 +177,27 @@ def _read_indicator_row(draft: _Draft, line: int, cells: list[str], vocab: Vocab
         if "level1" not in columns or "level2" not in columns:  # 指标名称 / 指标值: levels are rows of their own
             words = [c for c in cells[: min(columns.values())] if c and c not in caption]
             got.update(_levels_of(words, vocab))
-        if not got.get("level3") and not got.get("target") and (got.get("level1") or got.get("level2")):
+        if not got.get("level3") and not got.get("target") and not _empty_slot(got, columns):
             _carry(draft, got)  # a row naming only a level: the rows below belong to it
             return
     else:
         tokens = [c.strip() for c in cells if c.strip() and c.strip() not in caption]
         got = _levels_of(tokens, vocab)
         rest = tokens[len([k for k in ("level1", "level2") if k in got]) :]
-        if not rest:
+        if not rest and not _empty_slot(got, columns):
             _carry(draft, got)
             return
         if "weight" in columns and len(rest) >= 3 and parse_money(rest[-1]) not in (None, False):
             got["weight"] = rest.pop()
-        got["level3"] = "".join(rest[:-1]) if len(rest) > 1 else rest[0]
+        got["level3"] = "".join(rest[:-1]) if len(rest) > 1 else (rest[0] if rest else "")
         got["target"] = rest[-1] if len(rest) > 1 else ""
     draft.rows.append((line, got))
+
+
+def _empty_slot(got: dict, columns: dict[str, int]) -> bool:
+    """A row naming its 二级 in a table with level columns is an indicator whose other cells are empty
+    (a truncated table); in a 指标名称/指标值 table a level on its own row heads the rows below."""
+    return bool(got.get("level2")) and "level2" in columns
 
 
 def _carry(draft: _Draft, got: dict) -> None:
@@ -214,9 +220,11 @@ def _levels_of(tokens: list[str], vocab: Vocabulary) -> dict:
 
 def _looks_level1(token: str, vocab: Vocabulary) -> bool:
     word, _ = vocab.level1_word(token)
+    if vocab.knows_level1(word):
+        return True  # 成本指标 is a 一级 word here, though 成本 is also a 二级 one
     if vocab.knows_level2(word) or vocab.header_column(word):
         return False
-    return vocab.knows_level1(word) or (len(word) <= 6 and word.endswith(("目标", "指标")) and "二级" not in word)
+    return len(word) <= 6 and word.endswith(("目标", "指标")) and "二级" not in word
 
 
 def _looks_level2(token: str, vocab: Vocabulary) -> bool:
@@ -256,24 +264,22 @@ def _read_fields(draft: _Draft, line: int, cells: list[str], vocab: Vocabulary) 
 
 
 def ticked_items(value: str, vocab: Vocabulary) -> str | None:
-    """Items and marks in order: a mark after an item ticks it ("A√"), or before it ("√A") when none follows."""
+    """The ticked items of a checkbox list, marks after the items ("A√ B□") or before them ("□A √B");
+    the value itself when it is no checkbox list; None when nothing is ticked."""
     marks = set(vocab.ticked) | set(vocab.unticked)
-    if not any(m in value for m in marks):
+    text = value.strip()
+    if not any(m in text for m in marks):
         return value
-    parts = re.split("(" + "|".join(re.escape(m) for m in marks) + ")", value)
-    items: list[list] = []  # [text, mark-before, mark-after]
-    pending = None
-    for part in parts:
+    pattern = "(" + "|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)) + ")"
+    parts = [p.strip() for p in re.split(pattern, text) if p.strip()]
+    before = parts[0] in marks  # the first mark tells the style of the whole list
+    chosen = []
+    for k, part in enumerate(parts):
         if part in marks:
-            if items and items[-1][2] is None and items[-1][0]:
-                items[-1][2] = part
-            else:
-                pending = part
             continue
-        for word in part.split():
-            items.append([word, pending, None])
-            pending = None
-    chosen = [w for w, before, after in items if (after or before) in vocab.ticked]
+        mark = parts[k - 1] if before and k > 0 else (parts[k + 1] if k + 1 < len(parts) else None)
+        if mark in vocab.ticked:
+            chosen.append(re.sub(r"\s+", "", part))
     return "、".join(chosen) or None
 
 

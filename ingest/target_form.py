@@ -55,6 +55,8 @@ class _Draft:
     year_line: int | None = None
     fields: dict = field(default_factory=dict)
     field_lines: dict = field(default_factory=dict)
+    field_labels: dict = field(default_factory=dict)
+    field_units: dict = field(default_factory=dict)  # 元 / 万元 stated by a money label itself
     goals: list[tuple[str, str]] = field(default_factory=list)
     empty_fields: list[str] = field(default_factory=list)
     money_unit: str | None = None
@@ -248,7 +250,7 @@ def _read_fields(draft: _Draft, line: int, cells: list[str], vocab: Vocabulary) 
             k += 1
             continue
         if key in MONEY_FIELDS and unit:
-            value = f"{value}（{unit}）" if value else value
+            draft.field_units[key] = unit
         if key == "goals":
             label = re.sub(r"[：:\s]+$", "", cells[k])
             if value:
@@ -258,6 +260,7 @@ def _read_fields(draft: _Draft, line: int, cells: list[str], vocab: Vocabulary) 
         elif value:
             if key not in draft.fields:
                 draft.fields[key], draft.field_lines[key] = value, line
+                draft.field_labels[key] = re.sub(r"[：:\s]+$", "", cells[k])  # problems name the cell as printed
         elif key not in draft.fields and key not in MONEY_FIELDS:  # an empty 其他资金 is a zero, not a gap
             draft.empty_fields.append(re.sub(r"[：:\s]+$", "", cells[k]))
         k += step
@@ -295,16 +298,16 @@ def _finish(d: _Draft, file: str, vocab: Vocabulary) -> tuple[ProjectRecord | No
     record = ProjectRecord(year=0, name=name, line=d.line)
     for key, raw in f.items():
         line = d.field_lines.get(key, d.line)
-        label = vocab.label_for(key)
+        label = d.field_labels.get(key) or vocab.label_for(key)
         if key == "name":
             continue
         if key in MONEY_FIELDS:
-            in_wan = "万元" in raw or (d.money_unit == "万元" and "元）" not in raw)
-            amount = parse_money(re.sub(r"[（(]万?元[）)]|万", "", raw))
+            unit = d.field_units.get(key) or ("万元" if "万元" in raw else d.money_unit)
+            amount = parse_money(re.sub(r"万元$", "", raw.strip()))
             if amount is False:
                 problems.append(Problem(file, "not_a_number", line=line, column=label, value=raw))
             elif amount is not None:
-                amount = amount * WAN if in_wan else amount
+                amount = amount * WAN if unit == "万元" else amount
                 if wrong := money_problem(file, line, label, amount, raw):
                     problems.append(wrong)
                 else:
@@ -338,8 +341,7 @@ def _finish(d: _Draft, file: str, vocab: Vocabulary) -> tuple[ProjectRecord | No
         record.goals = d.goals[0][1] if len(d.goals) == 1 else "\n".join(f"{lbl}：{v}" for lbl, v in d.goals)
     missing += [f"{label}" for label in dict.fromkeys(d.empty_fields)]
     record.unit = record.unit or record.implementing_unit or ""
-    record.implementing_unit = record.implementing_unit or (record.unit or None)
-    year = d.year or (record.start_date.year if record.start_date else None)
+    year = d.year if d.year is not None else (record.start_date.year if record.start_date else None)
     if year is None:
         return None, problems + [Problem(file, "not_target_table", line=d.line, params={"label": "（年度）"})]
     if wrong := year_problem(file, d.year_line or d.line, "年度", year, f"{year:04d}"):
@@ -350,6 +352,8 @@ def _finish(d: _Draft, file: str, vocab: Vocabulary) -> tuple[ProjectRecord | No
     record.settle_budget({"budget_initial": "年度资金总额", "budget_fiscal": "财政拨款", "budget_other": "其他资金"})
     if record.budget is None:
         missing.append("项目资金（年度资金总额）")
+    if problems:  # a field that cannot be read: the project is not loaded, whatever else it holds
+        return None, problems
     record.indicators, table_missing = _indicators(d, vocab)
     record.missing = missing + table_missing
     return record, problems

@@ -5,8 +5,8 @@ import json
 
 import duckdb
 import pytest
-from target_layouts import DISTRICT, MUNICIPAL, TRUNCATED_NAME, file_rows, truncated_missing, write
 from helpers import run_cli
+from target_layouts import DISTRICT, MUNICIPAL, TRUNCATED_NAME, file_rows, truncated_missing, write
 
 
 def contents(db) -> dict:

@@ -1,9 +1,8 @@
 """The project page names the cells a 不完整 target table left empty, in one line (docs/domain.md §9)."""
 
 from dash_helpers import app
-from target_layouts import DISTRICT, TRUNCATED_NAME, file_rows, write
-
 from helpers import run_cli
+from target_layouts import DISTRICT, TRUNCATED_NAME, file_rows, write
 
 
 def test_project_page_lists_the_missing_cells(demo_db, tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -26,7 +27,7 @@ from core.vocabulary import Vocabulary, closest, level2_base, load_vocabulary
 from ingest.problems import Problem, ValidationFailed
 from ingest.target_cells import CellRow, rows_from_docx, rows_from_text, rows_from_xlsx
 from ingest.target_form import interpret_rows
-from ingest.target_records import IndicatorRecord, ProjectRecord, split_overview
+from ingest.target_records import IndicatorRecord, ProjectRecord, split_overview, weight_problem
 from ingest.target_table import parse_target_table
 from ingest.target_text import TABLE_HEADER, TITLE, parse_target_text
 from metrics.forms import MISSING_MARK
@@ -163,6 +164,10 @@ def validate_projects(
         for ind in project.indicators:
             if ind.level1 and ind.level1 not in level1_known:
                 problems.append(_unknown_level1(file, ind, level1_known))
+            if ind.level_weight is not None and (
+                wrong := weight_problem(file, ind.line, Decimal(str(ind.level_weight)), f"{ind.level_weight:g}")
+            ):
+                problems.append(wrong)  # "产出指标（500分）": more points than the form has
             if ind.level2 and level2_base(ind.level2) not in level2_known:
                 near = closest(level2_base(ind.level2), level2_known)
                 problems.append(

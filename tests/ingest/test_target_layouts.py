@@ -4,7 +4,7 @@ expectations (docs/domain.md §9); a truncated second project loads as 不完整
 from dataclasses import replace
 
 import pytest
-from target_layouts import FORMS, LAYOUTS, MUNICIPAL, TRUNCATED_NAME, file_rows, truncated_missing, write
+from target_layouts import FORMS, LAYOUTS, MUNICIPAL, TRUNCATED_NAME, UP, file_rows, truncated_missing, write
 
 from core.config import load_config
 from core.vocabulary import load_vocabulary
@@ -95,3 +95,13 @@ def test_a_docx_that_is_no_zip_is_refused_before_parsing(tmp_path, config):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("word/document.xml", b"<a/>" + b" " * (8 * 1024 * 1024))  # 8 MB of blanks: ratio ≫ 100
     assert inspect_docx(bomb, "bomb.docx", config.limits).code == "compression_ratio"
+
+
+def test_a_level_printing_more_points_than_the_form_has_is_refused(tmp_path, config):
+    rows = [list(r) for r in LAYOUTS[0].rows]
+    rows[8] = [UP, "产出指标（500分）", "数量指标", "举办赛事场次", "≥12场"]
+    path = write(rows, "tab", tmp_path, "points")
+    projects, _ = parse_targets_file(path, config)
+    found = validate_projects(projects, path.name, config)
+    assert {(p.code, p.value) for p in found} == {("weight_range", "500")}
+    assert [p.line for p in found] == [9, 10, 11]  # the 一级 cell spans its three rows

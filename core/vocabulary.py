@@ -11,7 +11,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from core.paths import DATA_DIR
@@ -20,6 +20,7 @@ VOCABULARY_FILE = DATA_DIR / "vocabulary.toml"
 # "产出指标（50分）", "产出指标(50分)", "产出指标 50分": the label and its printed 分值
 _SCORE = re.compile(r"^(?P<label>.*?)\s*[（(]?\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")
 _LABEL_END = re.compile(r"[：:\s]+$")
+LABEL_MAX = 40  # characters: a longer cell is a value, never a label
 _UNIT = re.compile(r"\s*[（(]\s*(?P<unit>万?元)\s*[）)]\s*$")
 
 
@@ -52,8 +53,23 @@ class Vocabulary:
     def form_level1(self, word: str) -> str | None:
         return self.level1.get(word)
 
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return {label: key for key, labels in self.fields.items() for label in labels}
+
+    @cached_property
+    def _seen(self) -> dict[str, tuple[str, str | None] | None]:
+        return {}
+
     def field_of(self, cell: str) -> tuple[str, str | None] | None:
         """The project field a label cell names, and the money unit it states (``元``/``万元``), or None."""
+        if not cell or len(cell) > LABEL_MAX:
+            return None  # prose, not a label: most cells of a form, so answered at once
+        if cell not in self._seen:
+            self._seen[cell] = self._field_of(cell)
+        return self._seen[cell]
+
+    def _field_of(self, cell: str) -> tuple[str, str | None] | None:
         label = _LABEL_END.sub("", re.sub(r"^\s+", "", cell or ""))
         unit = None
         m = _UNIT.search(label)
@@ -61,10 +77,8 @@ class Vocabulary:
             unit, label = m.group("unit"), label[: m.start()]
         label = re.sub(r"\s+", "", label)
         label = re.sub(r"[：:]", "：", label)
-        for key, labels in self.fields.items():
-            if label in labels:
-                return key, unit
-        return None
+        key = self._labels.get(label)
+        return (key, unit) if key else None
 
     def header_column(self, cell: str) -> str | None:
         """Which indicator-table column a header cell names (``level1`` … ``weight``, ``caption``), or None."""

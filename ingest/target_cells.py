@@ -156,12 +156,19 @@ def inspect_docx(path: Path, name: str, limits: Limits) -> Problem | None:
         return Problem(name, "not_docx")
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _cell_text(tc) -> str:
+    """A Word cell's text, its paragraphs on their own lines (read from the XML: python-docx's is slow)."""
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in tc.iter(f"{_W}p")).strip()
+
+
 def rows_from_docx(path: Path, name: str, limits: Limits) -> tuple[list[CellRow], list[Problem]]:
     """Paragraphs and table rows of a Word file in document order; a merged cell counts once in its row."""
     if problem := inspect_docx(path, name, limits):
         return [], [problem]
     import docx  # only DOCX uploads pay for it
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
@@ -178,14 +185,16 @@ def rows_from_docx(path: Path, name: str, limits: Limits) -> tuple[list[CellRow]
             if text:
                 rows.append(CellRow(number, [text]))
         elif tag == "tbl":
-            for row in Table(child, document).rows:
+            above: dict[int, str] = {}  # grid column -> text of the cell a vertical merge continues
+            for tr in child.tr_lst:  # row by row from the XML: python-docx's row.cells rebuilds the grid per row
                 number += 1
-                seen, texts = [], []
-                for cell in row.cells:
-                    if seen and cell._tc is seen[-1]:
-                        continue  # a horizontally merged cell repeats in the grid
-                    seen.append(cell._tc)
-                    texts.append(cell.text.strip())
+                texts, column = [], 0
+                for tc in tr.tc_lst:
+                    text = above.get(column, "") if tc.vMerge == "continue" else _cell_text(tc)
+                    for k in range(tc.grid_span):
+                        above[column + k] = text
+                    texts.append(text)  # a horizontally merged cell counts once
+                    column += tc.grid_span
                 cells += len(texts)
                 if problem := _too_many(name, number, cells, limits):
                     return [], [problem]

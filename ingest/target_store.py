@@ -119,12 +119,16 @@ def parse_targets_file(
 
 
 def _structured(rows: list[CellRow]) -> bool:
-    """The structured targets file: its first row is a header naming 年度, 项目名称 and 指标目标值 columns."""
+    """The structured targets file: a header row naming 年度, 项目名称 and 指标目标值 columns (looked for in
+    the first rows, so a title row above it is refused by the structured reader with its own reason)."""
     if not rows:
         return True
-    words = {c.strip().lower() for c in rows[0].cells}
     need = [("year", "年度"), ("project", "项目名称", "name"), ("target", "指标目标值", "年度指标值")]
-    return all(any(w.lower() in words for w in names) for names in need)
+    for row in rows[:5]:
+        words = {c.strip().lower() for c in row.cells}
+        if all(any(w.lower() in words for w in names) for names in need):
+            return True
+    return False
 
 
 def _seed_export(text: str) -> bool:

@@ -42,12 +42,17 @@ def ingest() -> None:
     is_flag=True,
     help="remove indicators the file no longer lists even when they have values (kept, marked removed)",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="refuse a table with missing cells (不完整) instead of loading it flagged; nothing is written",
+)
 @with_edge
-def ingest_targets(edge: Edge, files: tuple[Path, ...], drop_missing: bool) -> int:
-    """绩效目标表 text export or structured targets file."""
+def ingest_targets(edge: Edge, files: tuple[Path, ...], drop_missing: bool, strict: bool) -> int:
+    """绩效目标表 in any form: text export, table copied as text, XLSX or DOCX form, or the structured file."""
     from ingest.target_store import load_targets
 
-    loaded = load_targets(list(files), edge.db, _config_for_writing(edge), drop_missing=drop_missing)
+    loaded = load_targets(list(files), edge.db, _config_for_writing(edge), drop_missing=drop_missing, strict=strict)
     for name, projects, indicators in loaded.files:
         click.echo(
             edge.say(
@@ -61,6 +66,14 @@ def ingest_targets(edge: Edge, files: tuple[Path, ...], drop_missing: bool) -> i
                 f"已删除项目“{project}”的指标“{indicator}”（其 {values} 条数据保留，指标标记为已删除）",
                 f"removed indicator “{indicator}” of “{project}” (its {values} values kept, marked removed)",
             )
+        )
+    for name, project, missing in loaded.incomplete:
+        click.echo(
+            edge.say(
+                f"{name}：项目“{project}”不完整，已按现有内容载入，待补充：{'、'.join(missing)}",
+                f"{name}: “{project}” is incomplete, loaded with what it has; missing: {', '.join(missing)}",
+            ),
+            err=True,
         )
     for warning in loaded.warnings:
         click.echo(edge.say("提示：", "warning: ") + warning, err=True)

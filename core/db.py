@@ -284,6 +284,21 @@ MIGRATIONS: list[str] = [
     ALTER TABLE deliverable_month ALTER COLUMN count DROP NOT NULL;
     ALTER TABLE deliverable_month ADD COLUMN count_to_date INTEGER;
     """,
+    # 10: target tables in other layouts (docs/domain.md §9): the header fields other forms carry, whether the
+    #     table was loaded whole (``complete``; ``missing`` is a JSON list of the cells it left empty), and the
+    #     分值 an indicator's 一级 label prints ("产出指标（50分）"), in ``indicator`` and ``removed_indicator`` alike
+    """
+    ALTER TABLE project ADD COLUMN department VARCHAR;
+    ALTER TABLE project ADD COLUMN implementing_unit VARCHAR;
+    ALTER TABLE project ADD COLUMN project_lead VARCHAR;
+    ALTER TABLE project ADD COLUMN project_type VARCHAR;
+    ALTER TABLE project ADD COLUMN fund_use VARCHAR;
+    ALTER TABLE project ADD COLUMN source VARCHAR;
+    ALTER TABLE project ADD COLUMN complete BOOLEAN DEFAULT TRUE;
+    ALTER TABLE project ADD COLUMN missing VARCHAR;
+    ALTER TABLE indicator ADD COLUMN level_weight DOUBLE;
+    ALTER TABLE removed_indicator ADD COLUMN level_weight DOUBLE;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

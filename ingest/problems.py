@@ -269,6 +269,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "另有 {count} 个问题未列出（只列出前 {shown} 个）：请先改正以上问题，再重新上传",
         "{count} more problems not listed (the first {shown} are): correct these and upload again",
     ),
+    # reader12: target tables in other layouts (docs/domain.md §9)
+    "unknown_level1_near": (
+        "未知的一级目标“{value}”，是否应为“{suggestion}”？应为：{allowed}（可在 data/vocabulary.toml 中添加）",
+        "unknown 一级 label “{value}”: did you mean “{suggestion}”? expected one of: {allowed} (or add it to data/vocabulary.toml)",
+    ),
+    "unknown_level2": (
+        "未知的二级指标“{value}”{hint}（可在 data/vocabulary.toml 中添加）",
+        "unknown 二级 label “{value}”{hint_en} (add it to data/vocabulary.toml)",
+    ),
+    "incomplete_project": (
+        "项目“{project}”的绩效目标表不完整（--strict 不载入）：{cells}",
+        "the target table of “{project}” is incomplete (--strict refuses it): {cells}",
+    ),
+    "not_docx": ("不是可读取的 Word（.docx）文件", "not a readable Word (.docx) file"),
 }
 
 MAX_PROBLEMS = 1000  # listed per file; a file wrong on every row of 200,000 would otherwise fill memory and screen

@@ -22,6 +22,12 @@ PROJECT_TEXT_FIELDS = {
     "measures": "保证项目实施的制度、措施",
     "plan": "项目实施计划",
     "goals": "总目标及阶段性目标",
+    "department": "主管部门",
+    "implementing_unit": "实施单位",
+    "project_lead": "项目负责人",
+    "project_type": "项目类型",
+    "fund_use": "资金用途",
+    "source": "项目来源",
 }
 PROJECT_DATE_FIELDS = {"start_date": "计划开始日期", "end_date": "计划完成日期"}
 PROJECT_MONEY_FIELDS = {
@@ -80,6 +86,7 @@ class IndicatorRecord:
     target: str
     line: int | None = None
     weight: float | None = None
+    level_weight: float | None = None  # the 分值 its 一级 label prints, "产出指标（50分）" → 50
 
 
 @dataclass
@@ -107,9 +114,21 @@ class ProjectRecord:
     budget_initial: Decimal | None = None  # 年初预算数 (年度资金总额 as filed); ``budget`` is 全年预算数
     budget_fiscal: Decimal | None = None  # 其中：财政拨款
     budget_other: Decimal | None = None  # 其他资金
+    department: str | None = None  # 主管部门 (its code, "[042]", left out)
+    implementing_unit: str | None = None  # 实施单位
+    project_lead: str | None = None  # 项目负责人
+    project_type: str | None = None  # 项目类型 (the ticked item of its checkbox list)
+    fund_use: str | None = None  # 资金用途
+    source: str | None = None  # 项目来源
+    missing: list[str] = field(default_factory=list)  # the cells a 不完整 table left empty, each named
     indicators: list[IndicatorRecord] = field(default_factory=list)
     line: int | None = None
     warnings: list[str] = field(default_factory=list)  # loaded anyway, and said (a total that disagrees…)
+
+    @property
+    def complete(self) -> bool:
+        """不完整 when any cell of the table is missing (docs/domain.md §9)."""
+        return not self.missing
 
     def settle_budget(self, cells: dict[str, str]) -> None:
         """年初预算数 and 全年预算数 default to each other; the parts (财政拨款 + 其他资金) are checked

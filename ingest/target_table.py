@@ -41,6 +41,21 @@ PROJECT_COLUMNS = [
     Column("end_date", "计划完成日期", "end_date", help_zh="YYYY-MM-DD", help_en="YYYY-MM-DD"),
     Column("gov_purchase", "是否含有政府购买服务", "gov_purchase", help_zh="是 / 否", help_en="是 / 否"),
     Column("perf_type", "绩效类型", "performance_type"),
+    Column(
+        "department",
+        "主管部门",
+        "department",
+        help_zh="如：上海市体育局",
+        help_en="the supervising department",
+        aliases=("主管部门及代码",),
+    ),
+    Column(
+        "implementing_unit", "实施单位", "implementing_unit", help_zh="空则同申报单位", help_en="defaults to the unit"
+    ),
+    Column("project_lead", "项目负责人", "project_lead", aliases=("项目责任人",)),
+    Column("project_type", "项目类型", "project_type", help_zh="如：经常性专项业务费", help_en="e.g. 经常性专项业务费"),
+    Column("fund_use", "资金用途", "fund_use"),
+    Column("source", "项目来源", "source"),
     Column("total_budget", "项目总预算（元）", "total_budget", help_zh="元，数字", help_en="yuan, a number"),
     Column(
         "budget",
@@ -123,6 +138,13 @@ INDICATOR_COLUMNS = [
         "原文照录，如 >=98%、及时、同比提高",
         "verbatim, e.g. >=98%, 及时, 同比提高",
         aliases=("年度指标值",),
+    ),
+    Column(
+        "level_weight",
+        "一级指标分值",
+        "level1_points",
+        help_zh="一级指标的分值，如“产出指标（50分）”的 50，可空",
+        help_en="the points the 一级 label prints, e.g. 50 for 产出指标（50分）; may be empty",
     ),
     Column(
         "weight",
@@ -244,6 +266,15 @@ def _indicator(file: str, line: int, row: dict) -> tuple[IndicatorRecord | None,
         elif wrong := weight_problem(file, line, weight, row["weight"]):
             problems.append(wrong)
             weight = None
+    level_weight = None
+    if row.get("level_weight"):
+        level_weight = parse_money(row["level_weight"])
+        if level_weight is False:
+            problems.append(Problem(file, "not_a_number", line=line, column="一级指标分值", value=row["level_weight"]))
+            level_weight = None
+        elif wrong := weight_problem(file, line, level_weight, row["level_weight"]):
+            problems.append(wrong)
+            level_weight = None
     return IndicatorRecord(
         row["level1"],
         row["level2"],
@@ -251,6 +282,7 @@ def _indicator(file: str, line: int, row: dict) -> tuple[IndicatorRecord | None,
         row["target"],
         line=line,
         weight=float(weight) if weight is not None else None,
+        level_weight=float(level_weight) if level_weight is not None else None,
     ), problems
 
 
@@ -262,7 +294,8 @@ def _row_values(project: ProjectRecord, indicator: IndicatorRecord) -> list[str]
 
     values = [text(getattr(project, key)) for key in _PROJECT_KEYS]
     weight = "" if indicator.weight is None else f"{indicator.weight:g}"
-    return values + [indicator.level1, indicator.level2, indicator.level3, indicator.target, weight]
+    level_weight = "" if indicator.level_weight is None else f"{indicator.level_weight:g}"
+    return values + [indicator.level1, indicator.level2, indicator.level3, indicator.target, level_weight, weight]
 
 
 def write_target_table(projects: list[ProjectRecord], path: Path) -> Path:

@@ -1,9 +1,11 @@
-"""Parse the text export of 财政项目支出绩效目标表 (as PDF extraction leaves it).
+"""Read the text export of 财政项目支出绩效目标表 (as PDF extraction leaves it) into rows of cells.
 
 The export breaks lines in the middle of names and values, spills table cells over
 several lines and puts several tables back to back.  The header is read by its labels
 in their fixed order over the text with line breaks removed; the indicator table is
 read line by line, where a cell line as wide as the column was wrapped and continues.
+What comes out is rows of cells — (label, value) per field, one row per indicator — which
+the one label-driven interpreter (ingest.target_form) reads like every other form.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from core.config import Config
 from core.names import normalise_name
 from ingest.problems import Problem
-from ingest.target_records import IndicatorRecord, ProjectRecord, money_problem, year_problem
+from ingest.target_cells import CellRow
+from ingest.target_records import IndicatorRecord, ProjectRecord
 
 TITLE = "财政项目支出绩效目标表"
 TABLE_HEADER = ("一级目标", "二级目标", "三级目标", "指标目标值")
@@ -43,8 +46,6 @@ HEADER_LABELS: list[tuple[str, str | None]] = [
     ("同名项目上年预算执行数（元）：", "prev_executed"),
 ]
 REQUIRED_LABELS = ("项目名称：", "项目当年预算（元）：")
-MONEY = {"total_budget", "budget", "prev_budget", "prev_executed"}
-DATES = {"start_date", "end_date"}
 CAPTION = re.compile(r"\s*\d{4}年绩效目标\s*")
 OPERATOR_TOKENS = {">=", "<=", "≥", "≤", "=", ">", "<", "＞", "＜", "＝"}
 
@@ -78,51 +79,62 @@ def display_width(text: str) -> float:
 def parse_target_text(text: str, file: str, config: Config) -> tuple[list[ProjectRecord], list[Problem]]:
     """All target tables in ``text``; problems name ``file`` and the 1-based line.
 
-    ``config`` gives the known 一级/二级 labels and the width at which a cell was wrapped."""
+    The export is turned into rows of cells (``seed_rows``), which the one label-driven interpreter
+    (ingest.target_form) reads like any other form.  ``config`` gives the known 一级/二级 labels and
+    the width at which a cell was wrapped."""
+    from core.vocabulary import load_vocabulary
+    from ingest.target_form import interpret_rows
+
+    rows, problems = seed_rows(text, file, config)
+    if not rows:
+        return [], problems
+    projects, found = interpret_rows(rows, file, config, load_vocabulary())
+    return projects, problems + found
+
+
+def seed_rows(text: str, file: str, config: Config) -> tuple[list[CellRow], list[Problem]]:
+    """The export as rows of cells: per table its title, its year, a (label, value) row per header field
+    (the PDF's broken lines mended), the indicator table's header and one full row per indicator."""
     lines = text.splitlines()
     starts = [i for i, line in enumerate(lines) if line.strip() == TITLE]
     if not starts:
         return [], [Problem(file, "not_target_table", line=1, params={"label": TITLE})]
-    projects: list[ProjectRecord] = []
+    rows: list[CellRow] = []
     problems: list[Problem] = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
         numbered = [(i + 1, lines[i]) for i in range(start, end)]
-        project, found = _parse_one(numbered, file, config)
+        found_rows, found = _rows_of_one(numbered, file, config)
         problems.extend(found)
-        if project is not None:
-            projects.append(project)
-    return projects, problems
+        if not found:
+            rows.extend(found_rows)
+    return rows, problems
 
 
-def _parse_one(
-    numbered: list[tuple[int, str]], file: str, config: Config
-) -> tuple[ProjectRecord | None, list[Problem]]:
+def _rows_of_one(numbered: list[tuple[int, str]], file: str, config: Config) -> tuple[list[CellRow], list[Problem]]:
     title_line = numbered[0][0]
     header_at = next((i for i, (_, line) in enumerate(numbered) if line.split()[:4] == list(TABLE_HEADER)), None)
-    if header_at is None:
-        return None, [Problem(file, "not_target_table", line=title_line, params={"label": " ".join(TABLE_HEADER)})]
-    fields, problems = _parse_header(numbered[:header_at], file)
+    # a header with no indicator table: its fields are read, the project marked 不完整 (docs/domain.md §9)
+    fields, problems = _header_cells(numbered[:header_at] if header_at is not None else numbered, file)
     if problems:
-        return None, problems
-    year_match = re.search(r"（\s*(\d{4})\s*年度\s*）", "".join(line for _, line in numbered[:4]))
-    year = int(year_match.group(1)) if year_match else None
-    if year is None and fields.get("start_date"):
-        year = fields["start_date"].year
-    if year is None:
-        return None, [Problem(file, "not_target_table", line=title_line, params={"label": "（年度）"})]
-    year_line = next((n for n, line in numbered[:4] if re.search(r"\d{4}\s*年度", line)), title_line)
-    wrong_year = year_problem(file, year_line, "年度", year, f"{year:04d}")
-    if wrong_year:
-        return None, [wrong_year]
-    project = ProjectRecord(year=year, line=title_line, **fields)
-    project.indicators, table_problems = _parse_table(numbered[header_at + 1 :], file, config)
-    if not project.indicators and not table_problems:
-        table_problems.append(Problem(file, "no_indicators", line=title_line, params={"project": project.name}))
-    return project, table_problems
+        return [], problems
+    rows = [CellRow(title_line, [TITLE])]
+    year_line = next((n for n, line in numbered[:4] if re.search(r"（\s*\d{4}\s*年度\s*）", line)), None)
+    if year_line is not None:
+        year = re.search(r"（\s*(\d{4})\s*年度\s*）", "".join(line for _, line in numbered[:4])).group(1)
+        rows.append(CellRow(year_line, [f"（{year}年度）"]))
+    rows += [CellRow(line, [label, value] if value else [label]) for label, value, line in fields]
+    if header_at is None:
+        return rows, []
+    rows.append(CellRow(numbered[header_at][0], list(TABLE_HEADER)))
+    indicators, table_problems = _parse_table(numbered[header_at + 1 :], file, config)
+    rows += [CellRow(i.line or title_line, [i.level1, i.level2, i.level3, i.target]) for i in indicators]
+    return rows, table_problems
 
 
-def _parse_header(numbered: list[tuple[int, str]], file: str) -> tuple[dict, list[Problem]]:
+def _header_cells(numbered: list[tuple[int, str]], file: str) -> tuple[list[tuple[str, str, int]], list[Problem]]:
+    """(label, value, line) of every header label found, in the form's order, over the text with its line
+    breaks removed; the labels the form cannot be without are required."""
     # the "2020年绩效目标" caption above the indicator table belongs to no field
     numbered = [(n, line) for n, line in numbered if not CAPTION.fullmatch(line)]
     joined = _Joined.of(numbered)
@@ -142,40 +154,13 @@ def _parse_header(numbered: list[tuple[int, str]], file: str) -> tuple[dict, lis
         if label not in labels_found
     ]
     if problems:
-        return {}, problems
-    fields: dict = {}
+        return [], problems
+    cells = []
     for i, (label, name, _, value_start) in enumerate(found):
         value_end = found[i + 1][2] if i + 1 < len(found) else len(text)
-        if name is None:
-            continue
-        raw = text[value_start:value_end].strip()
-        line = joined.line_at(value_start)
-        if name in MONEY:
-            amount = parse_money(raw)
-            wrong = (
-                Problem(file, "not_a_number", line=line, column=label.rstrip("："), value=raw)
-                if amount is False
-                else amount is not None and money_problem(file, line, label.rstrip("："), amount, raw)
-            )
-            if wrong:
-                problems.append(wrong)
-            else:
-                fields[name] = amount
-        elif name in DATES:
-            value = parse_date(raw)
-            if value is False:
-                problems.append(Problem(file, "not_a_date", line=line, column=label.rstrip("："), value=raw))
-            else:
-                fields[name] = value
-        elif name == "name":
-            fields[name] = normalise_name(_unbroken(raw))
-        elif name in ("unit", "category", "gov_purchase", "perf_type"):
-            fields[name] = re.sub(r"\s+", "", raw)
-        else:
-            fields[name] = raw
-    if not fields.get("name"):
-        problems.append(Problem(file, "required", line=joined.line_at(0), column="项目名称"))
-    return fields, problems
+        if name is not None:
+            cells.append((label.rstrip("："), text[value_start:value_end].strip(), joined.line_at(value_start)))
+    return cells, []
 
 
 def _unbroken(text: str) -> str:

@@ -8,7 +8,8 @@ Writers in ``exports/`` lay these out as XLSX and PDF; nothing here knows about 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import asdict, dataclass, field, replace
 
 import duckdb
 
@@ -16,7 +17,7 @@ from core.config import Config, Scoring, SharePolicy
 from metrics import scoring
 from metrics.ratings import LIKELIHOOD_ZH, RATING_ZH, Rating
 from metrics.rules import between
-from metrics.status import PLAN_LEVEL1, IndicatorStatus, ProjectStatus, compute_status
+from metrics.status import PLAN_LEVEL1, IndicatorStatus, ProjectStatus, compute_status, missing_notice
 from metrics.summary_check import figures, typed_mismatches
 
 MISSING_MARK = "【待补充】"
@@ -68,6 +69,7 @@ class ProjectForm:
     grade: str = ""
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # 备注 under the table: the plan's own targets (计划内目标)
+    missing: list[str] = field(default_factory=list)  # the cells a 不完整 target table left empty
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -206,20 +208,35 @@ def _deviation(texts: dict | None) -> str:
 def _project_rows(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, dict]:
     cur = con.execute(
         "SELECT project_id, name, unit, CAST(budget AS DOUBLE) AS budget, CAST(budget_fiscal AS DOUBLE) AS budget_fiscal, "
-        "CAST(budget_other AS DOUBLE) AS budget_other, goals FROM project WHERE year = ?",
+        "CAST(budget_other AS DOUBLE) AS budget_other, goals, department, implementing_unit, missing "
+        "FROM project WHERE year = ?",
         [year],
     )
     cols = [d[0] for d in cur.description]
     return {r[1]: dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
 
 
-def _levels(con: duckdb.DuckDBPyConnection, year: int) -> dict[int, tuple[str, float | None]]:
+def _levels(con: duckdb.DuckDBPyConnection, year: int) -> dict[int, tuple[str, float | None, str, float | None]]:
+    """Per indicator: its form level, its own 分值, its table's 一级 word and the 分值 that word prints."""
     rows = con.execute(
-        "SELECT i.indicator_id, i.form_level1, i.weight FROM indicator i JOIN project p USING (project_id) "
-        "WHERE p.year = ?",
+        "SELECT i.indicator_id, i.form_level1, i.weight, i.level1, i.level_weight "
+        "FROM indicator i JOIN project p USING (project_id) WHERE p.year = ?",
         [year],
     ).fetchall()
-    return {iid: (lvl, w) for iid, lvl, w in rows}
+    return {iid: (lvl, w, l1, lw) for iid, lvl, w, l1, lw in rows}
+
+
+def printed_level_weights(indicators: list[tuple[str, str, float | None]], scoring_cfg: Scoring) -> Scoring:
+    """A table whose 一级 labels print their points ("产出指标（50分）") weighs its levels so; the others keep
+    ``scoring.level_weights`` (docs/domain.md §5).  ``indicators``: (form level, 一级 word, printed 分值)."""
+    printed: dict[str, dict[str, float]] = {}
+    for level, word, points in indicators:
+        if points is not None:
+            printed.setdefault(level, {})[word] = points
+    if not printed:
+        return scoring_cfg
+    weights = dict(scoring_cfg.level_weights) | {lvl: sum(by_word.values()) for lvl, by_word in printed.items()}
+    return replace(scoring_cfg, level_weights=weights)
 
 
 def self_evaluations(
@@ -265,11 +282,13 @@ def _form(
     month: int,
     scored: bool,
 ) -> ProjectForm:
-    sc = config.scoring
+    table = [i for i in p.indicators if i.origin != "plan"]
+    sc = printed_level_weights(
+        [(levels[i.indicator_id][0], *levels[i.indicator_id][2:]) for i in table], config.scoring
+    )
     budget = p.budget or 0.0  # in force at the month: the 全年预算数 after any 预算调整
     executed = p.executed_to_date or 0.0
     rate, budget_score = scoring.execution(executed, budget, sc.budget_weight)
-    table = [i for i in p.indicators if i.origin != "plan"]
     weights, problems = scoring.distribute(
         [
             scoring.Weighted(
@@ -283,8 +302,8 @@ def _form(
         year,
         month,
         p.name,
-        fact["unit"],
-        config.forms.supervisor,
+        fact.get("implementing_unit") or fact["unit"] or MISSING_MARK,
+        fact.get("department") or config.forms.supervisor,
         p.budget_initial if p.budget_initial is not None else budget,
         budget,
         executed,
@@ -300,7 +319,10 @@ def _form(
         goals=fact["goals"] or "",
         summary=summaries.get(fact["project_id"]) or "",
         warnings=list(problems),
+        missing=json.loads(fact["missing"]) if fact.get("missing") else [],
     )
+    if form.missing:
+        form.warnings.append(missing_notice(form.missing))
     form.notes = [note for note in [budget_note(form)] if note]
     form.notes += [_revision_note(i) for i in p.indicators if i.revised]
     form.notes += [_plan_note(i) for i in p.indicators if i.origin == "plan"]
@@ -333,10 +355,10 @@ def _form(
             form.warnings.append(f"{i.name}：缺少偏差原因和纠偏措施")
         form.indicators.append(
             FormIndicator(
-                levels[i.indicator_id][0],
-                i.level2,
-                i.name,
-                i.target,
+                levels[i.indicator_id][0] or MISSING_MARK,
+                i.level2 or MISSING_MARK,
+                MISSING_MARK if i.name.startswith(MISSING_MARK) else i.name,
+                i.target or MISSING_MARK,
                 _shown(i),
                 weight,
                 score,

@@ -9,6 +9,7 @@ are made only when someone reads them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,27 @@ from metrics.rules.budget import explain_budget_light, project_budget_lights
 STATUS_ORDER = WORST_FIRST
 # the target table's words: carried beside the judging, joined back for records and explanations
 SHOWN = ("project", "level1", "level2", "target", "origin", "target_original", "revised_month", "revision_reason")
+# the target table's header fields and its completeness, carried per project into the JSON (docs/design.md §4)
+HEADER_FIELDS = ("department", "implementing_unit", "project_type", "fund_use", "start", "end", "complete", "missing")
 PLAN_LEVEL1 = "计划内目标"  # targets from the project's prose (``plan_target``): shown and judged, not scored
+TARGET_MISSING = (  # a 不完整 table's indicator with no 指标值: nothing to judge against until it is filled
+    "指标值待补充：绩效目标表未给出指标值，补齐后再判断",
+    "target to be filled in (待补充): the target table gives no value to judge against",
+)
+
+
+def missing_notice(missing: list[str], lang: str = "zh") -> str:
+    """The one-line 不完整 notice: the missing cells grouped by column, "指标值：第12行“培训人次”、第14行"."""
+    groups: dict[str, list[str]] = {}
+    for cell in missing:
+        column, _, where = cell.partition("（")
+        groups.setdefault(column, []).append(where.rstrip("）"))
+    parts = [f"{c}：{'、'.join(w for w in ws if w)}" if any(ws) else c for c, ws in groups.items()]
+    if lang == "en":
+        return "Incomplete target table (不完整), to be filled in: " + "; ".join(parts)
+    return "绩效目标表不完整，待补充：" + "；".join(parts)
+
+
 SEVERITY = {str(light): k for k, light in enumerate(WORST_FIRST)}
 STATUS_LABELS = {
     "zh": {"green": "绿", "yellow": "黄", "red": "红", "blue": "蓝", "grey": "未填报"},
@@ -82,6 +103,8 @@ class Judgement:
         return []
 
     def explain(self, lang: str = "zh") -> str:
+        if self.facts.get("origin", "table") == "table" and not (self.facts.get("target") or "").strip():
+            return TARGET_MISSING[lang == "en"]
         found = REGISTRY[self.rule]
         if self.grey != Grey.NONE:
             return explain_grey(self.facts, self.period, lang, found.what)
@@ -150,6 +173,17 @@ class ProjectStatus:
     indicators: tuple[IndicatorStatus, ...] = ()
     budget_initial: float | None = None  # 年初预算数; ``budget`` is the one in force at the month
     adjustments: tuple[Mapping[str, Any], ...] = ()  # 预算调整 up to the month: month, before, budget, reason
+    header: Mapping[str, Any] = field(default_factory=dict)  # 主管部门, 实施单位, 项目类型, 资金用途, start, end
+
+    @property
+    def missing(self) -> list[str]:
+        """The cells a 不完整 target table left empty (empty when it was loaded whole)."""
+        raw = self.budget_facts.get("missing")
+        return json.loads(raw) if raw else []
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
     @property
     def adjusted(self) -> bool:
@@ -212,6 +246,7 @@ class StatusReport:
                     tuple(indicators),
                     facts.get("budget_initial"),
                     tuple(self.adjustments.get(facts["project_id"], ())),
+                    {k: facts.get(k) for k in HEADER_FIELDS[:6]},
                 )
             )
         return out
@@ -252,6 +287,9 @@ class StatusReport:
                     "time_progress": p.time_progress,
                     "budget_status": p.budget_status,
                     "budget_explanation": p.budget_explanation_en if en else p.budget_explanation,
+                    "complete": p.complete,
+                    "missing": p.missing,
+                    **dict(p.header),
                     "indicators": [
                         {
                             "level1": i.level1,
@@ -364,6 +402,9 @@ def _targets(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str
         )
         SELECT p.project_id, p.name AS project, CAST(p.budget AS DOUBLE) AS budget,
                CAST(coalesce(p.budget_initial, p.budget) AS DOUBLE) AS budget_initial,
+               p.department, p.implementing_unit, p.project_type, p.fund_use,
+               strftime(p.start_date, '%Y-%m-%d') AS start, strftime(p.end_date, '%Y-%m-%d') AS "end",
+               coalesce(p.complete, TRUE) AS complete, p.missing,
                i.indicator_id, i.seq, i.level1, i.level2, i.name,
                coalesce(r.target_text, i.target) AS target,
                CASE WHEN r.indicator_id IS NULL THEN i.kind ELSE r.kind END AS kind,
@@ -425,7 +466,8 @@ def compute_status(
 
     judged: dict[RuleName, pd.DataFrame] = {}
     # the target's text stays: a range's bounds are read from it (metrics/rules/between.py)
-    for name, group in indicators.drop(columns=[c for c in SHOWN if c != "target"]).groupby("rule", sort=False):
+    shown = [c for c in [*SHOWN, *HEADER_FIELDS] if c != "target"]
+    for name, group in indicators.drop(columns=shown).groupby("rule", sort=False):
         judged[RuleName(name)] = no_green_at_risk(REGISTRY[RuleName(name)].judge(group, measures, period))
     columns = ["indicator_id", "project_id", "status", "grey", "kind"]
     verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)
@@ -461,7 +503,7 @@ def _adjustments(con: duckdb.DuckDBPyConnection, year: int, month: int, project:
 
 def _project_lights(rows: pd.DataFrame, budget: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     """Per project: its budget light and figures, and its light, the worst of the budget's and its indicators'."""
-    projects = rows[["project_id", "project", "budget", "budget_initial"]].drop_duplicates("project_id")
+    projects = rows[["project_id", "project", "budget", "budget_initial", *HEADER_FIELDS]].drop_duplicates("project_id")
     projects = projects.merge(budget, on="project_id", how="left")
     projects["budget"] = projects["budget_in_force"].fillna(projects["budget"])  # the figure in force
     projects["budget_status"] = projects["budget_status"].fillna(str(GREY))

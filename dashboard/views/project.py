@@ -10,6 +10,7 @@ from dashboard.i18n import lang, t
 from dashboard.render import matrix_html, plain
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from ingest.revert import NothingToRevert
+from metrics.status import missing_notice
 
 
 def _money(value) -> str:
@@ -75,6 +76,8 @@ def render() -> None:
     facts = data.project_facts(year, name)
     report = data.status(year, month, name)
     project = report.projects[0]
+    if project.missing:  # reader12: a 不完整 target table, its empty cells named (docs/domain.md §9)
+        st.warning(plain(missing_notice(project.missing, lang())))
 
     cols = st.columns(4)
     if project.adjustments:  # 原预算 → 调整后, with the month of the latest adjustment

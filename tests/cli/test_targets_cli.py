@@ -92,7 +92,6 @@ def test_init_is_idempotent(seeded):
     "name,line,words",
     [
         ("bad_not_a_table.txt", 1, "不是财政项目支出绩效目标表"),
-        ("bad_no_indicators.txt", 1, "没有任何指标"),
         ("bad_duplicate_indicator.txt", 84, "指标重复"),
         ("bad_unknown_level1.txt", 88, "未知的一级目标“满意目标”"),
         ("bad_budget_not_number.txt", 71, "“约二百万”不是数字"),
@@ -105,6 +104,16 @@ def test_bad_files_are_rejected_and_change_nothing(seeded, name, line, words):
     assert result.returncode == 1
     assert f"{name}，第 {line} 行" in result.stderr
     assert words in result.stderr
+    assert "未写入任何数据" in result.stderr
+    assert table_contents(seeded) == before
+
+
+def test_a_table_with_no_indicators_loads_flagged_or_is_refused_when_strict(seeded):
+    """A header whose indicator table is empty is 不完整 (docs/domain.md §9): --strict refuses it."""
+    before = table_contents(seeded)
+    result = run_cli("ingest", "targets", "--strict", str(BAD / "bad_no_indicators.txt"), db=seeded)
+    assert result.returncode == 1
+    assert "bad_no_indicators.txt，第 1 行" in result.stderr and "不完整" in result.stderr
     assert "未写入任何数据" in result.stderr
     assert table_contents(seeded) == before
 

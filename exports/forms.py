@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,8 +169,9 @@ class _XlsxRenderer:
     def __init__(self, forms: list[ProjectForm], render: Callable[[list[ProjectForm]], bytes]) -> None:
         self._forms, self._render = forms, render
 
-    def file(self, k: int) -> bytes:
-        return self._render([self._forms[k]])
+    def files(self) -> Iterator[bytes]:
+        for form in self._forms:
+            yield self._render([form])
 
     def combined(self) -> bytes:
         return self._render(self._forms)
@@ -179,9 +180,9 @@ class _XlsxRenderer:
 def _write_all(out: Path, stem: str, forms: list[ProjectForm], renderer, fmt: str, progress) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = []
-    for k, form in enumerate(forms):
+    for k, (form, content) in enumerate(zip(forms, renderer.files(), strict=True)):
         path = out / f"{stem}_{safe_file_name(form.name)}.{fmt}"
-        path.write_bytes(renderer.file(k))
+        path.write_bytes(content)
         files.append(path)
         if progress:
             progress((k + 1) / (len(forms) + 1))

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import functools
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,33 +59,15 @@ def find_font() -> tuple[str, int]:
 # The font, prepared once per batch
 
 
-class _CodeTable:
-    """One character code per glyph for every file of a batch, so a page drawn for one file is valid in another.
+class _SharedSubset(SubsetMap):
+    """fpdf2's map of the glyphs a document uses, with each glyph's code fixed for the whole batch.
 
-    Codes 0 (.notdef) and 32 (space) stay reserved, as fpdf2 keeps them.
+    fpdf2 numbers glyphs in the order a document first uses them; here a glyph's code is its place in the
+    batch's font (``PreparedFont.codes``), so a page drawn for one file is valid in the combined file.
     """
 
-    def __init__(self) -> None:
-        self._codes: dict[str, int] = {}
-        self._next = 1
-        self._lock = threading.Lock()
-
-    def code(self, glyph_name: str) -> int:
-        with self._lock:
-            code = self._codes.get(glyph_name)
-            if code is None:
-                if self._next == 0x20:
-                    self._next += 1
-                code = self._codes[glyph_name] = self._next
-                self._next += 1
-            return code
-
-
-class _SharedSubset(SubsetMap):
-    """fpdf2's map of the glyphs a document uses, with codes taken from the batch's table."""
-
-    def __init__(self, font, table: _CodeTable) -> None:
-        self._table = table
+    def __init__(self, font, codes: dict[str, int]) -> None:
+        self._codes = codes
         super().__init__(font)
 
     def pick_glyph(self, glyph):
@@ -94,7 +75,7 @@ class _SharedSubset(SubsetMap):
             return None
         code = self._char_id_per_glyph.get(glyph)
         if code is None:
-            code = self._char_id_per_glyph[glyph] = self._table.code(glyph.glyph_name)
+            code = self._char_id_per_glyph[glyph] = self._codes[glyph.glyph_name]
         return code
 
 
@@ -104,8 +85,8 @@ class PreparedFont:
 
     path: Path
     chars: frozenset[str]
-    bounds: dict[str, tuple] | None = None  # CFF outlines: each glyph's box, measured once for the batch
-    codes: _CodeTable = field(default_factory=_CodeTable)
+    codes: dict[str, int]  # glyph name → its code in every file of the batch
+    bounds: dict[str, tuple] | None  # CFF outlines: each glyph's box, measured once for the batch
     folder: tempfile.TemporaryDirectory | None = None  # removed with the last reference to this object
 
 
@@ -128,17 +109,21 @@ def _prepared(chars: frozenset[str]) -> PreparedFont:
     path = Path(folder.name) / "batch.otf"
     font.save(path)  # the full font's bounding box kept (recalcBBoxes=False): the same font header as before
     font.close()
-    return PreparedFont(path, chars, bounds=_glyph_bounds(path), folder=folder)
+    codes, bounds = _codes_and_bounds(path)
+    return PreparedFont(path, chars, codes, bounds, folder=folder)
 
 
-def _glyph_bounds(path: Path) -> dict[str, tuple] | None:
-    """Each glyph's box, for CFF outlines (None for TrueType outlines, whose boxes are stored in the font)."""
+def _codes_and_bounds(path: Path) -> tuple[dict[str, int], dict[str, tuple] | None]:
+    """Each glyph's code (its place in the font, 0 and 32 left to .notdef and space as fpdf2 keeps them), and for
+    CFF outlines each glyph's box (None for TrueType outlines, whose boxes are stored in the font)."""
     font = TTFont(path, lazy=True)
     try:
+        order = font.getGlyphOrder()
+        codes = {name: k if k < 0x20 else k + 1 for k, name in enumerate(order)}
         if "CFF " not in font:
-            return None
+            return codes, None
         glyphs = font["CFF "].cff.topDictIndex[0].CharStrings
-        return {name: glyphs[name].calcBounds(glyphs) for name in font.getGlyphOrder()}
+        return codes, {name: glyphs[name].calcBounds(glyphs) for name in order}
     finally:
         font.close()
 
@@ -387,7 +372,7 @@ def _monitor_plan(form: ProjectForm, title: str) -> _Plan:
 class PdfBatch:
     """The PDFs of a batch of forms: the font prepared once, a file per form, and the combined file.
 
-    The combined file reuses the pages drawn for the single files (``file`` keeps them), so a form is laid out
+    The combined file reuses the pages drawn for the single files (``files`` keeps them), so a form is laid out
     once; any form not yet drawn is drawn straight into the combined file.
     """
 
@@ -407,6 +392,11 @@ class PdfBatch:
         content = _output(pdf, self.font)  # the last page's footer runs here
         self._pages[k] = (pdf.kept, dict(pdf.fonts["cjk"].subset._char_id_per_glyph))
         return content
+
+    def files(self) -> Iterator[bytes]:
+        """Each form as a PDF of its own, in order."""
+        for k in range(len(self._plans)):
+            yield self.file(k)
 
     def combined(self) -> bytes:
         """Every form in one PDF, each starting on a new page, pages numbered through."""

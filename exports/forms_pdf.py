@@ -5,9 +5,9 @@ A batch of forms is fast because the work that does not depend on one form is do
 
 - the CJK font (19 MB, 65,000 glyphs) is cut once per batch down to the characters the batch prints
   (``prepare_font``, kept per process), so each file loads and subsets a small font instead of the whole one;
-- every file of the batch numbers its glyphs from one shared table, so the pages drawn for a project's own
-  file are copied as they are into the combined file (one font there, pages numbered through) instead of
-  being laid out a second time.
+- every file of the batch gives a glyph the same code (its place in the batch's font), so the pages drawn for
+  a project's own file are copied as they are into the combined file (one font there, pages numbered through)
+  instead of being laid out a second time.
 
 Each file still embeds only the glyphs it uses.
 """

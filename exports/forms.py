@@ -11,14 +11,14 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import db
 from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
 from core.config import Config
-from exports.forms_pdf import monitor_pdf, selfeval_pdf
+from exports.forms_pdf import monitor_batch, selfeval_batch
 from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
 from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, self_evaluations
 
@@ -134,15 +134,10 @@ def export_selfeval(
     forms, notes = selfeval_forms(db_path, config, year, project, final=final, from_snapshot=from_snapshot, actor=actor)
     title = config.forms.selfeval_title
     if fmt == "pdf":
-
-        def render(chunk: list[ProjectForm]) -> bytes:
-            return selfeval_pdf(chunk, title, notes)
+        renderer = selfeval_batch(forms, title, notes)  # the font prepared once
     else:
-
-        def render(chunk: list[ProjectForm]) -> bytes:
-            return workbook_bytes(chunk, write_selfeval, title, notes)
-
-    files = _write_all(out, f"自评表_{year}", forms, render, fmt, progress)
+        renderer = _XlsxRenderer(forms, lambda chunk: workbook_bytes(chunk, write_selfeval, title, notes))
+    files = _write_all(out, f"自评表_{year}", forms, renderer, fmt, progress)
     warnings = [f"{f.name}：{w}" for f in forms for w in f.warnings] + [f"{k}：{v}" for k, v in notes.items()]
     return Exported(files, forms, warnings)
 
@@ -161,29 +156,38 @@ def export_monitor(
         forms = monitoring_forms(con, config, year, month)
     title = config.forms.monitor_title
     if fmt == "pdf":
-
-        def render(chunk: list[ProjectForm]) -> bytes:
-            return monitor_pdf(chunk, title)
+        renderer = monitor_batch(forms, title)
     else:
-
-        def render(chunk: list[ProjectForm]) -> bytes:
-            return workbook_bytes(chunk, write_monitor, title)
-
-    files = _write_all(out, f"监控表_{year}年1-{month}月", forms, render, fmt, progress)
+        renderer = _XlsxRenderer(forms, lambda chunk: workbook_bytes(chunk, write_monitor, title))
+    files = _write_all(out, f"监控表_{year}年1-{month}月", forms, renderer, fmt, progress)
     return Exported(files, forms, [f"{f.name}：{w}" for f in forms for w in f.warnings])
 
 
-def _write_all(out: Path, stem: str, forms: list[ProjectForm], render, fmt: str, progress) -> list[Path]:
+class _XlsxRenderer:
+    """A workbook per form and one with a sheet per form (what ``forms_pdf.PdfBatch`` does for PDF)."""
+
+    def __init__(self, forms: list[ProjectForm], render: Callable[[list[ProjectForm]], bytes]) -> None:
+        self._forms, self._render = forms, render
+
+    def files(self) -> Iterator[bytes]:
+        for form in self._forms:
+            yield self._render([form])
+
+    def combined(self) -> bytes:
+        return self._render(self._forms)
+
+
+def _write_all(out: Path, stem: str, forms: list[ProjectForm], renderer, fmt: str, progress) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = []
-    for k, form in enumerate(forms, start=1):
+    for k, (form, content) in enumerate(zip(forms, renderer.files(), strict=True)):
         path = out / f"{stem}_{safe_file_name(form.name)}.{fmt}"
-        path.write_bytes(render([form]))
+        path.write_bytes(content)
         files.append(path)
         if progress:
-            progress(k / (len(forms) + 1))
+            progress((k + 1) / (len(forms) + 1))
     combined = out / f"{stem}_全部项目.{fmt}"
-    combined.write_bytes(render(forms))
+    combined.write_bytes(renderer.combined())
     archive = out / f"{stem}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in [*files, combined]:

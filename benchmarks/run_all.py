@@ -143,8 +143,12 @@ def surface_inputs(args, surface: str, city: Path) -> tuple[Path, list[str], dic
 
 def lines_for(surface: str, ours: dict, limit: dict, info: dict, projects: int) -> list[dict]:
     """The table's lines for one surface: per metric, best times, ratio and our peak."""
-    if "error" in ours:
-        return [{"surface": surface, "error": "ours " + ours["error"]}]
+    if "error" in ours:  # the limit is still worth a line: it says what a fix could reach
+        metrics = limit.get("times") or {surface: None}
+        return [
+            {"surface": metric, "error": "ours " + ours["error"], "limit": min(times) if times else None}
+            for metric, times in metrics.items()
+        ]
     scale, how = 1.0, ""
     if surface == "pdf" and info.get("sample"):
         scale = projects / info["sample"]
@@ -189,7 +193,8 @@ def seconds(v: float) -> str:
 
 def row(line: dict, args) -> str:
     if "error" in line:
-        return f"| {line['surface']} | failed: {line['error']} | | | | | |"
+        limit = seconds(line["limit"]) if line.get("limit") is not None else ""
+        return f"| {line['surface']} | failed: {line['error']} | {limit} | | | | {LIMIT_LABELS[line['surface']]} |"
     limit = seconds(line["limit"]) if "limit" in line else "failed: " + line.get("limit_error", "?")
     ratio = f"{line['ratio']:.1f}×" if "ratio" in line else "—"
     peak = f"{line['peak_mib']:,.0f} MiB" + (" (server)" if line.get("peak_of") == "server" else "")

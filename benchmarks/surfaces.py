@@ -279,6 +279,7 @@ def browse(a, url: str, proc: subprocess.Popen, sign_in: bool, address, selector
                 page.get_by_label("密码").fill(PASSWORD)
                 page.get_by_role("button", name="登录", exact=True).click()
                 page.wait_for_selector('h1:has-text("总览")')
+                page.wait_for_selector("#pb-matrix", state="visible")  # the landing month's table: the server is idle
             for m in months:
                 started = time.perf_counter()
                 page.goto(address(m))

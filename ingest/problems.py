@@ -283,6 +283,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the target table of “{project}” is incomplete (--strict refuses it): {cells}",
     ),
     "not_docx": ("不是可读取的 Word（.docx）文件", "not a readable Word (.docx) file"),
+    "unread_row": (
+        "这一行没有可识别的栏目名，也不在指标表内，无法载入：{value}（请核对行的位置，或在 data/vocabulary.toml 中添加栏目名）",
+        "this row has no label perfboard knows and is not inside the indicator table, so it cannot be loaded: {value}"
+        " (check where it sits, or add the label to data/vocabulary.toml)",
+    ),
 }
 
 MAX_PROBLEMS = 1000  # listed per file; a file wrong on every row of 200,000 would otherwise fill memory and screen

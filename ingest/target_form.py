@@ -64,6 +64,7 @@ class _Draft:
     width: int = 0
     header_line: int | None = None
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (line, {level1, level2, level3, target, weight})
+    unread: list[tuple[int, str]] = field(default_factory=list)  # rows of several cells with no known label
 
     @property
     def started(self) -> bool:
@@ -234,7 +235,13 @@ def _looks_level2(token: str, vocab: Vocabulary) -> bool:
 
 
 def _read_fields(draft: _Draft, line: int, cells: list[str], vocab: Vocabulary) -> None:
-    """Label cells and the value after each; a label with nothing after it is an empty field."""
+    """Label cells and the value after each; a label with nothing after it is an empty field.
+
+    A row of several cells none of which is a known label is kept in ``draft.unread``: it is refused
+    rather than dropped (an indicator row before its table's header, money laid out as a grid …)."""
+    if len([c for c in cells if c.strip()]) >= 2 and not any(vocab.field_of(c) for c in cells if c):
+        draft.unread.append((line, " | ".join(c.strip() for c in cells if c.strip())))
+        return
     k = 0
     while k < len(cells):
         found = vocab.field_of(cells[k]) if cells[k] else None
@@ -296,6 +303,7 @@ def _finish(d: _Draft, file: str, vocab: Vocabulary) -> tuple[ProjectRecord | No
     if not name:
         return None, [Problem(file, "required", line=d.line, column="项目名称")]
     record = ProjectRecord(year=0, name=name, line=d.line)
+    problems += [Problem(file, "unread_row", line=line, value=text) for line, text in d.unread]
     for key, raw in f.items():
         line = d.field_lines.get(key, d.line)
         label = d.field_labels.get(key) or vocab.label_for(key)

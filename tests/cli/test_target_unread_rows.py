@@ -17,6 +17,7 @@ STRAY = " | 成本指标 | 经济成本 | 人均成本 | ≤80元\n"
 
 
 def test_an_indicator_row_above_its_project_is_refused_and_nothing_is_written(db_path, tmp_path):
+    run_cli("init", db=db_path, check=True)
     f = tmp_path / "t.txt"
     lines = TABLE.splitlines(keepends=True)
     f.write_text(lines[0] + STRAY + "".join(lines[1:]), encoding="utf-8")  # the stray row is line 2

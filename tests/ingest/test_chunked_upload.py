@@ -81,7 +81,12 @@ def test_a_falling_figure_to_date_across_a_chunk_boundary(db, tmp_path, chunks_o
     rows = [f"{PROJECT},2020-{m:02d},{s},{s}" for m, s in ((1, 100), (2, 200), (3, 300), (4, 250))]
     path = _write(tmp_path, "budget.csv", BUDGET_HEAD + "\n".join(rows) + "\n")
     [problem] = _check(db, path).problems
-    assert (problem.code, problem.line, problem.value, problem.params["earlier"]) == ("cumulative_falls", 5, "250", "300")
+    assert (problem.code, problem.line, problem.value, problem.params["earlier"]) == (
+        "cumulative_falls",
+        5,
+        "250",
+        "300",
+    )
 
 
 def test_closed_to_date_above_received_to_date_across_a_chunk_boundary(db, tmp_path, chunks_of_three):

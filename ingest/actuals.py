@@ -2,8 +2,11 @@
 
 Validation has two steps.  ``read_upload`` reads the file and finds its kind with no database
 connection and no lock: it is the part an attacker controls (size, shape, encoding), bounded by
-``[limits]``.  ``check_read`` then checks the rows against the catalogue (projects, indicators,
-items, the budget spent so far), in memory, with a connection the caller holds only for that.
+``[limits]``; it streams the file once into chunks of text in a temporary file (``ingest.chunked``),
+so a sheet of a million rows is never held whole.  ``check_read`` then checks the rows against the
+catalogue (projects, indicators, items, the budget spent so far) chunk by chunk, keeping only typed
+values, and runs the rules across rows (duplicates, figures to date) once over all of them, with a
+connection the caller holds only for that (docs/design.md: every bad row listed, nothing written).
 ``validate_upload`` (both) never writes: it returns the rows ready to store and every problem
 (file, row, column, value, reason).  ``ingest_actuals`` reads every file first, then opens the
 database once, checks and writes them in one transaction only when none has a problem.  A re-upload replaces the current

@@ -18,7 +18,10 @@ import pyarrow as pa
 
 CHUNK_ROWS = 50_000  # rows checked at a time: large enough for vectorised checks, small enough to hold
 LINE = "__line"  # the spreadsheet row number of each row, stored beside its cells
-_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own text dtype, backed by Arrow like the file
+try:  # pandas' own text dtype (pandas 3's default), backed by Arrow like the file
+    _TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+except TypeError:  # pandas before 2.3: plain Python strings, as the checks convert them anyway
+    _TYPES = None
 
 
 class ChunkedTable:
@@ -51,7 +54,7 @@ class ChunkedTable:
         self._spill.seek(0)
         with pa.ipc.open_stream(self._spill) as reader:
             for batch in reader:
-                frame = batch.to_pandas(types_mapper={pa.string(): _TEXT}.get)
+                frame = batch.to_pandas(types_mapper=_TYPES)
                 yield frame.drop(columns=LINE), frame[LINE].to_numpy()
 
     def close(self) -> None:

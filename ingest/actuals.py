@@ -2,8 +2,11 @@
 
 Validation has two steps.  ``read_upload`` reads the file and finds its kind with no database
 connection and no lock: it is the part an attacker controls (size, shape, encoding), bounded by
-``[limits]``.  ``check_read`` then checks the rows against the catalogue (projects, indicators,
-items, the budget spent so far), in memory, with a connection the caller holds only for that.
+``[limits]``; it streams the file once into chunks of text in a temporary file (``ingest.chunked``),
+so a sheet of a million rows is never held whole.  ``check_read`` then checks the rows against the
+catalogue (projects, indicators, items, the budget spent so far) chunk by chunk, keeping only typed
+values, and runs the rules across rows (duplicates, figures to date) once over all of them, with a
+connection the caller holds only for that (docs/design.md: every bad row listed, nothing written).
 ``validate_upload`` (both) never writes: it returns the rows ready to store and every problem
 (file, row, column, value, reason).  ``ingest_actuals`` reads every file first, then opens the
 database once, checks and writes them in one transaction only when none has a problem.  A re-upload replaces the current
@@ -23,6 +26,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 
 import duckdb
@@ -34,7 +38,7 @@ from core.accounts import Actor, PermissionDenied, check_projects, local_operato
 from core.config import DEFAULT_LIMITS, DEFAULT_UNIT, Config
 from core.db import log_load, write_transaction
 from core.names import NameIndex, loose_key, normalise_name
-from ingest import parsing
+from ingest import chunked, parsing
 from ingest.actual_kinds import (
     KINDS,
     PERCENT_MAX,
@@ -51,8 +55,9 @@ from ingest.actual_kinds import (
     required_keys,
     value_cells,
 )
+from ingest.chunked import ChunkedTable
 from ingest.problems import Problem, ProblemList, ValidationFailed
-from ingest.tables import Table, match_header, read_raw, table_from_rows
+from ingest.tables import ReadingStopped, Rows, Table, column_cells, iter_raw, map_header, match_header
 
 NAME_KEYS = ("project", "indicator", "item")  # looked up by their normal form (core.names)
 # C0 controls but tab, line feed and carriage return (prose may hold them), DEL and the C1 block.
@@ -135,11 +140,14 @@ def detect_kind(header: list[str], forced: str | None, file: str, line: int) -> 
 
 def read_upload(
     path: Path, display_name: str | None = None, kind_name: str | None = None, *, config: Config | None = None
-) -> tuple[Upload, Table | None]:
+) -> tuple[Upload, ChunkedTable | None]:
     """Read one file and find its kind, with no database: the table to check, or the upload's problems.
 
     ``config`` is the Config in force, loaded at the edge (``DEFAULT_LIMITS``/``DEFAULT_UNIT`` without one).
 
+    The file is streamed once, ``chunked.CHUNK_ROWS`` rows at a time, into a ``ChunkedTable`` (text in a
+    temporary file), so no size of upload is ever held whole in memory.  A reading problem anywhere in
+    the file (a limit passed, a broken quote) wins over a problem of the header, as when it was read whole.
     Times written with an offset become the unit's local time here (``[unit] time_zone``), so
     everything after sees local times only."""
     path = Path(path)
@@ -149,55 +157,103 @@ def read_upload(
     if not path.is_file():
         upload.problems = [Problem(name, "unreadable", params={"detail": "file not found"})]
         return upload, None
-    raw, problems = read_raw(path, name, limits=limits)
-    if problems:
-        upload.problems = problems
+    rows = iter_raw(path, name, limits=limits)
+    table: ChunkedTable | None = None
+    try:
+        head = list(islice(rows, 11))  # the header, and the rows a title above it may have pushed it to
+        upload.kind, mapping, problems = _header(head, kind_name, name)
+        if problems:
+            for _ in rows:  # a reading problem further down is what the person must fix first
+                pass
+            upload.problems = problems
+            return upload, None
+        header_line, header = head[0]
+        table = ChunkedTable(name, list(mapping.values()), {key: header[i] for i, key in mapping.items()})
+        zoned = [c.key for c in upload.kind.columns if c.type in ("datetime", "date") and c.key in table.keys]
+        body = chain(head[1:], rows)
+        while chunk := list(islice(body, chunked.CHUNK_ROWS)):
+            columns = column_cells(chunk, mapping)
+            for key in zoned:
+                columns[key] = parsing.local_times(pd.Series(columns[key], dtype="str"), unit.time_zone)
+            table.append(columns, [line for line, _ in chunk])
+    except ReadingStopped as stop:
+        if table is not None:
+            table.close()
+        upload.problems = stop.problems
         return upload, None
-    kind, problem = detect_kind(raw[0][1], kind_name, name, raw[0][0])
+    if not table.rows:
+        table.close()
+        upload.problems = [Problem(name, "no_rows", line=header_line)]
+        return upload, None
+    table.finish()
+    with open(path, "rb") as fh:  # within max_file_mb: iter_raw checked
+        upload.digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return upload, table
+
+
+def _header(head: Rows, kind_name: str | None, name: str) -> tuple[Kind | None, dict[int, str], list[Problem]]:
+    """The kind the header row names and where each of its columns is, or the problem with the header."""
+    kind, problem = detect_kind(head[0][1], kind_name, name, head[0][0])
     if problem is not None and problem.code == "unknown_kind":
-        later = next((line for line, row in raw[1:11] if detect_kind(row, None, name, line)[0]), None)
+        later = next((line for line, row in head[1:11] if detect_kind(row, None, name, line)[0]), None)
         if later is not None:
             problem = Problem(name, "extra_header", line=later)
     if problem:
-        upload.problems = [problem]
-        return upload, None
-    upload.kind = kind
-    table, problems = table_from_rows(raw, list(kind.columns), name, kind.one_of)
-    if problems:
-        upload.problems = problems
-        return upload, None
-    for col in kind.columns:
-        if col.type in ("datetime", "date") and col.key in table.frame:
-            table.frame[col.key] = parsing.local_times(table.frame[col.key], unit.time_zone)
-    with open(path, "rb") as fh:  # within max_file_mb: read_raw checked
-        upload.digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    return upload, table
+        return None, {}, [problem]
+    mapping, problems = map_header(head, list(kind.columns), name, kind.one_of)
+    return kind, mapping, problems
 
 
 def check_read(
     con: duckdb.DuckDBPyConnection,
     upload: Upload,
-    table: Table,
+    table: ChunkedTable | Table,
     *,
     catalog: Catalog | None = None,
     today: date | None = None,
 ) -> Upload:
-    """Check a read table against the catalogue in ``con``; fills ``upload.rows`` and ``upload.problems``."""
-    checker = _Checker(
-        upload.kind,
-        table.frame,
-        np.asarray(table.lines),
-        table.headers,
-        upload.file,
-        catalog or Catalog.load(con),
-        today or clock.today(),
-    )
-    kept = checker.problems = ProblemList()  # the first MAX_PROBLEMS are kept; the rest only counted
-    upload.rows, problems = checker.run(con)
-    upload.problems = [_explained(p) for p in problems] + kept.more(upload.file)
+    """Check a read table against the catalogue in ``con``; fills ``upload.rows`` and ``upload.problems``.
+
+    Each chunk is checked on its own (types, names, years, each row's rules), keeping only its typed
+    values; the rules across rows (duplicates, figures to date, one way of reporting) then run once over
+    every chunk's values, so a duplicate or a falling figure is found wherever the chunks were cut."""
+    if isinstance(table, Table):
+        table = ChunkedTable.of_frame(table.file, table.frame, table.lines, table.headers)
+    catalog = catalog or Catalog.load(con)
+    today = today or clock.today()
+    kept = ProblemList()  # the first MAX_PROBLEMS are kept; the rest only counted
+    memo: dict = {}  # what every chunk would look up again (name indexes, stored figures)
+    parts = []
+    for frame, lines in table.chunks():
+        checker = _Checker(upload.kind, frame, lines, table.headers, upload.file, catalog, today, kept, memo)
+        checker.check_rows(con)
+        parts.append((checker.out, lines, checker.bad))
+    if not parts:
+        upload.problems = [Problem(upload.file, "no_data_rows")]
+        return upload
+    out = pd.concat([p[0] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
+    lines = np.concatenate([p[1] for p in parts])
+    bad = pd.concat([p[2] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][2]
+    del parts
+    whole = _Checker(upload.kind, None, lines, table.headers, upload.file, catalog, today, kept, memo, out=out, bad=bad)
+    whole.check_across(con)
+    order = _column_order(upload.kind, table.headers)
+    kept.sort(key=lambda p: (p.line or 0, order(p.column)))
+    upload.rows = whole.stored_rows()
+    upload.problems = [_explained(p) for p in kept] + kept.more(upload.file)
     if not upload.problems and len(upload.rows):
         upload.months = sorted(pd.to_datetime(upload.rows["month"]).drop_duplicates().dt.strftime("%Y-%m"))
     return upload
+
+
+def _column_order(kind: Kind, headers: dict[str, str]):
+    """Where a problem's column stands in the kind's columns (problems of one row are listed in that order)."""
+    keys = [c.key for c in kind.columns]
+    rank = {}
+    for key, text in headers.items():
+        if key in keys:
+            rank.setdefault(text, keys.index(key))
+    return lambda header: rank.get(header, len(keys))
 
 
 def _explained(problem: Problem) -> Problem:
@@ -232,23 +288,29 @@ def validate_upload(
 
 
 class _Checker:
-    """Validation of one parsed table: each step adds problems for the rows it rejects."""
+    """Validation of one chunk of a parsed table (``check_rows``), or of every chunk's values at once
+    (``check_across``): each step adds problems for the rows it rejects."""
 
     def __init__(
         self,
         kind: Kind,
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | None,
         lines: np.ndarray,
         headers: dict[str, str],
         file: str,
         catalog: Catalog,
         today: date,
+        problems: ProblemList,
+        memo: dict,
+        *,
+        out: pd.DataFrame | None = None,
+        bad: pd.Series | None = None,
     ):
-        self.kind, self.raw, self.lines, self.headers, self.file = kind, frame, lines, headers, file
-        self.catalog, self.today = catalog, today
-        self.out = pd.DataFrame(index=frame.index)
-        self.problems: list[Problem] = []
-        self.bad = pd.Series(False, index=frame.index)  # rows with a problem already
+        self.kind, self.lines, self.headers, self.file = kind, lines, headers, file
+        self.catalog, self.today, self.problems, self.memo = catalog, today, problems, memo
+        self.out = out if out is not None else pd.DataFrame(index=frame.index)
+        self.raw = frame if frame is not None else pd.DataFrame(index=self.out.index)
+        self.bad = bad if bad is not None else pd.Series(False, index=self.out.index)  # rows with a problem already
 
     # -- helpers ---------------------------------------------------------------------------
     def text(self, key: str) -> pd.Series:
@@ -261,7 +323,13 @@ class _Checker:
     def add(self, mask: pd.Series, code: str, key: str | None, *, value=None, params=None) -> None:
         """A problem for every row in ``mask``; ``value``/``params`` may be per-row Series."""
         mask = mask.fillna(False).astype(bool)
-        for i in np.flatnonzero(mask.to_numpy()):
+        self.bad |= mask
+        hits = np.flatnonzero(mask.to_numpy())
+        room = self.problems.room
+        if len(hits) > room:  # only counted: no need to build what would not be kept
+            self.problems.dropped += len(hits) - room
+            hits = hits[:room]
+        for i in hits:
             idx = mask.index[i]
             v = (
                 value[idx]
@@ -279,27 +347,20 @@ class _Checker:
                     params=p,
                 )
             )
-        self.bad |= mask
 
     # -- steps -------------------------------------------------------------------------------
-    def run(self, con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, list[Problem]]:
-        if self.raw.empty:  # a header alone (blank rows are dropped on reading): nothing to load is a mistake
-            return pd.DataFrame(), [Problem(self.file, "no_data_rows")]
+    def check_rows(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Every rule that looks at one row at a time (with the catalogue and the stored data)."""
         self.parse_columns()
         self.resolve_projects()
         self.place_in_year()
         self.check_one_of()
         getattr(self, f"check_{self.kind.name}", lambda con: None)(con)
-        self.check_duplicates()
-        self.problems.sort(key=lambda p: (p.line or 0, self._column_order(p.column)))
-        return self.stored_rows(), self.problems
 
-    def _column_order(self, header: str | None) -> int:
-        keys = [c.key for c in self.kind.columns]
-        for key, text in self.headers.items():
-            if text == header and key in keys:
-                return keys.index(key)
-        return len(keys)
+    def check_across(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The rules across rows, once over the whole file: figures to date, one way of reporting, duplicates."""
+        getattr(self, f"across_{self.kind.name}", lambda con: None)(con)
+        self.check_duplicates()
 
     def parse_columns(self) -> None:
         for col in self.kind.columns:
@@ -350,7 +411,7 @@ class _Checker:
         escape sequence would colour a terminal that prints it), so the row is refused, not cleaned.
         """
         cells = text.fillna("").astype(str)
-        control = cells.str.contains(_CONTROL, regex=True)
+        control = cells.str.contains(_CONTROL.pattern, regex=True)  # a string pattern: matched in Arrow
         self.add(control, "control_character", key, value=cells[control].map(_visible))
         length = cells.str.len()
         self.add(
@@ -385,7 +446,9 @@ class _Checker:
     def resolve_projects(self) -> None:
         """Names that match no project of any year; the rest take the stored name (duplicates compare those)."""
         names = self.out["project"].fillna("")
-        index = NameIndex((None, n, n) for n in self.catalog.projects["name"])
+        index = self.memo.get("names")
+        if index is None:
+            index = self.memo["names"] = NameIndex((None, n, n) for n in self.catalog.projects["name"])
         stored = _find_all(index, pd.Series(None, index=names.index, dtype=object), names)
         unknown = (names != "") & stored.isna()
         known = index.names(None)
@@ -398,7 +461,11 @@ class _Checker:
         when = pd.to_datetime(self.out[self.kind.month_from])
         self.out["month"] = when.dt.to_period("M").dt.to_timestamp()
         projects = self.catalog.projects[["project_id", "name", "year"]].astype({"year": "int64"})
-        index = NameIndex(zip(projects["year"], projects["name"], projects["project_id"], strict=True))
+        index = self.memo.get("years")
+        if index is None:
+            index = self.memo["years"] = NameIndex(
+                zip(projects["year"], projects["name"], projects["project_id"], strict=True)
+            )
         year = when.dt.year.astype("Int64").astype(object).where(when.notna(), None)
         pid = _find_all(index, year, self.out["project"])
         if self.kind.baseline_year_ok:  # last year's months are the baseline of this year's project
@@ -516,6 +583,9 @@ class _Checker:
         """A month states what happened within it: a backlog closed in July may pass July's receipts,
         but never what was received up to then (this year, with the months already stored)."""
         self._greater("accepted_on_time", "accepted")
+
+    def across_hotline_month(self, con) -> None:
+        """Closed or accepted to date never pass received to date (after every row's own checks)."""
         ok = self.out["project_id"].notna() & ~self.bad
         if not ok.any():
             return
@@ -576,7 +646,7 @@ class _Checker:
         )
         self.add(needs_reason, "reason_required", "likelihood")
 
-    def check_budget(self, con) -> None:
+    def across_budget(self, con) -> None:
         """Spending to date may not pass the budget in force (执行率 above 100% is impossible); a cumulative
         series (累计支出) never falls, and one project is reported one way in a file."""
         ok = self.out["project_id"].notna() & ~self.bad
@@ -608,7 +678,7 @@ class _Checker:
                 )
             )
 
-    def check_deliverables(self, con) -> None:
+    def across_deliverables(self, con) -> None:
         """A cumulative count (累计数量) never falls; one item is reported one way in a file."""
         ok = self.out["project_id"].notna() & ~self.bad
         if not ok.any():
@@ -629,12 +699,15 @@ class _Checker:
         ok &= ~self.bad
         if not ok.any():
             return
-        spent = con.execute(
-            "SELECT project_id, CAST(month AS TIMESTAMP) AS month, CAST(spent AS DOUBLE) AS spent, "
-            "CAST(spent_to_date AS DOUBLE) AS spent_to_date FROM budget_month WHERE replaced_by IS NULL"
-        ).df()
-        spent = spent.sort_values(["project_id", "month"], ignore_index=True)
-        spent["total"] = _to_date(spent, ["project_id"], "spent", "spent_to_date")
+        spent = self.memo.get("spent")
+        if spent is None:
+            spent = con.execute(
+                "SELECT project_id, CAST(month AS TIMESTAMP) AS month, CAST(spent AS DOUBLE) AS spent, "
+                "CAST(spent_to_date AS DOUBLE) AS spent_to_date FROM budget_month WHERE replaced_by IS NULL"
+            ).df()
+            spent = spent.sort_values(["project_id", "month"], ignore_index=True)
+            spent["total"] = _to_date(spent, ["project_id"], "spent", "spent_to_date")
+            self.memo["spent"] = spent
         rows = self.out.loc[ok, ["project_id", "month", "budget"]]
         for idx, row in rows.iterrows():
             before = spent[(spent["project_id"] == row["project_id"]) & (spent["month"] <= row["month"])]

@@ -306,6 +306,11 @@ class ProblemList(list):
         else:
             self.dropped += 1
 
+    @property
+    def room(self) -> int:
+        """How many more problems would be kept."""
+        return max(self.limit - len(self), 0)
+
     def extend(self, problems) -> None:
         for p in problems:
             self.append(p)

@@ -132,6 +132,8 @@ def _unneutralize(text: str) -> str:
 
 def cell_text(value) -> str:
     """A spreadsheet cell as the text a person typed: 3890000.0 → "3890000", dates as ISO."""
+    if type(value) is str:  # most cells: checked first, as a million rows pass through here
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -145,44 +147,77 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+class ReadingStopped(Exception):
+    """A streamed read met a problem (a limit passed, a broken quote, a damaged part): the file is refused whole."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
 def read_raw(
     path: Path, display_name: str | None = None, *, formulas_as_text: bool = False, limits: Limits | None = None
 ) -> tuple[Rows, list[Problem]]:
     """All non-empty rows of the file as text, numbered from 1 as a spreadsheet numbers them.
 
-    ``limits`` are the Config's ``[limits]`` (the edges pass them; ``DEFAULT_LIMITS`` otherwise)."""
+    ``limits`` are the Config's ``[limits]`` (the edges pass them; ``DEFAULT_LIMITS`` otherwise).
+    The whole file in memory: for small files (target tables); uploads of actuals use ``iter_raw``."""
+    try:
+        return list(iter_raw(path, display_name, formulas_as_text=formulas_as_text, limits=limits)), []
+    except ReadingStopped as stop:
+        return [], stop.problems
+
+
+def iter_raw(
+    path: Path, display_name: str | None = None, *, formulas_as_text: bool = False, limits: Limits | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows of the file one by one, so a large upload is never held whole as Python lists.
+
+    Raises ``ReadingStopped`` with the problem wherever reading stops (before the first row for a file
+    too big or not a workbook; mid-stream for a limit passed or a quote that never closes; after the
+    last row for merged cells or an empty file), so a caller that drains it sees what ``read_raw`` sees."""
     name = display_name or path.name
     limits = limits or DEFAULT_LIMITS
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
-        return [], [Problem(name, "unsupported_file", value=path.suffix or path.name)]
+        raise ReadingStopped([Problem(name, "unsupported_file", value=path.suffix or path.name)])
     size = path.stat().st_size
     if size > limits.max_file_mb * MB:
-        return [], [
-            Problem(name, "file_too_big", params={"size": f"{size / MB:,.1f}", "limit": f"{limits.max_file_mb:g}"})
-        ]
+        raise ReadingStopped(
+            [Problem(name, "file_too_big", params={"size": f"{size / MB:,.1f}", "limit": f"{limits.max_file_mb:g}"})]
+        )
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, name, formulas_as_text, limits)
+        yield from _iter_xlsx(path, name, formulas_as_text, limits)
+        return
     text, problem = decode_text(path.read_bytes(), name)
     if problem:
-        return [], [problem]
-    rows, problems = _read_csv(text, name, "\t" if suffix == ".tsv" else ",", limits)
-    if not rows and not problems:
-        problems = [Problem(name, "empty_file")]
-    return rows, problems
+        raise ReadingStopped([problem])
+    any_row = False
+    for row in _iter_csv(text, name, "\t" if suffix == ".tsv" else ",", limits):
+        any_row = True
+        yield row
+    if not any_row:
+        raise ReadingStopped([Problem(name, "empty_file")])
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def _read_csv(text: str, name: str, delimiter: str, limits: Limits) -> tuple[Rows, list[Problem]]:
+    """The records of a CSV text, whole (``_iter_csv`` one by one), or the problem that stopped it."""
+    try:
+        return list(_iter_csv(text, name, delimiter, limits)), []
+    except ReadingStopped as stop:
+        return [], stop.problems
+
+
+def _iter_csv(text: str, name: str, delimiter: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
     """Records of a CSV, numbered as Excel numbers its rows; a quote that never closes stops it with the record's line.
 
     Lines end in CR LF, LF or CR.  A record spanning several lines (a cell with line breaks) is read again
     strictly: if its quotes do not pair up, a quote opened there swallowed the lines after it."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines: list[str] = []  # the file's physical lines, split only if a record spans several
-    rows: Rows = []
     cells = 0
     record = 0
     while True:
@@ -192,19 +227,21 @@ def _read_csv(text: str, name: str, delimiter: str, limits: Limits) -> tuple[Row
         except StopIteration:
             break
         except csv.Error as exc:
-            return [], [_quoting_problem(name, record + 1, reader.line_num - started > 1, exc)]
+            raise ReadingStopped([_quoting_problem(name, record + 1, reader.line_num - started > 1, exc)]) from None
         record += 1
         if reader.line_num - started > 1:
             lines = lines or _LINE.findall(text)
             if not _quotes_pair("".join(lines[started : reader.line_num]), delimiter):
-                return [], [Problem(name, "unclosed_quote", line=record)]
-        cells_row = _trimmed([_unneutralize(c.strip()) for c in row])
-        if cells_row:
-            rows.append((record, cells_row))
-            cells += len(cells_row)
+                raise ReadingStopped([Problem(name, "unclosed_quote", line=record)])
+        cells_row = [c.strip() for c in row]
+        if "'" in "".join(cells_row):  # rare: only then look for the apostrophe that kept a formula inert
+            cells_row = [_unneutralize(c) for c in cells_row]
+        cells_row = _trimmed(cells_row)
+        cells += len(cells_row)
         if record > limits.max_rows or cells > limits.max_cells:
-            return [], [_past_limits(name, record, cells, limits)]
-    return rows, []
+            raise ReadingStopped([_past_limits(name, record, cells, limits)])
+        if cells_row:
+            yield record, cells_row
 
 
 def _quotes_pair(record: str, delimiter: str) -> bool:
@@ -245,29 +282,33 @@ def _past_limits(name: str, rows: int, cells: int, limits: Limits) -> Problem | 
     return None
 
 
-def _read_xlsx(path: Path, name: str, formulas_as_text: bool, limits: Limits) -> tuple[Rows, list[Problem]]:
-    """The first worksheet, once ``inspect_xlsx`` found it within every limit, read streaming."""
+def _iter_xlsx(path: Path, name: str, formulas_as_text: bool, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    """The first worksheet, once ``inspect_xlsx`` found it within every limit, read streaming (values only)."""
     scan, problems = inspect_xlsx(path, name, limits)
     if problems:
-        return [], problems
+        raise ReadingStopped(problems)
     from openpyxl import load_workbook  # imported here: only XLSX uploads pay for it
 
     try:
         wb = load_workbook(path, read_only=True, data_only=not formulas_as_text)
     except Exception as exc:  # a corrupt or mislabelled file: say so, don't crash
-        return [], [_damaged(name, exc)]
+        raise ReadingStopped([_damaged(name, exc)]) from None
+    any_row = False
     try:
-        rows, problem = _sheet_rows(wb, name, limits)
+        for row in _sheet_rows(wb, name, limits):
+            any_row = True
+            yield row
+    except ReadingStopped:
+        raise
     except Exception as exc:  # a part openpyxl cannot parse (bad XML, an entity, a wrong cell reference)
-        rows, problem = [], _damaged(name, exc)
+        raise ReadingStopped([_damaged(name, exc)]) from None
     finally:
         wb.close()
-    if problem:
-        return [], [problem]
     merged = merged_cells_problem(scan, name)
     if merged:
-        return rows, [merged]
-    return rows, ([] if rows else [Problem(name, "empty_file")])
+        raise ReadingStopped([merged])
+    if not any_row:
+        raise ReadingStopped([Problem(name, "empty_file")])
 
 
 def _damaged(name: str, exc: Exception) -> Problem:
@@ -275,23 +316,21 @@ def _damaged(name: str, exc: Exception) -> Problem:
     return Problem(name, "xlsx_damaged", params={"detail": detail})
 
 
-def _sheet_rows(wb, name: str, limits: Limits) -> tuple[Rows, Problem | None]:
+def _sheet_rows(wb, name: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
     """Rows of the first worksheet as text; every cell parsed counts towards the limits, empty or not."""
     if not wb.worksheets:
-        return [], Problem(name, "no_worksheet")
+        raise ReadingStopped([Problem(name, "no_worksheet")])
     ws = wb.worksheets[0]
     ws.reset_dimensions()  # read what is there, not what <dimension> claims (it may understate)
-    rows: Rows = []
     cells = 0
     for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
         cells += len(values)
         problem = _past_limits(name, i, cells, limits)
         if problem:
-            return [], problem
+            raise ReadingStopped([problem])
         texts = _trimmed([cell_text(v) for v in values])
         if texts:
-            rows.append((i, texts))
-    return rows, None
+            yield i, texts
 
 
 def read_table(
@@ -318,36 +357,47 @@ def table_from_rows(
     Each group of ``one_of`` (keys) needs at least one of its columns (当月支出 or 累计支出)."""
     table = Table(name)
     header_line, header = raw[0]
-    mapping = match_header(header, columns)
-    if not mapping:
-        later = next((i for i, row in raw[1:11] if match_header(row, columns)), None)
-        if later is not None:
-            return table, [Problem(name, "extra_header", line=later)]
-        return table, [Problem(name, "no_header", line=header_line, value=" | ".join(header[:6]))]
-    twice = duplicate_columns(header, columns, name, header_line)
-    if twice:
-        return table, twice
-    missing = [c.zh for c in columns if c.required and c.key not in mapping.values()]
-    zh = {c.key: c.zh for c in columns}
-    missing += ["或".join(zh[k] for k in group) for group in one_of if not set(group) & set(mapping.values())]
-    if missing:
-        return table, [Problem(name, "missing_columns", line=header_line, params={"columns": "、".join(missing)})]
+    mapping, problems = map_header(raw[:11], columns, name, one_of)
+    if problems:
+        return table, problems
     if len(raw) == 1:
         return table, [Problem(name, "no_rows", line=header_line)]
-    width = max(mapping) + 1  # cells right of the last known column are never read: don't hold them
-    frame = pd.DataFrame([_fitted(cells, width) for _, cells in raw[1:]], dtype=object)
-    for i in mapping:
-        if i not in frame.columns:
-            frame[i] = None
-    table.frame = frame[list(mapping)].rename(columns=mapping).fillna("").reset_index(drop=True)
+    table.frame = pd.DataFrame(column_cells(raw[1:], mapping), dtype=object).fillna("")
     table.headers = {key: header[i] for i, key in mapping.items()}
     table.lines = [line for line, _ in raw[1:]]
     return table, []
 
 
-def _fitted(cells: list[str], width: int) -> list[str]:
-    """The row cut or padded to ``width`` cells."""
-    return cells[:width] if len(cells) >= width else cells + [""] * (width - len(cells))
+def map_header(
+    head: Rows, columns: list[Column], name: str, one_of: tuple[tuple[str, ...], ...] = ()
+) -> tuple[dict[int, str], list[Problem]]:
+    """Header index → column key for the first row of ``head`` (the file's first rows), or why it is no header:
+    a title above it (the header found on a later row of ``head``), a column named twice, a required one missing."""
+    header_line, header = head[0]
+    mapping = match_header(header, columns)
+    if not mapping:
+        later = next((i for i, row in head[1:11] if match_header(row, columns)), None)
+        if later is not None:
+            return {}, [Problem(name, "extra_header", line=later)]
+        return {}, [Problem(name, "no_header", line=header_line, value=" | ".join(header[:6]))]
+    twice = duplicate_columns(header, columns, name, header_line)
+    if twice:
+        return {}, twice
+    missing = [c.zh for c in columns if c.required and c.key not in mapping.values()]
+    zh = {c.key: c.zh for c in columns}
+    missing += ["或".join(zh[k] for k in group) for group in one_of if not set(group) & set(mapping.values())]
+    if missing:
+        return {}, [Problem(name, "missing_columns", line=header_line, params={"columns": "、".join(missing)})]
+    return mapping, []
+
+
+def column_cells(rows: Rows, mapping: dict[int, str]) -> dict[str, list[str]]:
+    """The cells of ``rows`` under each mapped column (a row shorter than the header has "" there);
+    cells right of the last known column are never read, so they are never held."""
+    width = max(mapping) + 1
+    padded = [cells if len(cells) >= width else cells + [""] * (width - len(cells)) for _, cells in rows]
+    columns = list(zip(*padded, strict=False))  # column i of every row (rows at least ``width`` long)
+    return {key: list(columns[i]) for i, key in mapping.items()}
 
 
 def match_header(header: list[str], columns: list[Column]) -> dict[int, str]:

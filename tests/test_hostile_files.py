@@ -186,14 +186,14 @@ def test_an_upload_being_read_holds_no_lock_and_no_connection(demo_template, tmp
     db = copy_of(demo_template, tmp_path)
     monkeypatch.setenv("PERFBOARD_DB", str(db))
     reading, release = threading.Event(), threading.Event()
-    real_read = actuals.read_raw
+    real_read = actuals.iter_raw
 
     def slow_read(*args, **kwargs):
         reading.set()
         assert release.wait(30)
         return real_read(*args, **kwargs)
 
-    monkeypatch.setattr(actuals, "read_raw", slow_read)
+    monkeypatch.setattr(actuals, "iter_raw", slow_read)
     body = (DATA / "actuals" / "budget.csv").read_bytes()
     checked = {}
     upload = threading.Thread(target=lambda: checked.update(result=data.check_upload(body, "budget.csv")))

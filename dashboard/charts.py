@@ -31,9 +31,17 @@ def _layout(fig: go.Figure, y_title: str, height: int = 360) -> go.Figure:
 
 
 def budget_execution(
-    curves: pd.DataFrame, as_of: int, labels: dict[str, str], names: list[str] | None = None
+    curves: pd.DataFrame,
+    as_of: int,
+    labels: dict[str, str],
+    names: list[str] | None = None,
+    totals: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """Cumulative 执行率 by month for the unit and the named projects, against the time-progress line m/12."""
+    """Cumulative 执行率 by month for the unit and the named projects, against the time-progress line m/12.
+
+    ``totals`` (month, spent, budget) is the whole unit's line made once per data version; without it
+    the line is summed from ``curves`` (then every project's curve must be in it).  With ``totals``
+    and no ``names``, every line of ``curves`` is drawn (the rows on the page)."""
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -45,8 +53,13 @@ def budget_execution(
         )
     )
     data = curves[curves["month"] <= as_of]
-    if names is None or len(names) > 1:
+    if totals is not None:
+        unit = totals[totals["month"] <= as_of]
+    elif names is None or len(names) > 1:
         unit = data.groupby("month").agg(spent=("spent_to_date", "sum"), budget=("budget", "sum")).reset_index()
+    else:
+        unit = None
+    if unit is not None:
         fig.add_trace(
             go.Scatter(
                 x=unit["month"],

@@ -258,6 +258,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "setting.scoring.level_weights": ("一级指标权重", "Level weights"),
     "open_project": ("查看项目", "Open project"),
     "none": ("无", "none"),
+    # overview16
+    "unit_row": (
+        "{n} 个项目 · 红灯 {red} · 黄灯 {yellow} · 执行率 {rate}",
+        "{n} projects · {red} red · {yellow} yellow · {rate} executed",
+    ),
+    "units_hint": (
+        "共 {n} 个单位，最差的在前；点开单位查看其项目的指标灯。",
+        "{n} units, worst first; open a unit to see its projects' lights.",
+    ),
 }
 
 

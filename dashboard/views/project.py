@@ -64,7 +64,7 @@ def changes(year: int, name: str) -> None:
 
 def render() -> None:
     year, month = year_and_month()
-    names = [p.name for p in data.status(year, month).projects]
+    names = data.project_names(year)  # the names only: the city's lights are not judged for this page
     if not names:
         st.info(t("none"))
         return
@@ -112,7 +112,9 @@ def render() -> None:
             )
 
     st.subheader(t("s_curve"))
-    st.plotly_chart(charts.budget_execution(data.budget_curves(year), month, chart_labels(), [name]), width="stretch")
+    st.plotly_chart(
+        charts.budget_execution(data.project_curves(year, [name]), month, chart_labels(), [name]), width="stretch"
+    )
 
     value_history(year, name, [i.name for i in project.indicators])
     changes(year, name)

@@ -11,6 +11,8 @@ from dashboard.render import matrix_html, plain
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from ingest.revert import NothingToRevert
 
+CHARTS_PER_PAGE = 12  # indicator paths drawn at once (each is a Plotly chart the browser lays out)
+
 
 def _money(value) -> str:
     return "—" if value is None else f"{float(value):,.2f}"
@@ -100,8 +102,13 @@ def render() -> None:
 
     paths = data.indicator_paths(year, name, month)
     labels = {"actual": t("actual_path"), "expected": t("expected_path"), "target": t("target_line")}
+    shown = list(enumerate(project.indicators))
+    pages = -(-len(shown) // CHARTS_PER_PAGE)
+    if pages > 1:  # a project with many indicators: the browser draws one page of paths at a time
+        page = st.number_input(t("path_page"), 1, pages, 1, help=t("of_pages", n=pages), key=f"paths:{name}")
+        shown = shown[(page - 1) * CHARTS_PER_PAGE : page * CHARTS_PER_PAGE]
     columns = st.columns(2)
-    for k, indicator in enumerate(project.indicators):
+    for k, indicator in shown:
         path = paths[paths["indicator"] == indicator.name]
         target = indicator.expected if indicator.kind in ("at_least", "equal", "at_most") and month == 12 else None
         with columns[k % 2]:

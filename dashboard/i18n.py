@@ -263,6 +263,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} 个项目 · 红灯 {red} · 黄灯 {yellow} · 执行率 {rate}",
         "{n} projects · {red} red · {yellow} yellow · {rate} executed",
     ),
+    "unit_page": ("单位页", "Units page"),
     "path_page": ("指标走势页", "Indicator paths page"),
     "units_hint": (
         "共 {n} 个单位，最差的在前；点开单位查看其项目的指标灯。",

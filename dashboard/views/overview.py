@@ -72,7 +72,7 @@ def units_view(year: int, month: int, ov: Overview, projects: pd.DataFrame) -> l
     labels = STATUS_LABELS[lang()]
     units = ov.units[ov.units["unit"].isin(set(projects["unit"]))]
     st.caption(t("units_hint", n=len(units)))
-    shown = paged(units, "unit_page", t("page"))
+    shown = paged(units, "unit_page", t("unit_page"))
     for row in shown.itertuples():
         box = st.expander(unit_label(row, labels), key=f"unit:{row.unit}", on_change="rerun")
         if box.open:  # only an open unit's projects are judged into records and sent

@@ -10,6 +10,11 @@ The configuration is loaded here, once per request (``config()``: the file with 
 overrides, cached by data version) and passed down to every status, form and export call; every
 cached result that depends on it takes the ``Config`` in its key (hashed by its digest), so an
 admin's changed threshold shows on the next rerun.
+
+The overview at city scale judges the year once per data version and month (``_full_report``, shared,
+not copied, and few kept), and keeps from it what its pages need: the projects and units worst first
+(``overview``), each page's lights matrix (``matrix``) and the attention list (``attention``); a
+project's own status and month-by-month paths read only that project's rows (``measures.only_project``).
 """
 
 from __future__ import annotations
@@ -125,10 +130,6 @@ def _full_report(path: str, ver: int, cfg: Config, year: int, month: int) -> Sta
     copied out.  Few are kept: at 20,000 projects one report holds some hundred MB."""
     with reading() as con:
         return compute_status(con, cfg, year, month)
-
-
-def full_report(year: int, month: int) -> StatusReport:
-    return _full_report(str(db_path()), version(), config(), year, month)
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)

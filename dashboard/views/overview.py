@@ -71,7 +71,7 @@ def units_view(year: int, month: int, ov: Overview, projects: pd.DataFrame) -> l
     """One row per unit (worst first), each opening into its projects; returns the units shown."""
     labels = STATUS_LABELS[lang()]
     units = ov.units[ov.units["unit"].isin(set(projects["unit"]))]
-    st.caption(t("units_hint", n=len(units)))
+    st.caption(t("units_hint", n=len(units), month=ov.month))
     shown = paged(units, "unit_page", t("unit_page"))
     for row in shown.itertuples():
         box = st.expander(unit_label(row, labels), key=f"unit:{row.unit}", on_change="rerun")

@@ -10,6 +10,11 @@ The configuration is loaded here, once per request (``config()``: the file with 
 overrides, cached by data version) and passed down to every status, form and export call; every
 cached result that depends on it takes the ``Config`` in its key (hashed by its digest), so an
 admin's changed threshold shows on the next rerun.
+
+The overview at city scale judges the year once per data version and month (``_full_report``, shared,
+not copied, and few kept), and keeps from it what its pages need: the projects and units worst first
+(``overview``), each page's lights matrix (``matrix``) and the attention list (``attention``); a
+project's own status and month-by-month paths read only that project's rows (``measures.only_project``).
 """
 
 from __future__ import annotations
@@ -27,10 +32,13 @@ from core import accounts, db
 from core.accounts import Actor
 from core.config import Config, load_config
 from core.paths import config_path, default_db_path
+from dashboard.overview_model import Overview, attention_rows, matching, page_projects, summarise
+from dashboard.render import matrix_html
 from ingest.actuals import Upload, check_read, ingest_actuals, read_upload, replaced_count
 from ingest.demo_load import load_demo_if_empty
 from ingest.entry import Entry, enter_value
 from metrics import measures
+from metrics.paths import indicator_paths as _paths_of
 from metrics.status import StatusReport, compute_status, latest_month_with_data
 
 _LOCK = threading.RLock()
@@ -104,11 +112,104 @@ def config() -> Config:
 @st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
 def _status(path: str, ver: int, cfg: Config, year: int, month: int, project: str | None) -> StatusReport:
     with reading() as con:
-        return compute_status(con, cfg, year, month, project)
+        if project is None:
+            return compute_status(con, cfg, year, month)
+        row = con.execute("SELECT project_id FROM project WHERE year = ? AND name = ?", [year, project]).fetchone()
+        with measures.only_project(row[0] if row else -1):  # one project's rows, not the city's
+            return compute_status(con, cfg, year, month, project)
 
 
 def status(year: int, month: int, project: str | None = None) -> StatusReport:
     return _status(str(db_path()), version(), config(), year, month, project)
+
+
+# -- the overview: judged once per data version and month; each page of it made once ------------------
+@st.cache_resource(max_entries=4, show_spinner=False, hash_funcs=BY_DIGEST)
+def _full_report(path: str, ver: int, cfg: Config, year: int, month: int) -> StatusReport:
+    """The whole year's report, shared (not copied) between sessions: only the pages made from it are
+    copied out.  Few are kept: at 20,000 projects one report holds some hundred MB."""
+    with reading() as con:
+        return compute_status(con, cfg, year, month)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _overview(path: str, ver: int, cfg: Config, year: int, month: int) -> Overview:
+    with reading() as con:
+        units = con.execute("SELECT project_id, unit FROM project WHERE year = ?", [year]).df()
+    return summarise(_full_report(path, ver, cfg, year, month), units)
+
+
+def overview(year: int, month: int) -> Overview:
+    """Headline figures, projects and units worst first (small frames, kept for many months)."""
+    return _overview(str(db_path()), version(), config(), year, month)
+
+
+@st.cache_data(max_entries=512, show_spinner=False, hash_funcs=BY_DIGEST)
+def _matrix(path: str, ver: int, cfg: Config, year: int, month: int, ids: tuple[int, ...], lang: str, headers):
+    report = _full_report(path, ver, cfg, year, month)
+    return matrix_html(report, page_projects(report, list(ids)), lang, list(headers))
+
+
+def matrix(year: int, month: int, ids: list[int], lang: str, headers: list[str]) -> str:
+    """The lights matrix of these projects (one page of the overview), made once per data version."""
+    return _matrix(str(db_path()), version(), config(), year, month, tuple(ids), lang, tuple(headers))
+
+
+@st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
+def _attention(path: str, ver: int, cfg: Config, year: int, month: int, choice: str, limit: int, lang: str):
+    ordered = matching(_overview(path, ver, cfg, year, month).projects, choice)
+    return attention_rows(_full_report(path, ver, cfg, year, month), ordered, limit, lang)
+
+
+def attention(year: int, month: int, choice: str, limit: int, lang: str) -> tuple[list[tuple], int]:
+    """The first ``limit`` lights needing attention under the filter ``choice``, and how many in all."""
+    return _attention(str(db_path()), version(), config(), year, month, choice or "all", limit, lang)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _curve_totals(path: str, ver: int, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    curves = _budget_curves(path, ver, year)
+    with reading() as con:
+        units = con.execute("SELECT project_id, unit FROM project WHERE year = ?", [year]).df()
+    whole = curves.groupby("month").agg(spent=("spent_to_date", "sum"), budget=("budget", "sum")).reset_index()
+    by_unit = (
+        curves.merge(units, on="project_id")
+        .groupby(["unit", "month"])
+        .agg(spent_to_date=("spent_to_date", "sum"), budget=("budget", "sum"))
+        .reset_index()
+    )
+    by_unit["execution_rate"] = by_unit["spent_to_date"] / by_unit["budget"].where(by_unit["budget"] > 0)
+    return whole, by_unit.rename(columns={"unit": "name"})
+
+
+def budget_totals(year: int) -> pd.DataFrame:
+    """The whole unit's spending to date and budget by month (the overview chart's thick line)."""
+    return _curve_totals(str(db_path()), version(), year)[0]
+
+
+def unit_curves(year: int, units: list[str]) -> pd.DataFrame:
+    """Each named unit's cumulative 执行率 by month (one line per unit row on the page)."""
+    by_unit = _curve_totals(str(db_path()), version(), year)[1]
+    return by_unit[by_unit["name"].isin(units)]
+
+
+def project_curves(year: int, names: list[str]) -> pd.DataFrame:
+    """The named projects' cumulative 执行率 by month (only the projects on the page)."""
+    curves = budget_curves(year)
+    return curves[curves["name"].isin(names)]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _project_names(path: str, ver: int, year: int) -> list[str]:
+    with reading() as con:
+        return [
+            n for (n,) in con.execute("SELECT name FROM project WHERE year = ? ORDER BY project_id", [year]).fetchall()
+        ]
+
+
+def project_names(year: int) -> list[str]:
+    """The year's projects in the order of the target table (the project page's chooser)."""
+    return _project_names(str(db_path()), version(), year)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -160,22 +261,8 @@ def project_facts(year: int, name: str) -> dict | None:
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
 def _indicator_paths(path: str, ver: int, cfg: Config, year: int, project: str, last_month: int) -> pd.DataFrame:
-    rows = []
     with reading() as con:
-        for month in range(1, last_month + 1):
-            report = compute_status(con, cfg, year, month, project)
-            for p in report.projects:
-                for i in p.indicators:
-                    rows.append(
-                        {
-                            "indicator": i.name,
-                            "month": month,
-                            "actual": i.actual,
-                            "expected": i.expected,
-                            "status": i.status,
-                        }
-                    )
-    return pd.DataFrame(rows)
+        return _paths_of(con, cfg, year, project, last_month)
 
 
 def indicator_paths(year: int, project: str, last_month: int) -> pd.DataFrame:

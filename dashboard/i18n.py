@@ -270,6 +270,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "next_year_from": ("依据年度", "Draft from"),
     "next_year_make": ("生成{year}年草稿", "Draft {year}"),
     "next_year_download": ("下载 {name}", "Download {name}"),
+    # overview16
+    "unit_row": (
+        "{n} 个项目 · 红灯 {red} · 黄灯 {yellow} · 执行率 {rate}",
+        "{n} projects · {red} red · {yellow} yellow · {rate} executed",
+    ),
+    "unit_page": ("单位页", "Units page"),
+    "path_page": ("指标走势页", "Indicator paths page"),
+    "units_hint": (
+        "截至 {month}：共 {n} 个单位，最差的在前；点开单位查看其项目的指标灯。",
+        "As of {month}: {n} units, worst first; open a unit to see its projects' lights.",
+    ),
 }
 
 

@@ -13,8 +13,10 @@ each month m reported, and ``n_months`` counts them, so a gap is found without a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import duckdb
@@ -337,15 +339,68 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-def run(con: duckdb.DuckDBPyConnection, measure: Measure, year: int, month: int, config: Config) -> pd.DataFrame:
-    """One measure alone, one row per key."""
+# Every table a measure reads, and how its rows belong to a project: within ``only_project`` each is
+# replaced (a CTE of the same name) by that project's rows, so a project's measures read only its data.
+PROJECT_ROWS = {
+    "project": "SELECT * FROM main.project WHERE project_id = $scope",
+    "indicator": "SELECT * FROM main.indicator WHERE project_id = $scope",
+    "binding": "SELECT * FROM main.binding WHERE indicator_id IN (SELECT indicator_id FROM main.indicator"
+    " WHERE project_id = $scope)",
+    "indicator_value": "SELECT * FROM main.indicator_value WHERE indicator_id IN (SELECT indicator_id"
+    " FROM main.indicator WHERE project_id = $scope)",
+    "reference_value": "SELECT * FROM main.reference_value WHERE indicator_id IN (SELECT indicator_id"
+    " FROM main.indicator WHERE project_id = $scope)",
+    **{
+        table: f"SELECT * FROM main.{table} WHERE project_id = $scope"
+        for table in (
+            "budget_month",
+            "budget_adjustment",
+            "deliverable_month",
+            "hotline_month",
+            "hotline_ticket",
+            "opinion_event",
+            "opinion_hours",
+            "visitors_month",
+        )
+    },
+}
+_SCOPE: ContextVar[int | None] = ContextVar("measures_scope", default=None)
+
+
+@contextmanager
+def only_project(project_id: int) -> Iterator[None]:
+    """Within this block every measure reads only one project's rows (a project's status month by month).
+
+    Measures are per project or per indicator, so the project's figures are the same as in the whole
+    year's run; what changes is the cost: a month of one project instead of a month of the city."""
+    token = _SCOPE.set(project_id)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    measure: Measure,
+    year: int,
+    month: int,
+    config: Config,
+    scope: int | None = None,
+) -> pd.DataFrame:
+    """One measure alone, one row per key (``scope``: only that project's rows, see ``only_project``)."""
     order = {
         "project": "project_id",
         "indicator": "indicator_id",
         "item": "project_id, item",
         "month": "project_id, m",
     }[measure.key]
-    return frame(con, f"SELECT * FROM ({measure.sql}) ORDER BY {order}", measure.params(year, month, config))
+    params = measure.params(year, month, config)
+    prefix = ""
+    if scope is not None:
+        prefix = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()) + " "
+        params["scope"] = scope
+    return frame(con, f"{prefix}SELECT * FROM ({measure.sql}) ORDER BY {order}", params)
 
 
 def run_all(
@@ -357,10 +412,12 @@ def run_all(
     which is all a status ever reads.
     """
 
+    scope = _SCOPE.get()  # read here: the pool's threads do not carry this thread's context
+
     def one(measure: Measure) -> pd.DataFrame:
         cursor = con.cursor()
         try:
-            return run(cursor, measure, year, month, config)
+            return run(cursor, measure, year, month, config, scope)
         finally:
             cursor.close()
 

@@ -1,4 +1,9 @@
-"""总览: the leadership view — headline figures, a light for every indicator, budget against time, attention list."""
+"""总览: the leadership view — headline figures, a light for every indicator, budget against time, attention list.
+
+At city scale the year is judged once per data version and month (``data.overview``) and the browser is
+sent only the page it shows: 25 projects, or, when the year has several units, 25 unit rows, each opening
+into its own projects (only an open unit's lights are made and sent).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,18 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.i18n import lang, t
-from dashboard.render import matrix_html, plain, worst_first
+from dashboard.overview_model import Overview, matching
+from dashboard.render import plain
 from dashboard.views.common import chart_labels, matrix_headers, year_and_month
 from metrics.status import STATUS_LABELS
 
-PAGE_SIZE = 25  # projects per page: the matrix stays usable at city scale
+PAGE_SIZE = 25  # projects (or units) per page: the matrix stays usable at city scale
 ATTENTION_ROWS = 200  # worst first; the rest are counted
+DOT = {"red": ":red[●]", "yellow": ":orange[●]", "grey": ":gray[●]", "green": ":green[●]", "blue": ":blue[●]"}
 
 
-def render() -> None:
-    st.title(t("overview"))
-    year, month = year_and_month()
-    report = data.status(year, month)
-    unit = report.unit()
+def headline(ov: Overview, month: int) -> None:
+    unit = ov.figures
     counts = unit["indicator_counts"]
     cols = st.columns(6)
     cols[0].metric(t("projects"), f"{unit['projects']:,}")
@@ -35,8 +39,70 @@ def render() -> None:
     cols[4].metric(t("reds"), counts["red"])
     cols[5].metric(t("yellows") + " / " + t("greys"), f"{counts['yellow']} / {counts['grey']}")
 
+
+def paged(rows: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
+    """The rows of the page chosen (a page number appears only when there is more than one page)."""
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = 1
+    if pages > 1:
+        page = st.number_input(label, 1, pages, 1, help=t("of_pages", n=pages), key=key)
+    return rows.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+
+
+def lights_of(year: int, month: int, shown: pd.DataFrame) -> None:
+    """Links to the shown projects and their lights matrix."""
+    links = st.columns(5)
+    for k, name in enumerate(shown["name"]):
+        links[k % 5].page_link(
+            "views/project.py",
+            label=plain(name),
+            icon=":material/folder_open:",
+            query_params={"project": name, "month": f"{year}-{month:02d}"},
+        )
+    st.html(data.matrix(year, month, shown["project_id"].tolist(), lang(), matrix_headers()))
+
+
+def unit_label(row, labels: dict[str, str]) -> str:
+    said = t("unit_row", n=row.projects, red=int(row.red), yellow=int(row.yellow), rate=f"{row.execution_rate:.1%}")
+    return f"{DOT[row.status]} {plain(row.unit)}（{labels[row.status]}）· {said}"
+
+
+def units_view(year: int, month: int, ov: Overview, projects: pd.DataFrame) -> list[str]:
+    """One row per unit (worst first), each opening into its projects; returns the units shown."""
+    labels = STATUS_LABELS[lang()]
+    units = ov.units[ov.units["unit"].isin(set(projects["unit"]))]
+    st.caption(t("units_hint", n=len(units), month=ov.month))
+    shown = paged(units, "unit_page", t("unit_page"))
+    for row in shown.itertuples():
+        box = st.expander(unit_label(row, labels), key=f"unit:{row.unit}", on_change="rerun")
+        if box.open:  # only an open unit's projects are judged into records and sent
+            with box:
+                lights_of(year, month, paged(projects[projects["unit"] == row.unit], f"page:{row.unit}", t("page")))
+    return shown["unit"].tolist()
+
+
+def attention(year: int, month: int, choice: str) -> None:
+    labels = STATUS_LABELS[lang()]
+    rows, total = data.attention(year, month, choice, ATTENTION_ROWS, lang())
+    if not rows:
+        st.success(t("nothing_attention"))
+        return
+    frame = pd.DataFrame(
+        [(labels[s], p, i if i is not None else t("col_budget_light"), e) for s, p, i, e in rows],
+        columns=[t("col_light"), t("col_project"), t("col_indicator"), t("col_explanation")],
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", height=420)
+    if total > len(rows):
+        st.caption(t("more_attention", n=total - len(rows)))
+
+
+def render() -> None:
+    st.title(t("overview"))
+    year, month = year_and_month()
+    ov = data.overview(year, month)
+    headline(ov, month)
+
     st.subheader(t("matrix"))
-    projects = worst_first(report.projects)
     labels = STATUS_LABELS[lang()]
     choice = st.segmented_control(
         t("filter"),
@@ -45,58 +111,25 @@ def render() -> None:
         format_func=lambda s: t("filter_all") if s == "all" else labels[s],
         key="filter",
     )
-    if choice and choice != "all":
-        projects = [p for p in projects if p.status == choice or any(i.status == choice for i in p.indicators)]
-    pages = max(1, -(-len(projects) // PAGE_SIZE))
-    page = 1
-    if pages > 1:
-        page = st.number_input(t("page"), 1, pages, 1, help=t("of_pages", n=pages), key="page")
-    shown = projects[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    links = st.columns(5)
-    for k, p in enumerate(shown):
-        links[k % 5].page_link(
-            "views/project.py",
-            label=plain(p.name),
-            icon=":material/folder_open:",
-            query_params={"project": p.name, "month": report.month},
-        )
-    st.html(matrix_html(report, shown, lang(), matrix_headers()))
+    projects = matching(ov.projects, choice)
+    if ov.grouped:
+        units = units_view(year, month, ov, projects)
+        lines = data.unit_curves(year, units)
+    else:
+        shown = paged(projects, "page", t("page"))
+        lights_of(year, month, shown)
+        lines = data.project_curves(year, shown["name"].tolist())
 
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("budget_chart"))
-        names = [p.name for p in shown]
         st.plotly_chart(
-            charts.budget_execution(data.budget_curves(year), month, chart_labels(), names), width="stretch"
+            charts.budget_execution(lines, month, chart_labels(), None, totals=data.budget_totals(year)),
+            width="stretch",
         )
     with right:
         st.subheader(t("attention"))
-        attention = [
-            {
-                t("col_light"): labels[i.status],
-                t("col_project"): p.name,
-                t("col_indicator"): i.name,
-                t("col_explanation"): i.explanation_en if lang() == "en" else i.explanation,
-            }
-            for p in projects
-            for i in p.indicators
-            if i.status in ("red", "yellow", "grey") and not i.not_due
-        ] + [
-            {
-                t("col_light"): labels[p.budget_status],
-                t("col_project"): p.name,
-                t("col_indicator"): t("col_budget_light"),
-                t("col_explanation"): p.budget_explanation_en if lang() == "en" else p.budget_explanation,
-            }
-            for p in projects
-            if p.budget_status in ("red", "yellow", "grey")
-        ]
-        if attention:
-            st.dataframe(pd.DataFrame(attention[:ATTENTION_ROWS]), hide_index=True, width="stretch", height=420)
-            if len(attention) > ATTENTION_ROWS:
-                st.caption(t("more_attention", n=len(attention) - ATTENTION_ROWS))
-        else:
-            st.success(t("nothing_attention"))
+        attention(year, month, choice or "all")
 
 
 render()

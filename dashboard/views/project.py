@@ -12,6 +12,8 @@ from dashboard.views.common import chart_labels, current_actor, matrix_headers, 
 from ingest.revert import NothingToRevert
 from metrics.status import missing_notice
 
+CHARTS_PER_PAGE = 12  # indicator paths drawn at once (each is a Plotly chart the browser lays out)
+
 
 def _money(value) -> str:
     return "—" if value is None else f"{float(value):,.2f}"
@@ -65,7 +67,7 @@ def changes(year: int, name: str) -> None:
 
 def render() -> None:
     year, month = year_and_month()
-    names = [p.name for p in data.status(year, month).projects]
+    names = data.project_names(year)  # the names only: the city's lights are not judged for this page
     if not names:
         st.info(t("none"))
         return
@@ -103,8 +105,13 @@ def render() -> None:
 
     paths = data.indicator_paths(year, name, month)
     labels = {"actual": t("actual_path"), "expected": t("expected_path"), "target": t("target_line")}
+    shown = list(enumerate(project.indicators))
+    pages = -(-len(shown) // CHARTS_PER_PAGE)
+    if pages > 1:  # a project with many indicators: the browser draws one page of paths at a time
+        page = st.number_input(t("path_page"), 1, pages, 1, help=t("of_pages", n=pages), key=f"paths:{name}")
+        shown = shown[(page - 1) * CHARTS_PER_PAGE : page * CHARTS_PER_PAGE]
     columns = st.columns(2)
-    for k, indicator in enumerate(project.indicators):
+    for k, indicator in shown:
         path = paths[paths["indicator"] == indicator.name]
         target = indicator.expected if indicator.kind in ("at_least", "equal", "at_most") and month == 12 else None
         with columns[k % 2]:
@@ -115,7 +122,9 @@ def render() -> None:
             )
 
     st.subheader(t("s_curve"))
-    st.plotly_chart(charts.budget_execution(data.budget_curves(year), month, chart_labels(), [name]), width="stretch")
+    st.plotly_chart(
+        charts.budget_execution(data.project_curves(year, [name]), month, chart_labels(), [name]), width="stretch"
+    )
 
     value_history(year, name, [i.name for i in project.indicators])
     changes(year, name)

@@ -32,7 +32,9 @@ YEAR = 2020
 CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium (never a downloaded one)
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-sync"]
 LEADER, PASSWORD = "bench-leader", "bench-leader-pw"
-MATRIX = '#pb-matrix[data-month="{month}"]'  # the overview's lights table, for the month it shows
+# the overview's lights table for the month it shows, or, when the year has several units, the unit rows'
+# caption naming that month (a unit's table is drawn only when it is opened)
+MATRIX = '#pb-matrix[data-month="{month}"], [data-testid="stCaptionContainer"]:has-text("截至 {month}：共")'
 WAIT_MS = 900_000  # a slow page is measured, not failed
 
 
@@ -279,7 +281,9 @@ def browse(a, url: str, proc: subprocess.Popen, sign_in: bool, address, selector
                 page.get_by_label("密码").fill(PASSWORD)
                 page.get_by_role("button", name="登录", exact=True).click()
                 page.wait_for_selector('h1:has-text("总览")')
-                page.wait_for_selector("#pb-matrix", state="visible")  # the landing month's table: the server is idle
+                page.wait_for_selector(
+                    '#pb-matrix, [data-testid="stExpander"]', state="visible"
+                )  # landing: server idle
             for m in months:
                 started = time.perf_counter()
                 page.goto(address(m))

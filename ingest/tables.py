@@ -23,7 +23,7 @@ import pandas as pd
 
 from core.config import DEFAULT_LIMITS, Limits
 from ingest.problems import Problem
-from ingest.workbook import MB, inspect_xlsx, merged_cells_problem
+from ingest.workbook import MB, inspect_xlsx, merged_cells_problem, past_limits
 
 Rows = list[tuple[int, list[str]]]
 
@@ -239,7 +239,7 @@ def _iter_csv(text: str, name: str, delimiter: str, limits: Limits) -> Iterator[
         cells_row = _trimmed(cells_row)
         cells += len(cells_row)
         if record > limits.max_rows or cells > limits.max_cells:
-            raise ReadingStopped([_past_limits(name, record, cells, limits)])
+            raise ReadingStopped([past_limits(name, record, cells, limits)])
         if cells_row:
             yield record, cells_row
 
@@ -272,14 +272,6 @@ def _trimmed(cells: list[str]) -> list[str]:
     while end and not cells[end - 1]:
         end -= 1
     return cells[:end] if end < len(cells) else cells
-
-
-def _past_limits(name: str, rows: int, cells: int, limits: Limits) -> Problem | None:
-    if rows > limits.max_rows:
-        return Problem(name, "too_many_rows", params={"rows": f"{rows:,}", "limit": f"{limits.max_rows:,}"})
-    if cells > limits.max_cells:
-        return Problem(name, "too_many_cells", params={"cells": f"{cells:,}", "limit": f"{limits.max_cells:,}"})
-    return None
 
 
 def _iter_xlsx(path: Path, name: str, formulas_as_text: bool, limits: Limits) -> Iterator[tuple[int, list[str]]]:
@@ -325,7 +317,7 @@ def _sheet_rows(wb, name: str, limits: Limits) -> Iterator[tuple[int, list[str]]
     cells = 0
     for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
         cells += len(values)
-        problem = _past_limits(name, i, cells, limits)
+        problem = past_limits(name, i, cells, limits)
         if problem:
             raise ReadingStopped([problem])
         texts = _trimmed([cell_text(v) for v in values])

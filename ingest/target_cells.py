@@ -20,9 +20,10 @@ from pathlib import Path
 from core.config import Limits
 from core.vocabulary import Vocabulary
 from ingest.problems import Problem
-from ingest.workbook import MAX_PARTS, MB, OLE_MAGIC, _sizes, inspect_xlsx
+from ingest.workbook import MAX_PARTS, MB, OLE_MAGIC, inspect_xlsx, past_limits, zip_sizes
 
 _RULE_LINE = re.compile(r"^\s*\|?\s*:?-{3,}")  # "|---|---|" under a Markdown header
+# an operator a space split from its value (">= 98%") is joined to it again
 OPERATOR_TOKENS = {">=", "<=", "≥", "≤", "=", ">", "<", "＞", "＜", "＝"}
 
 
@@ -82,14 +83,6 @@ def _spaced_cells(tokens: list[str], vocab: Vocabulary) -> list[str]:
     return cells
 
 
-def _too_many(name: str, rows: int, cells: int, limits: Limits) -> Problem | None:
-    if rows > limits.max_rows:
-        return Problem(name, "too_many_rows", params={"rows": f"{rows:,}", "limit": f"{limits.max_rows:,}"})
-    if cells > limits.max_cells:
-        return Problem(name, "too_many_cells", params={"cells": f"{cells:,}", "limit": f"{limits.max_cells:,}"})
-    return None
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -122,7 +115,7 @@ def rows_from_xlsx(path: Path, name: str, limits: Limits) -> tuple[list[CellRow]
         cells = 0
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             cells += len(values)
-            if problem := _too_many(name, number, cells, limits):
+            if problem := past_limits(name, number, cells, limits):
                 return [], [problem]
             texts = [_text(v) for v in values]
             if any(texts):
@@ -151,7 +144,7 @@ def inspect_docx(path: Path, name: str, limits: Limits) -> Problem | None:
             infos = zf.infolist()
             if len(infos) > MAX_PARTS or "word/document.xml" not in {i.filename for i in infos}:
                 return Problem(name, "not_docx")
-            return _sizes(infos, name, limits)
+            return zip_sizes(infos, name, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
         return Problem(name, "not_docx")
 
@@ -196,7 +189,7 @@ def rows_from_docx(path: Path, name: str, limits: Limits) -> tuple[list[CellRow]
                     texts.append(text)  # a horizontally merged cell counts once
                     column += tc.grid_span
                 cells += len(texts)
-                if problem := _too_many(name, number, cells, limits):
+                if problem := past_limits(name, number, cells, limits):
                     return [], [problem]
                 if any(texts):
                     rows.append(CellRow(number, texts))

@@ -25,7 +25,7 @@ from core.vocabulary import Vocabulary
 from ingest.problems import Problem
 from ingest.target_cells import CellRow
 from ingest.target_records import WAN, IndicatorRecord, ProjectRecord, money_problem, year_problem
-from ingest.target_text import _unbroken, parse_date, parse_money
+from ingest.target_text import parse_date, parse_money, unbroken
 
 MONEY_FIELDS = {
     "total_budget",
@@ -297,7 +297,7 @@ def _finish(d: _Draft, file: str, vocab: Vocabulary) -> tuple[ProjectRecord | No
     problems: list[Problem] = []
     missing: list[str] = []
     f = d.fields
-    name = normalise_name(_unbroken(f.get("name", "")))
+    name = normalise_name(unbroken(f.get("name", "")))
     if not name and d.columns is None and not f:  # no label this reader knows: some other document
         return None, [Problem(file, "not_target_table", line=d.line, params={"label": "项目名称"})]
     if not name:

@@ -6,6 +6,7 @@ project's later rows (they mean "same as above"); if filled they must agree.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from core.config import Limits
@@ -257,24 +258,9 @@ def _indicator(file: str, line: int, row: dict) -> tuple[IndicatorRecord | None,
     ]
     if problems:
         return None, problems
-    weight = None
-    if row.get("weight"):  # a bad 分值 is reported, and the indicator still counts as there
-        weight = parse_money(row["weight"])
-        if weight is False:
-            problems.append(Problem(file, "not_a_number", line=line, column="分值", value=row["weight"]))
-            weight = None
-        elif wrong := weight_problem(file, line, weight, row["weight"]):
-            problems.append(wrong)
-            weight = None
-    level_weight = None
-    if row.get("level_weight"):
-        level_weight = parse_money(row["level_weight"])
-        if level_weight is False:
-            problems.append(Problem(file, "not_a_number", line=line, column="一级指标分值", value=row["level_weight"]))
-            level_weight = None
-        elif wrong := weight_problem(file, line, level_weight, row["level_weight"]):
-            problems.append(wrong)
-            level_weight = None
+    # a bad 分值 is reported, and the indicator still counts as there
+    weight = _points(file, line, row.get("weight"), "分值", problems)
+    level_weight = _points(file, line, row.get("level_weight"), "一级指标分值", problems)
     return IndicatorRecord(
         row["level1"],
         row["level2"],
@@ -284,6 +270,20 @@ def _indicator(file: str, line: int, row: dict) -> tuple[IndicatorRecord | None,
         weight=float(weight) if weight is not None else None,
         level_weight=float(level_weight) if level_weight is not None else None,
     ), problems
+
+
+def _points(file: str, line: int, raw: str | None, column: str, problems: list[Problem]) -> Decimal | None:
+    """A 分值 cell: its points, or None when empty or bad (the reason appended to ``problems``)."""
+    if not raw:
+        return None
+    points = parse_money(raw)
+    if points is False:
+        problems.append(Problem(file, "not_a_number", line=line, column=column, value=raw))
+        return None
+    if wrong := weight_problem(file, line, points, raw):
+        problems.append(wrong)
+        return None
+    return points
 
 
 def _row_values(project: ProjectRecord, indicator: IndicatorRecord) -> list[str]:

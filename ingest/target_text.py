@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from core.config import Config
 from core.names import normalise_name
 from ingest.problems import Problem
-from ingest.target_cells import CellRow
+from ingest.target_cells import OPERATOR_TOKENS, CellRow
 from ingest.target_records import IndicatorRecord, ProjectRecord
 
 TITLE = "财政项目支出绩效目标表"
@@ -47,7 +47,6 @@ HEADER_LABELS: list[tuple[str, str | None]] = [
 ]
 REQUIRED_LABELS = ("项目名称：", "项目当年预算（元）：")
 CAPTION = re.compile(r"\s*\d{4}年绩效目标\s*")
-OPERATOR_TOKENS = {">=", "<=", "≥", "≤", "=", ">", "<", "＞", "＜", "＝"}
 
 
 @dataclass
@@ -163,7 +162,7 @@ def _header_cells(numbered: list[tuple[int, str]], file: str) -> tuple[list[tupl
     return cells, []
 
 
-def _unbroken(text: str) -> str:
+def unbroken(text: str) -> str:
     """A name as the PDF printed it: the spaces extraction leaves beside Chinese characters go, "NBA 赛事" → "NBA赛事",
     while the spaces between Latin words stay ("Shanghai Open")."""
     return re.sub(r"\s+(?=[\u3000-\u9fff\uff00-\uffef])|(?<=[\u3000-\u9fff\uff00-\uffef])\s+", "", text)

@@ -80,7 +80,7 @@ def _inspect(zf: zipfile.ZipFile, name: str, limits: Limits) -> tuple[SheetScan 
         return None, [Problem(name, "not_workbook")]
     if any(i.flag_bits & 0x1 for i in infos):
         return None, [Problem(name, "xlsx_encrypted")]
-    problem = _sizes(infos, name, limits)
+    problem = zip_sizes(infos, name, limits)
     if problem:
         return None, [problem]
     workbook = _workbook_part(zf, parts)
@@ -92,7 +92,16 @@ def _inspect(zf: zipfile.ZipFile, name: str, limits: Limits) -> tuple[SheetScan 
     return _scan_sheet(zf, sheet, name, limits)
 
 
-def _sizes(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Problem | None:
+def past_limits(name: str, rows: int, cells: int, limits: Limits) -> Problem | None:
+    """Rows or cells counted while reading past ``[limits]``: the reading stops with this problem."""
+    if rows > limits.max_rows:
+        return Problem(name, "too_many_rows", params={"rows": f"{rows:,}", "limit": f"{limits.max_rows:,}"})
+    if cells > limits.max_cells:
+        return Problem(name, "too_many_cells", params={"cells": f"{cells:,}", "limit": f"{limits.max_cells:,}"})
+    return None
+
+
+def zip_sizes(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Problem | None:
     """Total unpacked size and the worst compression ratio, from the archive's directory alone."""
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_mb * MB:

@@ -16,7 +16,7 @@ import warnings
 from enum import StrEnum
 from pathlib import Path
 
-from core.paths import DATA_DIR
+from core.vocabulary import VOCABULARY_FILE
 
 
 class Rating(StrEnum):
@@ -35,8 +35,6 @@ RATING_ZH = {Rating.ACHIEVED: "达成", Rating.PARTIAL: "部分达成", Rating.M
 RATING_EN = {Rating.ACHIEVED: "achieved", Rating.PARTIAL: "partly achieved", Rating.MISSED: "not achieved"}
 LIKELIHOOD_ZH = {Likelihood.CERTAIN: "确定能", Likelihood.POSSIBLE: "有可能", Likelihood.IMPOSSIBLE: "不可能"}
 DOUBTFUL = (Likelihood.POSSIBLE, Likelihood.IMPOSSIBLE)  # these need 偏差原因 and 纠偏措施
-
-VOCABULARY_FILE = DATA_DIR / "vocabulary.toml"
 
 # The official names of the bands: always known, whatever the vocabulary file says.
 OFFICIAL_WORDS = {

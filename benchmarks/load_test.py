@@ -19,17 +19,17 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
+
+from surfaces import free_port, wait_healthy  # this folder is on a script's path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -83,12 +83,6 @@ def tickets(path: Path, rows: int) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(db: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PERFBOARD_USER": "load-test", "PERFBOARD_DEMO_PASSWORD": PASSWORD}
@@ -100,16 +94,12 @@ def serve(db: Path) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("perfboard serve did not come up")
+    try:
+        wait_healthy(proc, url, seconds=120)
+    except RuntimeError:
+        proc.kill()
+        raise SystemExit("perfboard serve did not come up") from None
+    return proc, url
 
 
 async def sign_in(browser, url: str):

@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_files import bare_pdf, bare_workbook, write_bare  # noqa: E402
 from status_bench import BARE, peak_mib  # noqa: E402
 
+from cli.commands_serve import STREAMLIT_FLAGS  # noqa: E402  (the empty page is served as serve serves ours)
+
 YEAR = 2020
 CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium (never a downloaded one)
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-sync"]
@@ -244,18 +246,6 @@ def server_peak_mib(pid: int) -> float | None:
     return None
 
 
-STREAMLIT_FLAGS = [
-    "--server.headless",
-    "true",
-    "--server.fileWatcherType",
-    "none",
-    "--browser.gatherUsageStats",
-    "false",
-    "--theme.base",
-    "light",
-    "--client.toolbarMode",
-    "viewer",
-]
 EMPTY_PAGE = """import streamlit as st
 
 month = st.select_slider("月份", list(range(1, 13)), value=int(st.query_params.get("month", "6")))

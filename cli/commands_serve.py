@@ -46,6 +46,23 @@ def demo_accounts(path: Path | None) -> None:
         click.echo(f"  demo-admin / demo-leader / demo-staff   密码 password: {password}")
 
 
+# how `perfboard serve` runs Streamlit beyond its app, port and address (benchmarks serve an empty page the same way)
+STREAMLIT_FLAGS = [
+    "--server.headless",
+    "true",
+    "--server.maxUploadSize",
+    "20",
+    "--server.fileWatcherType",
+    "none",
+    "--browser.gatherUsageStats",
+    "false",
+    "--theme.base",
+    "light",
+    "--client.toolbarMode",
+    "viewer",
+]
+
+
 @click.command("serve")
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.option("--address", default="localhost", help="address to listen on (default localhost)")
@@ -65,18 +82,7 @@ def serve(edge: Edge, port: int, address: str) -> int:
         str(port),
         "--server.address",
         address,
-        "--server.headless",
-        "true",
-        "--server.maxUploadSize",
-        "20",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-        "--theme.base",
-        "light",
-        "--client.toolbarMode",
-        "viewer",
+        *STREAMLIT_FLAGS,
     ]
     os.environ["PERFBOARD_DB"] = str(path)  # the database path travels to the dashboard in PERFBOARD_DB
     click.echo(f"perfboard: http://{address}:{port}")

@@ -1,6 +1,18 @@
-"""Debian's Chromium for Playwright, and signing in to the dashboard as a person would."""
+"""Debian's Chromium for Playwright, a real `perfboard serve`, and signing in to the dashboard as a person would."""
 
 from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from helpers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -21,3 +33,43 @@ def sign_in(page, server: str, user: str, password: str = DEMO_PASSWORD) -> None
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_selector('h1:has-text("总览")')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served(db: Path, env: dict[str, str]) -> Iterator[str]:
+    """`perfboard serve` on ``db`` at a free localhost port: its URL once healthy; stopped afterwards."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--address", "127.0.0.1", "--db", str(db)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("perfboard serve did not come up:\n" + (proc.stdout.read() if proc.stdout else ""))
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "data" / "seed_2020_targets.txt"
@@ -64,3 +66,17 @@ def upload(db: Path, folder: Path, name: str, text: str) -> None:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     ingest_actuals([path], db)
+
+
+def target_contents(db) -> dict:
+    """A database's targets: projects and indicators without ids and load references, in load order."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        projects = con.execute("SELECT * EXCLUDE (project_id, load_id) FROM project ORDER BY project_id").fetchall()
+        indicators = con.execute(
+            "SELECT p.name, i.* EXCLUDE (indicator_id, project_id) FROM indicator i JOIN project p USING (project_id) "
+            "ORDER BY p.project_id, i.seq"
+        ).fetchall()
+        return {"project": projects, "indicator": indicators}
+    finally:
+        con.close()

@@ -2,66 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
-from browser_helpers import ARGS, CHROMIUM, DEMO_PASSWORD, sign_in
-from helpers import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from browser_helpers import ARGS, CHROMIUM, DEMO_PASSWORD, served, sign_in
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "served.duckdb"  # empty: the first start loads the demo
-    port = free_port()
-    env = {**os.environ, "PERFBOARD_USER": "browser-test", "PERFBOARD_DEMO_PASSWORD": DEMO_PASSWORD}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cli.main",
-            "serve",
-            "--port",
-            str(port),
-            "--address",
-            "127.0.0.1",
-            "--db",
-            str(db),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("perfboard serve did not come up:\n" + (proc.stdout.read() if proc.stdout else ""))
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with served(db, {"PERFBOARD_USER": "browser-test", "PERFBOARD_DEMO_PASSWORD": DEMO_PASSWORD}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,28 +2,16 @@
 the session cookie is HttpOnly, survives a reload, and does not work in another browser."""
 
 import csv
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-from browser_helpers import DEMO_PASSWORD, sign_in
-from helpers import ROOT, run_cli
+from browser_helpers import DEMO_PASSWORD, served, sign_in
+from helpers import run_cli
 
 from core.accounts import ensure_demo_accounts
 
 LINK = "[点此重新登录](https://example.invalid/login)项目"
 IMAGE = "![t](https://example.invalid/x.png)<img/src=https://example.invalid/y.png>项目"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -51,28 +39,8 @@ def hostile_server(tmp_path_factory):
     db = folder / "hostile.duckdb"
     run_cli("ingest", "targets", str(targets), db=db, check=True)
     ensure_demo_accounts(db, DEMO_PASSWORD)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--address", "127.0.0.1", "--db", str(db)],
-        cwd=ROOT,
-        env={**os.environ, "PERFBOARD_USER": "browser-test"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with served(db, {"PERFBOARD_USER": "browser-test"}) as url:
+        yield url
 
 
 def outside(page) -> list[str]:

@@ -5,22 +5,8 @@ import json
 
 import duckdb
 import pytest
-from helpers import run_cli
+from helpers import run_cli, target_contents
 from target_layouts import DISTRICT, MUNICIPAL, TRUNCATED_NAME, file_rows, truncated_missing, write
-
-
-def contents(db) -> dict:
-    """Projects and indicators without ids and load references, in load order."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        projects = con.execute("SELECT * EXCLUDE (project_id, load_id) FROM project ORDER BY project_id").fetchall()
-        indicators = con.execute(
-            "SELECT p.name, i.* EXCLUDE (indicator_id, project_id) FROM indicator i JOIN project p USING (project_id) "
-            "ORDER BY p.project_id, i.seq"
-        ).fetchall()
-        return {"project": projects, "indicator": indicators}
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -88,7 +74,7 @@ def test_structured_round_trip_keeps_the_new_fields(db_path, tmp_path, suffix):
         run_cli("export", "targets", "--year", str(year), "--out", str(out), db=db_path, check=True)
     fresh = tmp_path / "fresh.duckdb"
     run_cli("ingest", "targets", str(tmp_path / f"2021{suffix}"), str(tmp_path / f"2022{suffix}"), db=fresh, check=True)
-    assert contents(fresh) == contents(db_path)
+    assert target_contents(fresh) == target_contents(db_path)
 
 
 def test_the_selfevaluation_shows_what_is_missing(db_path, mixed):

@@ -1,23 +1,8 @@
 """The structured targets file: export the loaded seed, load it again, get the same database content."""
 
-import duckdb
 import pytest
-from helpers import SEED, run_cli
+from helpers import SEED, run_cli, target_contents
 from openpyxl import Workbook, load_workbook
-
-
-def contents(db) -> dict:
-    """Projects and indicators without ids and load references, in load order."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        projects = con.execute("SELECT * EXCLUDE (project_id, load_id) FROM project ORDER BY project_id").fetchall()
-        indicators = con.execute(
-            "SELECT p.name, i.* EXCLUDE (indicator_id, project_id) FROM indicator i JOIN project p USING (project_id) "
-            "ORDER BY p.project_id, i.seq"
-        ).fetchall()
-        return {"project": projects, "indicator": indicators}
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -33,7 +18,7 @@ def test_round_trip(seeded, tmp_path, suffix):
     fresh = tmp_path / "fresh.duckdb"
     out = run_cli("ingest", "targets", str(exported), db=fresh, check=True)
     assert "5 个项目、31 个指标" in out.stdout
-    assert contents(fresh) == contents(seeded)
+    assert target_contents(fresh) == target_contents(seeded)
 
 
 def test_xlsx_keeps_targets_as_text(seeded, tmp_path):
@@ -62,7 +47,7 @@ def test_excel_turned_a_target_into_a_formula(seeded, tmp_path):
     wb.save(xlsx)
     fresh = tmp_path / "fresh.duckdb"
     run_cli("ingest", "targets", str(xlsx), db=fresh, check=True)
-    assert contents(fresh)["indicator"] == contents(seeded)["indicator"]
+    assert target_contents(fresh)["indicator"] == target_contents(seeded)["indicator"]
 
 
 def test_gbk_csv_loads(seeded, tmp_path):
@@ -72,7 +57,7 @@ def test_gbk_csv_loads(seeded, tmp_path):
     gbk.write_bytes(utf8.read_text(encoding="utf-8-sig").encode("gb18030"))
     fresh = tmp_path / "fresh.duckdb"
     run_cli("ingest", "targets", str(gbk), db=fresh, check=True)
-    assert contents(fresh) == contents(seeded)
+    assert target_contents(fresh) == target_contents(seeded)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

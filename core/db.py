@@ -299,6 +299,34 @@ MIGRATIONS: list[str] = [
     ALTER TABLE indicator ADD COLUMN level_weight DOUBLE;
     ALTER TABLE removed_indicator ADD COLUMN level_weight DOUBLE;
     """,
+    # 11: the monthly cycle (docs/domain.md §10).  ``review_step`` is append-only: a project-month's state is
+    #     its latest step (submit → 已提交, approve → 已审核 and locked, return → 退回, unlock → open again).
+    #     ``unit_assignment`` scopes an account to an implementing unit (``project.unit``) or, with unit '',
+    #     to a whole 主管部门 (``project.department``); an account with no row keeps its role's usual scope.
+    #     ``indicator_summary`` holds the year-end 实际完成情况 a staff member confirmed or edited, with the
+    #     usual replace-keeps-history columns; an indicator without a current row shows a drafted text (草稿).
+    """
+    CREATE SEQUENCE review_step_seq START 1;
+    CREATE TABLE review_step (
+        step_id    BIGINT PRIMARY KEY,
+        project_id INTEGER NOT NULL,
+        month      DATE NOT NULL,
+        action     VARCHAR NOT NULL,
+        actor      VARCHAR NOT NULL,
+        happened_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        reason     VARCHAR
+    );
+    CREATE TABLE unit_assignment (
+        username   VARCHAR NOT NULL,
+        department VARCHAR NOT NULL,
+        unit       VARCHAR NOT NULL,
+        PRIMARY KEY (username, department, unit)
+    );
+    CREATE TABLE indicator_summary (
+        indicator_id INTEGER NOT NULL, year INTEGER NOT NULL, text VARCHAR NOT NULL,
+        load_id BIGINT NOT NULL, replaced_by BIGINT
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -179,6 +179,25 @@ def actor(con: duckdb.DuckDBPyConnection, username: str) -> Actor | None:
     return Actor(username, row[0][0], projects)
 
 
+def visible_project_ids(con: duckdb.DuckDBPyConnection, actor: Actor) -> set[int] | None:
+    """The projects ``actor`` may see, or None for all of them.
+
+    Today every role sees every project; unit assignments (``unit_assignment``) narrow this to the
+    projects of the actor's units or 主管部门 (docs/domain.md §10).
+    """
+    return None
+
+
+def may_review(con: duckdb.DuckDBPyConnection, actor: Actor, project_id: int) -> bool:
+    """Whether ``actor`` may approve or return the project's months: an admin, or a leader who oversees it."""
+    if actor.role == "admin":
+        return True
+    if actor.role != "leader":
+        return False
+    visible = visible_project_ids(con, actor)
+    return visible is None or project_id in visible
+
+
 # -- signing in -------------------------------------------------------------------------------------
 UNKNOWN = "unknown"  # who a failed sign-in names when no such account exists: never the text typed
 SIGN_IN_FAILED = {

@@ -15,6 +15,7 @@ from enum import StrEnum
 import numpy as np
 
 from core.config import BudgetMode, Config
+from core.numbers import num  # noqa: F401  (re-exported: the rules format their figures with it)
 from metrics.ratings import Rating
 
 
@@ -29,14 +30,6 @@ class Light(StrEnum):
 GREEN, YELLOW, RED, BLUE, GREY = Light.GREEN, Light.YELLOW, Light.RED, Light.BLUE, Light.GREY
 WORST_FIRST = (RED, YELLOW, GREY, GREEN, BLUE)
 ZH_LIGHT = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", BLUE: "蓝灯", GREY: "灰色"}
-
-
-def num(x: float | None) -> str:
-    """A bound or a figure as people write it: 80, 0.5, 1,200 (never 80.0); — when there is none."""
-    if x is None or x != x:  # None or NaN
-        return "—"
-    x = float(x)
-    return f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
 def percent(part, whole) -> np.ndarray:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.config import Config
+from core.numbers import duration  # noqa: F401  (the rules import it from here)
 from metrics.lights import BLUE, GREEN, GREY, YELLOW, Accumulating, Achieved, Bands, num, percent
 
 
@@ -113,13 +114,6 @@ def with_unit(unit: str | None, digits: int = 2) -> Callable[[float], str]:
         return f"{num(round(v, digits))}{unit or ''}"
 
     return shown
-
-
-def duration(hours: float) -> str:
-    minutes = round(hours * 60)
-    if minutes < 60:
-        return f"{minutes}分钟"
-    return f"{minutes // 60}小时" + (f"{minutes % 60}分" if minutes % 60 else "")
 
 
 def months_zh(months: list[int]) -> str:

@@ -1,6 +1,7 @@
-"""Commands that read: ``status`` and ``export targets|selfeval|monitor|status``.
+"""Commands that read: ``status`` and ``export targets|selfeval|monitor|status|briefing``.
 
 Each loads the configuration in force once, from its own read connection or the database file, and passes it down.
+Figures are printed through the one formatter (``core.numbers``): 39.8%, 1小时22分, 1,234.57万元.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -16,6 +18,7 @@ from cli.options import MONTH, CommandError, Edge, usage_error_on, with_edge, ye
 from cli.textgrid import render
 from core import db
 from core.config import load_config
+from core.numbers import month_label, share, with_unit
 
 FILE = click.Path(path_type=Path)
 
@@ -56,7 +59,7 @@ def _status_csv(report, lang: str) -> None:
 
 
 def _status_table(report, lang: str) -> None:
-    from metrics.status import STATUS_LABELS, status_rows
+    from metrics.status import STATUS_LABELS
 
     labels = STATUS_LABELS[lang]
     header = (
@@ -64,21 +67,40 @@ def _status_table(report, lang: str) -> None:
         if lang == "zh"
         else ["project", "level 1", "level 2", "indicator", "target", "actual", "light", "explanation"]
     )
+    explained = (lambda i: i.explanation_en) if lang == "en" else (lambda i: i.explanation)
     table = [
         [
-            r["project"],
-            r["level1"],
-            r["level2"],
-            r["indicator"],
-            r["target"],
-            "" if r["actual"] is None else str(r["actual"]),
-            labels[r["status"]],
-            r["explanation"],
+            p.name,
+            i.level1,
+            i.level2,
+            i.name,
+            i.target,
+            _shown(i.actual, i.unit, lang),
+            labels[i.status],
+            explained(i),
         ]
-        for r in status_rows(report, lang)
+        for p in report.projects
+        for i in p.indicators
     ]
-    click.echo(f"{report.month}")
+    unit = report.unit()
+    click.echo(
+        f"{month_label(_first_of(report.year, report.period.month), lang)}  "
+        + (
+            f"执行率 {share(unit['execution_rate'])}（时间进度 {share(report.period.time_progress)}）"
+            if lang == "zh"
+            else f"executed {share(unit['execution_rate'])} (time progress {share(report.period.time_progress)})"
+        )
+    )
     click.echo(render(header, table, max_width=30))
+
+
+def _shown(actual, unit: str | None, lang: str) -> str:
+    """An actual as people write it: 39.8%, 1小时22分, 10,800人次; a rating as it is; blank when none."""
+    if actual is None:
+        return ""
+    if isinstance(actual, str):
+        return actual
+    return with_unit(actual, unit, lang)
 
 
 @click.group("export")
@@ -145,7 +167,7 @@ def export_monitor(edge: Edge, year: int, month, out: Path, fmt: str) -> int:
     config = in_force(edge.db)
     with usage_error_on(FontMissing):
         done = forms.export_monitor(edge.db, config, year, month, out, fmt)
-    _report(edge, done, lambda form: f"{form.execution_rate:.2%}")
+    _report(edge, done, lambda form: share(form.execution_rate))
     return 0
 
 
@@ -167,6 +189,54 @@ def export_status(edge: Edge, year: int | None, month, out: Path) -> int:
     out.write_bytes(writer(report, edge.lang))
     click.echo(f"{out}: {report.month}, {sum(len(p.indicators) for p in report.projects)} indicators")
     return 0
+
+
+@export.command("briefing")
+@click.option("--month", type=MONTH, required=True, help="YYYY-MM: the month the briefing reports")
+@click.option("--out", type=FILE, required=True, help="FILE.pdf (or FILE.png for the picture alone)")
+@click.option("--png", "png", type=FILE, default=None, help="also write the page as a PNG (for a chat)")
+@with_edge
+def export_briefing(edge: Edge, month, out: Path, png: Path | None) -> int:
+    """月度绩效简报: one A4 page (PDF, and a PNG to forward)."""
+    import time
+
+    from exports.briefing import briefing_pdf, gather, page_png
+    from exports.forms_pdf import FontMissing
+
+    year, m = month
+    started = time.perf_counter()
+    with db.read_connection(edge.db) as con:
+        config = load_config(con)
+        if not con.execute("SELECT count(*) FROM project WHERE year = ?", [year]).fetchone()[0]:
+            raise CommandError(edge.say(f"{year}年没有项目", f"no projects in {year}"))
+        briefing = gather(con, config, year, m)
+    with usage_error_on(FontMissing):
+        pdf = briefing_pdf(briefing)
+    wanted_png = [p for p in (png, out if out.suffix.lower() == ".png" else None) if p is not None]
+    picture = page_png(pdf) if wanted_png else b""
+    written = []
+    if out.suffix.lower() != ".png":
+        out.write_bytes(pdf)
+        written.append(out)
+    for path in wanted_png:
+        path.write_bytes(picture)
+        written.append(path)
+    seconds = time.perf_counter() - started
+    title = month_label(_first_of(year, m), edge.lang)
+    reds = briefing.counts["red"]
+    click.echo(
+        edge.say(
+            f"{title} 绩效简报：{len(briefing.projects)}个项目，红灯指标{reds}个（{seconds:.1f}秒）",
+            f"{title} briefing: {len(briefing.projects)} projects, {reds} red indicators ({seconds:.1f} s)",
+        )
+    )
+    for path in written:
+        click.echo(str(path))
+    return 0
+
+
+def _first_of(year: int, month: int) -> date:
+    return date(year, month, 1)
 
 
 def _report(edge: Edge, done, figure) -> None:

@@ -542,3 +542,20 @@ def change_setting(section: str, key: str, value, actor: Actor):
             return set_setting(db_path(), section, key, value, actor)
         finally:
             _version.clear()
+
+
+# brief14: the monthly briefing, made when its button is pressed (a callable the download runs), kept per data version
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False, hash_funcs=BY_DIGEST)
+def _briefing(path: str, ver: int, cfg: Config, year: int, month: int) -> tuple[bytes, bytes]:
+    from exports.briefing import briefing_pdf, gather, page_png
+
+    with reading_path(path) as con:
+        made = gather(con, cfg, year, month)
+    pdf = briefing_pdf(made)
+    return pdf, page_png(pdf)
+
+
+def briefing_files(year: int, month: int):
+    """Two callables giving the briefing's PDF and PNG (one making shared by both, run only on a click)."""
+    path, ver, cfg = str(db_path()), version(), config()
+    return (lambda: _briefing(path, ver, cfg, year, month)[0]), (lambda: _briefing(path, ver, cfg, year, month)[1])

@@ -281,6 +281,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "截至 {month}：共 {n} 个单位，最差的在前；点开单位查看其项目的指标灯。",
         "As of {month}: {n} units, worst first; open a unit to see its projects' lights.",
     ),
+    # brief14
+    "briefing_pdf": ("月度简报 PDF", "Monthly briefing PDF"),
+    "briefing_png": ("月度简报图片", "Monthly briefing PNG"),
+    "briefing_help": (
+        "一页A4：核心数字、预算执行与时间进度、红黄灯指标及原因和纠偏措施、应报未报；图片可直接转发",
+        "One A4 page (in Chinese): headline figures, budget against time, red and yellow lights with reasons "
+        "and corrective measures, missing uploads; the picture can be forwarded in a chat",
+    ),
 }
 
 

@@ -55,7 +55,7 @@ WORDS = (
     "未填报 个 预算执行与时间进度（全单位累计） 累计执行率 月 各项目 状态 红/黄 另有 项目未列出 需要关注的指标 "
     "红灯 黄灯 项，含预算执行 灯 指标 原因 偏差原因 纠偏措施 未填写 项黄灯指标未列出，详见仪表盘 项红灯指标 "
     "应报未报 月应报数据均已上传 项未列出 本简报由系统按已上传数据生成，灯色与说明同仪表盘 等 个单位 "
-    "…·：；，（）、—% 年日万元。红灯项目"
+    "…·：；，（）、—% 年日万元。红灯项目全单位应报未报其中"
 )
 
 
@@ -181,7 +181,7 @@ def _flags(p: ProjectStatus, texts: dict[int, dict], budgets: dict[int, dict]) -
                 given.get("measures") or "",
             )
         )
-    for i in sorted(p.indicators, key=lambda i: SEVERITY[str(i.status)]):  # reds first, then the table's order
+    for i in p.indicators:
         if str(i.status) in ("red", "yellow"):
             given = texts.get(i.indicator_id) or {}
             out.append(
@@ -189,7 +189,7 @@ def _flags(p: ProjectStatus, texts: dict[int, dict], budgets: dict[int, dict]) -
                     str(i.status), p.name, i.name, i.explanation, given.get("reason") or "", given.get("measures") or ""
                 )
             )
-    return out
+    return sorted(out, key=lambda f: SEVERITY[f.light])  # reds first; the budget, then the table's order
 
 
 def _missing(p: ProjectStatus) -> list[str]:
@@ -282,6 +282,8 @@ def briefing_pdf(b: Briefing) -> bytes:
     pdf.add_page()
     y = _title(pdf, b)
     y = _figures(pdf, b, y + 3)
+    pdf.put(MARGIN, y + 2, _summary(b), 8.5, INK)
+    y += 5
     y = _budget_section(pdf, b, y + 5)
     missing_lines = _missing_lines(pdf, b)
     missing_at = PAGE_H - MARGIN - FOOTER - 7 - len(missing_lines) * (LINE + 0.4)  # kept at the foot of the page
@@ -334,6 +336,20 @@ def _figures(pdf: _Page, b: Briefing, y: float) -> float:
         for n, sub in enumerate(subs):
             pdf.put(x + 2.5, y + 14 + n * 3.2, sub, 6.5, MUTED)
     return y + h
+
+
+def _summary(b: Briefing) -> str:
+    """The page in one sentence: 本月红灯指标3个、黄灯指标15个；执行率20.2%，时间进度50%，落后29.8个百分点。"""
+    c = b.counts
+    said = f"{b.month}月红灯指标{c['red']}个、黄灯指标{c['yellow']}个"
+    if c["grey"]:
+        said += f"、未填报{c['grey']}个"
+    said += f"；全单位执行率{share(b.execution_rate)}，时间进度{share(b.time_progress)}"
+    if b.execution_rate is not None:
+        gap = (b.execution_rate - b.time_progress) * 100
+        said += f"，落后{num(-gap, 1)}个百分点" if gap < 0 else f"，超前{num(gap, 1)}个百分点"
+    missing = f"，{len(b.missing)}项应报未报" if b.missing else ""
+    return said + missing + "。"
 
 
 def _budget_section(pdf: _Page, b: Briefing, y: float) -> float:

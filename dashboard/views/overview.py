@@ -14,6 +14,7 @@ from dashboard import charts, data
 from dashboard.i18n import lang, t
 from dashboard.overview_model import Overview, matching
 from dashboard.render import plain
+from dashboard.views.briefing_button import briefing_buttons
 from dashboard.views.common import chart_labels, matrix_headers, year_and_month
 from metrics.status import STATUS_LABELS
 
@@ -99,6 +100,7 @@ def attention(year: int, month: int, choice: str) -> None:
 def render() -> None:
     st.title(t("overview"))
     year, month = year_and_month()
+    briefing_buttons(year, month)
     ov = data.overview(year, month)
     headline(ov, month)
 

@@ -1,0 +1,39 @@
+"""The 总览's two download buttons for the monthly briefing (月度绩效简报): the PDF and its page as a PNG.
+
+The files are made only when a button is pressed (``data.briefing_files`` gives callables, cached per data
+version), so the overview renders as fast as before.  See exports/briefing.py.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import t
+
+
+def briefing_buttons(year: int, month: int) -> None:
+    """Download buttons for the briefing of ``year``-``month``, side by side."""
+    pdf, png = data.briefing_files(year, month)
+    name = f"{year}年{month}月绩效简报"
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        t("briefing_pdf"),
+        pdf,
+        file_name=f"{name}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        help=t("briefing_help"),
+        on_click="ignore",
+        key="briefing_pdf",
+    )
+    right.download_button(
+        t("briefing_png"),
+        png,
+        file_name=f"{name}.png",
+        mime="image/png",
+        icon=":material/image:",
+        help=t("briefing_help"),
+        on_click="ignore",
+        key="briefing_png",
+    )

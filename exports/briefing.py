@@ -214,9 +214,9 @@ def _curve(con: duckdb.DuckDBPyConnection, report: StatusReport) -> list[tuple[i
     months = range(int(rows["month"].min()), month + 1)
     spent = rows.pivot(index="month", columns="project_id", values="spent_to_date").reindex(months).ffill()
     budget = rows.pivot(index="month", columns="project_id", values="budget").reindex(months).ffill()
-    in_force = {p.project_id: p.budget or 0.0 for p in report.projects}
-    budget = budget.fillna(pd.Series(in_force))
-    silent = sum(v for k, v in in_force.items() if k not in budget.columns)
+    budget_now = {p.project_id: p.budget or 0.0 for p in report.projects}
+    budget = budget.fillna(pd.Series(budget_now))
+    silent = sum(v for k, v in budget_now.items() if k not in budget.columns)
     total = budget.sum(axis=1) + silent
     rate = spent.fillna(0).sum(axis=1) / total.where(total > 0)
     return [(int(m), float(r)) for m, r in rate.items() if r == r]

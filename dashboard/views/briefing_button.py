@@ -16,8 +16,8 @@ def briefing_buttons(year: int, month: int) -> None:
     """Download buttons for the briefing of ``year``-``month``, side by side."""
     pdf, png = data.briefing_files(year, month)
     name = f"{year}年{month}月绩效简报"
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    row = st.container(horizontal=True, gap="small")  # side by side, wrapping on a phone
+    row.download_button(
         t("briefing_pdf"),
         pdf,
         file_name=f"{name}.pdf",
@@ -27,7 +27,7 @@ def briefing_buttons(year: int, month: int) -> None:
         on_click="ignore",
         key="briefing_pdf",
     )
-    right.download_button(
+    row.download_button(
         t("briefing_png"),
         png,
         file_name=f"{name}.png",

@@ -56,7 +56,7 @@ WORDS = (
     "未填报 个 预算执行与时间进度（全单位累计） 累计执行率 月 各项目 状态 红/黄 另有 项目未列出 需要关注的指标 "
     "红灯 黄灯 项，含预算执行 灯 指标 原因 偏差原因 纠偏措施 未填写 项黄灯指标未列出，详见仪表盘 项红灯指标 "
     "应报未报 月应报数据均已上传 项未列出 本简报由系统按已上传数据生成，灯色与说明同仪表盘 等 个单位 "
-    "…·：；，（）、—% 年日万元。红灯项目全单位应报未报其中"
+    "…·：；，（）、—% 年日万元。红灯项目全单位应报未报其中尚无数据没有"
 )
 
 
@@ -121,6 +121,8 @@ def gather(
     projects = _worst_first(report.projects)
     texts, budgets = indicator_texts(con, year, month), budget_texts(con, year, month)
     flags = [flag for p in projects for flag in _flags(p, texts, budgets)]
+    reported = any(p.execution_rate is not None for p in projects)
+    rate = unit["execution_rate"] if reported else None  # no spending reported yet: no rate, not 0%
     return Briefing(
         year=year,
         month=month,
@@ -128,10 +130,10 @@ def gather(
         made=today or clock.today(),
         budget=unit["budget"],
         executed=unit["executed_to_date"],
-        execution_rate=unit["execution_rate"],
+        execution_rate=rate,
         time_progress=report.period.time_progress,
         counts=unit["indicator_counts"],
-        budget_light=_budget_light(unit["execution_rate"], report.period.time_progress, config),
+        budget_light=_budget_light(rate, report.period.time_progress, config),
         curve=_curve(con, report),
         projects=[_line(p) for p in projects],
         flags=flags,
@@ -352,7 +354,10 @@ def _summary(b: Briefing) -> str:
     said = f"{b.month}月红灯指标{c['red']}个、黄灯指标{c['yellow']}个"
     if c["grey"]:
         said += f"、未填报{c['grey']}个"
-    said += f"；全单位执行率{share(b.execution_rate)}，时间进度{share(b.time_progress)}"
+    if b.execution_rate is None:
+        said += f"；尚无预算执行数据，时间进度{share(b.time_progress)}"
+    else:
+        said += f"；全单位执行率{share(b.execution_rate)}，时间进度{share(b.time_progress)}"
     if b.execution_rate is not None:
         gap = (b.execution_rate - b.time_progress) * 100
         said += f"，落后{num(-gap, 1)}个百分点" if gap < 0 else f"，超前{num(gap, 1)}个百分点"
@@ -523,6 +528,9 @@ def _flag_table(pdf: _Page, b: Briefing, y: float, bottom: float) -> float:
         x += w
     y += 5.5
     rows = _flag_rows(pdf, b)
+    if not rows:
+        pdf.put(MARGIN, y + 1, f"{b.month}月没有红灯、黄灯。", 8, MUTED)
+        return y + 6
     chosen = _chosen(rows, bottom - y - 5)
     lights = {p.name: p for p in b.projects}
     last_project = None

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import shutil
 import subprocess
+from contextlib import contextmanager
 from datetime import date
 
 import pypdfium2 as pdfium
@@ -34,26 +36,48 @@ def pdf_text(path) -> str:
     return re.sub(r"\s+", "", out)
 
 
+class Said(logging.Handler):
+    """What fpdf2 logs while a page is made (it warns of a character the cut font lacks, then prints nothing)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    @contextmanager
+    def listening(self):
+        logger = logging.getLogger("fpdf")
+        logger.addHandler(self)
+        try:
+            yield self
+        finally:
+            logger.removeHandler(self)
+
+
 @pytest.fixture(scope="module")
 def june(demo_template, tmp_path_factory):
-    """The June briefing made once by the real command, PDF and PNG."""
+    """The June briefing made once by the real command, PDF and PNG (and what fpdf2 said meanwhile)."""
     folder = tmp_path_factory.mktemp("briefing")
     demo = folder / "demo.duckdb"
     shutil.copyfile(demo_template, demo)
     pdf, png = folder / "简报.pdf", folder / "简报.png"
-    result = run_cli("export", "briefing", "--month", "2020-06", "--out", str(pdf), "--png", str(png), db=demo)
-    return result, pdf, png
+    with Said().listening() as said:
+        result = run_cli("export", "briefing", "--month", "2020-06", "--out", str(pdf), "--png", str(png), db=demo)
+    return result, pdf, png, said.messages
 
 
 def test_the_command_writes_both_files(june):
-    result, pdf, png = june
+    result, pdf, png, said = june
     assert result.returncode == 0, result.stderr
+    assert not [m for m in said if "missing" in m]  # every character printed is in the cut font
     assert result.stdout.startswith("2020年6月 绩效简报：5个项目，红灯指标3个")
     assert str(pdf) in result.stdout and str(png) in result.stdout
 
 
 def test_june_reads_back(june):
-    _, pdf, _ = june
+    _, pdf, _, _ = june
     text = pdf_text(pdf)
     assert "上海市体育宣传教育中心" in text and "2020年6月绩效简报" in text
     for name in (IT, "上海体育公共服务经费", MUSEUM, TRAINING, "上海体育宣传服务经费"):
@@ -76,7 +100,7 @@ def test_june_reads_back(june):
 
 
 def test_one_page_and_a_png_for_a_phone(june):
-    _, pdf, png = june
+    _, pdf, png, _ = june
     doc = pdfium.PdfDocument(str(pdf))
     assert len(doc) == 1
     assert round(doc[0].get_width()) == 595 and round(doc[0].get_height()) == 842  # A4 in points
@@ -135,7 +159,9 @@ def test_many_lights_still_one_page(tmp_path):
         [f"项目{k} · 指标：6月实际值未填报" for k in range(30)],
     )
     pdf = tmp_path / "many.pdf"
-    pdf.write_bytes(briefing.briefing_pdf(many))
+    with Said().listening() as said:
+        pdf.write_bytes(briefing.briefing_pdf(many))
+    assert not [m for m in said.messages if "missing" in m]  # the counting lines' words are in the font too
     doc = pdfium.PdfDocument(str(pdf))
     assert len(doc) == 1
     doc.close()

@@ -281,6 +281,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "截至 {month}：共 {n} 个单位，最差的在前；点开单位查看其项目的指标灯。",
         "As of {month}: {n} units, worst first; open a unit to see its projects' lights.",
     ),
+    # units13
+    "unit_filter": ("单位", "Unit"),
+    "all_units": ("全部单位", "All units"),
+    "approved_only": ("仅显示已审核数据", "Approved data only"),
+    "pending_badge": ("待审核", "awaiting review"),
+    "pending_count": (
+        "{month}：{n} 个项目的数据尚未审核，其灯色标为待审核。",
+        "{month}: {n} projects' data not yet approved; their lights are marked awaiting review.",
+    ),
+    "approved_as_of": ("按已审核的最近月份（{months}）显示", "Shown as of the latest approved month ({months})"),
+    "month_n": ("{m}月", "month {m}"),
+    "no_approved": ("尚无已审核的月份：{names}", "No approved month yet: {names}"),
+    "unit_pending": (" · 待审核 {n}", " · {n} awaiting review"),
+    "no_access": ("无权访问：该项目不属于您所在的单位。", "No access: this project is not in your unit."),
+    "forms_scoped": (
+        "按单位导出表格尚不支持；请联系管理员导出本单位的表格。下方的状态表只含本单位的项目。",
+        "Forms for one unit cannot be exported yet; ask an admin. The status table below holds your unit's projects.",
+    ),
 }
 
 

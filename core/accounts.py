@@ -438,9 +438,10 @@ def audit_trail(
 ):
     """The audit entries ``viewer`` may read, newest first (a DataFrame).
 
-    An admin reads everything; a leader reads the trail of the projects assigned to them (uploads, entries,
-    reverts: the loads that wrote or replaced their rows); staff read none (PermissionDenied).  Sign-in
-    refusals recorded before unknown names were hidden show as ``unknown``.
+    An admin reads everything; a leader reads the trail of the projects assigned to them, or of their unit's
+    projects when scoped to a unit (uploads, entries, reverts: the loads that wrote or replaced their rows);
+    staff read none (PermissionDenied).  Sign-in refusals recorded before unknown names were hidden show as
+    ``unknown``.
     """
     if viewer.role not in ("admin", "leader"):
         raise PermissionDenied(f"{viewer.username}（{ROLE_ZH.get(viewer.role, viewer.role)}）无权查看审计记录")
@@ -457,8 +458,8 @@ def audit_trail(
     if action:
         where.append("starts_with(action, ?)")
         params.append(action)
-    if viewer.role == "leader":
-        mine = sorted(viewer.project_ids)
+    if viewer.role == "leader":  # their assigned projects, or all their unit's (docs/domain.md §10)
+        mine = sorted(visible_project_ids(con, viewer) or viewer.project_ids)
         where.append(f"load_id IN (SELECT load_id FROM ({_touched_by_load(con)}) WHERE list_contains(?, project_id))")
         params.append(mine)
     hidden = (

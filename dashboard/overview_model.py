@@ -177,7 +177,8 @@ def review_marks(states: pd.DataFrame, project_ids: list[int], month: int) -> Re
     months = pd.to_datetime(states["month"]).dt.month if len(states) else pd.Series(dtype="int64")
     approved = states[(states["state"] == str(State.APPROVED)) & (months <= month)]
     latest = approved.assign(m=months[approved.index]).groupby("project_id")["m"].max()
-    as_of = {int(p): int(m) for p, m in latest.items() if int(p) in set(project_ids)}
+    wanted = set(project_ids)
+    as_of = {int(p): int(m) for p, m in latest.items() if int(p) in wanted}
     pending = frozenset(p for p in project_ids if as_of.get(p) != month)
     return ReviewMarks(pending, as_of)
 

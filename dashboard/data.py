@@ -577,6 +577,15 @@ def project_ids(year: int) -> dict[str, int]:
         )
 
 
+def unit_choices() -> list[tuple[str, str]]:
+    """Every (主管部门, 实施单位) the projects name, and each 主管部门 whole (unit ''): what an account may be
+    scoped to (``accounts.assign_unit``)."""
+    with reading() as con:
+        pairs = con.execute("SELECT DISTINCT coalesce(department, ''), unit FROM project ORDER BY 1, 2").fetchall()
+    departments = sorted({d for d, _ in pairs if d})
+    return [(d, "") for d in departments] + [(d, u) for d, u in pairs]
+
+
 def admin_write(action, *args, actor: Actor):
     """Run an accounts change (add_user, set_password, assign) as ``actor``."""
     with _LOCK:

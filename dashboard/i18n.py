@@ -295,6 +295,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_approved": ("尚无已审核的月份：{names}", "No approved month yet: {names}"),
     "unit_pending": (" · 待审核 {n}", " · {n} awaiting review"),
     "no_access": ("无权访问：该项目不属于您所在的单位。", "No access: this project is not in your unit."),
+    "assign_unit": ("分配单位", "Assign a unit"),
+    "unit_scope": ("可见范围", "Scope"),
+    "no_unit_scope": ("不限单位（按角色）", "No unit (the role's usual scope)"),
     "forms_scoped": (
         "按单位导出表格尚不支持；请联系管理员导出本单位的表格。下方的状态表只含本单位的项目。",
         "Forms for one unit cannot be exported yet; ask an admin. The status table below holds your unit's projects.",

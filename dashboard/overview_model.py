@@ -216,7 +216,7 @@ def with_review(ov: Overview, marks: ReviewMarks, approved_only: bool) -> Overvi
         pending=ov.projects["project_id"].isin(marks.pending),
         as_of=ov.projects["project_id"].map(marks.approved_as_of).fillna(0).astype("int64"),
     )
-    pending = p.groupby("unit")["pending"].sum()
+    pending = p.groupby("unit")["pending"].sum() * (not approved_only)  # approved only: nothing shown pending
     u = ov.units.assign(pending=ov.units["unit"].map(pending).fillna(0).astype("int64")) if len(ov.units) else ov.units
     months = tuple(sorted({int(m) for m in p["as_of"]})) if approved_only else ()
     return replace(ov, projects=p, units=u, approved_months=months)

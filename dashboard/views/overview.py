@@ -27,13 +27,11 @@ def scope_controls(year: int) -> data.View:
     actor = current_actor()
     units = data.units_seen(year, actor)
     left, right = st.columns([1, 1])
-    unit = None
+    unit = ""
     if len(units) > 1:
-        unit = left.selectbox(
-            t("unit_filter"), [None, *units], format_func=lambda u: t("all_units") if u is None else u, key="unit"
-        )
+        unit = left.selectbox(t("unit_filter"), ["", *units], format_func=lambda u: u or t("all_units"), key="unit")
     approved = right.toggle(t("approved_only"), key="approved_only")
-    return data.View(actor, unit, approved)
+    return data.View(actor, unit or None, approved)
 
 
 def review_note(ov: Overview, month: int) -> None:
@@ -83,7 +81,7 @@ def lights_of(year: int, month: int, shown: pd.DataFrame, approved: bool = False
     for k, (name, pending) in enumerate(zip(shown["name"], shown["pending"], strict=True)):
         links[k % 5].page_link(
             "views/project.py",
-            label=plain(name) + (f" :orange-badge[{t('pending_badge')}]" if pending and not approved else ""),
+            label=(f":orange-badge[{t('pending_badge')}] " if pending and not approved else "") + plain(name),
             icon=":material/folder_open:",
             query_params={"project": name, "month": f"{year}-{month:02d}"},
         )
@@ -134,7 +132,7 @@ def render() -> None:
     view = scope_controls(year)
     ov = data.overview(year, month, view)
     review_note(ov, month)
-    headline(ov, month)
+    headline(ov, max(ov.approved_months, default=0) or month)  # approved only: time progress of that month
 
     st.subheader(t("matrix"))
     labels = STATUS_LABELS[lang()]

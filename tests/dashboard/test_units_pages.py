@@ -123,3 +123,22 @@ def test_approved_only_shows_each_projects_latest_approved_month(demo_db):
     shown = matrix_lights(at)
     assert shown == {k: v for k, v in may.items() if k[0] != TRAINING}  # May's lights, not June's
     assert at.metric[0].value == "5"  # the unapproved project is still counted, with nothing spent
+
+
+def test_the_admin_scopes_an_account_on_the_accounts_page(units_db, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "units.duckdb"
+    shutil.copyfile(units_db, path)
+    monkeypatch.setenv("PERFBOARD_DB", str(path))
+    at = app(None, page="views/accounts.py", user="demo-admin")
+    at.selectbox(key="unit_user").select("leader-a")
+    at.selectbox(key="unit_scope").select(("上海市体育局", "乙单位"))
+    next(b for b in at.button if b.proto.form_id == "assign_unit").click().run()
+    assert not at.exception and not at.error
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        scope = con.execute("SELECT department, unit FROM unit_assignment WHERE username = 'leader-a'").fetchall()
+    finally:
+        con.close()
+    assert scope == [("上海市体育局", "乙单位")]

@@ -127,3 +127,14 @@ def test_a_unit_of_a_table_without_a_department(demo_copy):
         assert len(accounts.visible_project_ids(con, who(con, "demo-leader"))) == 5
     with pytest.raises(ValueError, match="已知的主管部门：（无）"):
         accounts.assign_unit(demo_copy, "demo-leader", "上海市体育局", None)
+
+
+def test_a_scoped_leader_reads_the_trail_of_their_units_projects(units_copy):
+    from ingest.entry import enter_summary
+
+    done = enter_summary(HISTORY, "2020-12", "全年完成", units_copy, actor=Actor("demo-admin", "admin"))
+    with db.read_connection(units_copy) as con:
+        seen_by_b = set(accounts.audit_trail(con, who(con, "leader-b"))["load_id"].dropna())
+        seen_by_a = set(accounts.audit_trail(con, who(con, "leader-a"))["load_id"].dropna())
+    assert done.load_id in seen_by_b  # 乙单位's project
+    assert done.load_id not in seen_by_a

@@ -63,25 +63,49 @@ def user_passwd(edge: Edge, username: str, password_stdin: bool) -> int:
 @user.command("assign")
 @click.argument("username")
 @click.argument("more", nargs=-1, metavar="[PROJECT]...")
-@click.option(
-    "--project", "first", multiple=True, required=True, help="a project's name; more names may follow (--project A B)"
-)
-@click.option("--year", type=int, required=True)
+@click.option("--project", "first", multiple=True, help="a project's name; more names may follow (--project A B)")
+@click.option("--year", type=int, help="the projects' year (with --project)")
+@click.option("--unit", help="scope the account to this 实施单位 (what it sees and, for a leader, reviews)")
+@click.option("--department", help="the unit's 主管部门; alone, the whole 主管部门")
+@click.option("--no-unit", is_flag=True, help="clear the unit scope: the role's usual scope again")
 @with_edge
-def user_assign(edge: Edge, username: str, more: tuple[str, ...], first: tuple[str, ...], year: int) -> int:
-    """The projects a staff account may write for."""
+def user_assign(
+    edge: Edge,
+    username: str,
+    more: tuple[str, ...],
+    first: tuple[str, ...],
+    year: int | None,
+    unit: str | None,
+    department: str | None,
+    no_unit: bool,
+) -> int:
+    """The projects a staff account may write for, or the unit / 主管部门 an account is scoped to."""
     from core import accounts
 
     projects = [*first, *more]
+    scoping = unit is not None or department is not None or no_unit
+    if not projects and not scoping:
+        raise CommandError("give --project NAME --year Y, or --unit NAME [--department NAME], or --department NAME")
+    if projects and year is None:
+        raise CommandError("--project needs --year")
     db.init(edge.db)
-    with db.read_connection(edge.db) as con:
-        found = dict(con.execute("SELECT name, project_id FROM project WHERE year = ?", [year]).fetchall())
-    missing = [p for p in projects if p not in found]
-    if missing:
-        raise CommandError(f"no project {'、'.join(missing)} in {year}")
+    if projects:
+        with db.read_connection(edge.db) as con:
+            found = dict(con.execute("SELECT name, project_id FROM project WHERE year = ?", [year]).fetchall())
+        missing = [p for p in projects if p not in found]
+        if missing:
+            raise CommandError(f"no project {'、'.join(missing)} in {year}")
     with usage_error_on(ValueError):
-        accounts.assign(edge.db, username, [found[p] for p in projects])
-    click.echo(f"{username}: {'、'.join(projects)}")
+        if scoping:  # checked (and refused) before the projects are written
+            accounts.assign_unit(edge.db, username, None if no_unit else department, None if no_unit else unit)
+        if projects:
+            accounts.assign(edge.db, username, [found[p] for p in projects])
+    if projects:
+        click.echo(f"{username}: {'、'.join(projects)}")
+    if scoping:
+        with db.read_connection(edge.db) as con:
+            scope = next((u["units"] for u in accounts.users(con) if u["username"] == username), [])
+        click.echo(f"{username}: {'、'.join(scope) or '全部项目（未限定单位）'}")
     return 0
 
 
@@ -94,7 +118,8 @@ def user_list(edge: Edge) -> int:
     db.init(edge.db)
     with db.read_connection(edge.db) as con:
         for u in accounts.users(con):
-            click.echo(f"{u['username']}\t{u['role']}\t{'、'.join(u['projects'])}")
+            scope = f"\t{'、'.join(u['units'])}" if u["units"] else ""  # the unit scope, when there is one
+            click.echo(f"{u['username']}\t{u['role']}\t{'、'.join(u['projects'])}{scope}")
     return 0
 
 

@@ -40,6 +40,7 @@ class Actor:
     username: str
     role: str
     project_ids: frozenset[int] = frozenset()
+    units: frozenset[tuple[str, str]] = frozenset()  # (主管部门, 实施单位 or '' for the whole 主管部门)
 
     def may_write(self, project_id: int) -> bool:
         return self.role == "admin" or (self.role == "staff" and project_id in self.project_ids)
@@ -157,6 +158,66 @@ def assign(db_path, username: str, project_ids: list[int], by: Actor | None = No
         record(con, by or local_operator(), "account:assign", username, before=before, after=sorted(set(project_ids)))
 
 
+def _unit_rows(con: duckdb.DuckDBPyConnection, username: str) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (d, u)
+        for d, u in con.execute(
+            "SELECT department, unit FROM unit_assignment WHERE username = ?", [username]
+        ).fetchall()
+    )
+
+
+def unit_label(department: str, unit: str) -> str:
+    """How an assignment reads: the unit (with its 主管部门 when known), or the whole 主管部门."""
+    if not unit:
+        return f"{department}（全部单位）"
+    return f"{unit}（{department}）" if department else unit
+
+
+def assign_unit(db_path, username: str, department: str | None, unit: str | None, by: Actor | None = None) -> None:
+    """Scope an account to one 实施单位 or, with no unit, to a whole 主管部门 (replaces the earlier unit scope).
+
+    Both None clears it: the account keeps its role's usual scope.  A unit without a 主管部门 takes the one its
+    projects state (none when they state none).  An unknown unit or 主管部门 is refused with the known ones
+    listed, and nothing is written (docs/domain.md §10).
+    """
+    require_admin(by, "分配单位")
+    department = (department or "").strip() or None
+    unit = (unit or "").strip() or None
+    with db.write_transaction(db_path) as con:
+        if not con.execute("SELECT 1 FROM account WHERE username = ?", [username]).fetchall():
+            raise ValueError(f"账号 {username} 不存在")
+        known = con.execute("SELECT DISTINCT unit, coalesce(department, '') FROM project ORDER BY 2, 1").fetchall()
+        row: tuple[str, str] | None = None
+        if unit is not None:
+            homes = sorted({d for u, d in known if u == unit and (department is None or d in (department, ""))})
+            if not homes:
+                names = "、".join(sorted({u for u, d in known if department is None or d in (department, "")}))
+                where = f"主管部门 {department} 下" if department else ""
+                raise ValueError(f"{where}没有实施单位 {unit}；已知的实施单位：{names or '（无）'}")
+            stated = [d for d in homes if d]
+            if department is None and len(stated) > 1:
+                raise ValueError(f"实施单位 {unit} 属于多个主管部门（{'、'.join(stated)}），请用 --department 指明")
+            row = (department or (stated[0] if stated else ""), unit)
+        elif department is not None:
+            departments = sorted({d for _, d in known if d})
+            if department not in departments:
+                raise ValueError(f"没有主管部门 {department}；已知的主管部门：{'、'.join(departments) or '（无）'}")
+            row = (department, "")
+        before = sorted(_unit_rows(con, username))
+        con.execute("DELETE FROM unit_assignment WHERE username = ?", [username])
+        if row is not None:
+            con.execute("INSERT INTO unit_assignment VALUES (?, ?, ?)", [username, *row])
+        record(
+            con,
+            by or local_operator(),
+            "account:assign-unit",
+            username,
+            before=[list(r) for r in before],
+            after=[list(row)] if row else [],
+        )
+
+
 def users(con: duckdb.DuckDBPyConnection) -> list[dict]:
     rows = con.execute(
         "SELECT a.username, a.role, a.failed, a.locked_until, "
@@ -164,8 +225,14 @@ def users(con: duckdb.DuckDBPyConnection) -> list[dict]:
         "FROM account a LEFT JOIN assignment s USING (username) LEFT JOIN project p USING (project_id) "
         "GROUP BY ALL ORDER BY a.username"
     ).fetchall()
+    units: dict[str, list[str]] = {}
+    for name, d, u in con.execute(
+        "SELECT username, department, unit FROM unit_assignment ORDER BY username, department, unit"
+    ).fetchall():
+        units.setdefault(name, []).append(unit_label(d, u))
     return [
-        {"username": u, "role": r, "failed": f, "locked_until": lk, "projects": list(ps)} for u, r, f, lk, ps in rows
+        {"username": u, "role": r, "failed": f, "locked_until": lk, "projects": list(ps), "units": units.get(u, [])}
+        for u, r, f, lk, ps in rows
     ]
 
 
@@ -176,16 +243,31 @@ def actor(con: duckdb.DuckDBPyConnection, username: str) -> Actor | None:
     projects = frozenset(
         p for (p,) in con.execute("SELECT project_id FROM assignment WHERE username = ?", [username]).fetchall()
     )
-    return Actor(username, row[0][0], projects)
+    return Actor(username, row[0][0], projects, _unit_rows(con, username))
 
 
 def visible_project_ids(con: duckdb.DuckDBPyConnection, actor: Actor) -> set[int] | None:
-    """The projects ``actor`` may see, or None for all of them.
+    """The projects ``actor`` may see (every year), or None for all of them.
 
-    Today every role sees every project; unit assignments (``unit_assignment``) narrow this to the
-    projects of the actor's units or 主管部门 (docs/domain.md §10).
+    An account with no unit assignment, and every admin, sees every project (the role's usual scope).  A unit
+    assignment narrows it to the projects of that 实施单位 (``project.unit``; a project stating another
+    主管部门 is not the unit's) or, with unit '', of the whole 主管部门 (``project.department``); a staff
+    member also keeps the projects assigned to them (docs/domain.md §10).  Every page and export scopes with
+    this one function.
     """
-    return None
+    if actor.is_admin or not actor.units:
+        return None
+    rows = [[d, u] for d, u in sorted(actor.units)]
+    seen = con.execute(
+        """
+        SELECT DISTINCT p.project_id FROM project p JOIN (SELECT unnest(?) AS pair) s ON
+            (s.pair[2] = '' AND p.department = s.pair[1])
+            OR (s.pair[2] <> '' AND p.unit = s.pair[2]
+                AND (s.pair[1] = '' OR coalesce(p.department, '') IN (s.pair[1], '')))
+        """,
+        [rows],
+    ).fetchall()
+    return {p for (p,) in seen} | set(actor.project_ids)
 
 
 def may_review(con: duckdb.DuckDBPyConnection, actor: Actor, project_id: int) -> bool:
@@ -356,9 +438,10 @@ def audit_trail(
 ):
     """The audit entries ``viewer`` may read, newest first (a DataFrame).
 
-    An admin reads everything; a leader reads the trail of the projects assigned to them (uploads, entries,
-    reverts: the loads that wrote or replaced their rows); staff read none (PermissionDenied).  Sign-in
-    refusals recorded before unknown names were hidden show as ``unknown``.
+    An admin reads everything; a leader reads the trail of the projects assigned to them, or of their unit's
+    projects when scoped to a unit (uploads, entries, reverts: the loads that wrote or replaced their rows);
+    staff read none (PermissionDenied).  Sign-in refusals recorded before unknown names were hidden show as
+    ``unknown``.
     """
     if viewer.role not in ("admin", "leader"):
         raise PermissionDenied(f"{viewer.username}（{ROLE_ZH.get(viewer.role, viewer.role)}）无权查看审计记录")
@@ -375,8 +458,8 @@ def audit_trail(
     if action:
         where.append("starts_with(action, ?)")
         params.append(action)
-    if viewer.role == "leader":
-        mine = sorted(viewer.project_ids)
+    if viewer.role == "leader":  # their assigned projects, or all their unit's (docs/domain.md §10)
+        mine = sorted(visible_project_ids(con, viewer) or viewer.project_ids)
         where.append(f"load_id IN (SELECT load_id FROM ({_touched_by_load(con)}) WHERE list_contains(?, project_id))")
         params.append(mine)
     hidden = (

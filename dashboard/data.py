@@ -15,6 +15,11 @@ The overview at city scale judges the year once per data version and month (``_f
 not copied, and few kept), and keeps from it what its pages need: the projects and units worst first
 (``overview``), each page's lights matrix (``matrix``) and the attention list (``attention``); a
 project's own status and month-by-month paths read only that project's rows (``measures.only_project``).
+
+Who sees what (docs/domain.md §10): every page passes the signed-in actor; an actor scoped to a unit or a
+主管部门 (``core.accounts.visible_project_ids``) gets the same cached report cut to their projects
+(``overview_model.scope``), keyed on the actor, while every unscoped account shares one entry.  A ``View``
+says whose overview it is, which unit is chosen, and whether only approved months are shown.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -32,13 +38,26 @@ from core import accounts, db
 from core.accounts import Actor
 from core.config import Config, load_config
 from core.paths import config_path, default_db_path
-from dashboard.overview_model import Overview, attention_rows, matching, page_projects, summarise
+from dashboard.overview_model import (
+    Overview,
+    approved_report,
+    attention_rows,
+    matching,
+    page_projects,
+    review_marks,
+    scope,
+    scoped_ids,
+    scoped_units,
+    summarise,
+    with_review,
+)
 from dashboard.render import matrix_html
 from ingest.actuals import Upload, check_read, ingest_actuals, read_upload, replaced_count
 from ingest.demo_load import load_demo_if_empty
 from ingest.entry import Entry, enter_value
 from metrics import measures
 from metrics.paths import indicator_paths as _paths_of
+from metrics.review_state import month_states
 from metrics.status import StatusReport, compute_status, latest_month_with_data
 
 _LOCK = threading.RLock()
@@ -119,8 +138,57 @@ def _status(path: str, ver: int, cfg: Config, year: int, month: int, project: st
             return compute_status(con, cfg, year, month, project)
 
 
-def status(year: int, month: int, project: str | None = None) -> StatusReport:
-    return _status(str(db_path()), version(), config(), year, month, project)
+def status(year: int, month: int, project: str | None = None, actor: Actor | None = None) -> StatusReport:
+    """The year's lights (or one project's); with ``actor``, cut to the projects they may see (the downloads)."""
+    report = _status(str(db_path()), version(), config(), year, month, project)
+    if project is not None or actor is None:
+        return report
+    return scope(report, _ids(year, View(actor)))
+
+
+# -- who sees what: the actor's projects, the unit chosen, approved months only (docs/domain.md §10) ---------
+@dataclass(frozen=True)
+class View:
+    """Whose overview and how: the signed-in actor, the unit chosen on the page (None: all), approved data only."""
+
+    actor: Actor | None = None
+    unit: str | None = None
+    approved_only: bool = False
+
+    @property
+    def key(self) -> tuple:
+        """The cache key: unscoped accounts (admins, no unit assignment) share one entry."""
+        who = self.actor if self.actor is not None and self.actor.units and not self.actor.is_admin else None
+        return (who, self.unit or None, self.approved_only)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scope_ids(path: str, ver: int, year: int, who: Actor | None, unit: str | None) -> tuple[int, ...] | None:
+    with reading() as con:
+        ids = scoped_ids(con, who, year, unit)
+    return None if ids is None else tuple(ids)
+
+
+def _ids(year: int, view: View) -> list[int] | None:
+    who, unit, _ = view.key
+    ids = _scope_ids(str(db_path()), version(), year, who, unit)
+    return None if ids is None else list(ids)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _units_seen(path: str, ver: int, year: int, who: Actor | None) -> list[str]:
+    with reading() as con:
+        return scoped_units(con, who, year)
+
+
+def units_seen(year: int, actor: Actor) -> list[str]:
+    """The units of the projects ``actor`` sees (the overview's unit filter offers them)."""
+    return _units_seen(str(db_path()), version(), year, View(actor).key[0])
+
+
+def denied(year: int, name: str, actor: Actor) -> bool:
+    """Whether ``name`` is a project of ``year`` that ``actor`` may not see (opened by URL: 无权访问)."""
+    return name in project_names(year) and name not in project_names(year, actor)
 
 
 # -- the overview: judged once per data version and month; each page of it made once ------------------
@@ -133,15 +201,28 @@ def _full_report(path: str, ver: int, cfg: Config, year: int, month: int) -> Sta
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
-def _overview(path: str, ver: int, cfg: Config, year: int, month: int) -> Overview:
+def _overview(path: str, ver: int, cfg: Config, year: int, month: int, key: tuple = (None, None, False)) -> Overview:
+    who, unit, approved_only = key
     with reading() as con:
         units = con.execute("SELECT project_id, unit FROM project WHERE year = ?", [year]).df()
-    return summarise(_full_report(path, ver, cfg, year, month), units)
+        ids = scoped_ids(con, who, year, unit)
+        states = month_states(con, year, ids)
+    seen = units["project_id"].tolist() if ids is None else ids
+    marks = review_marks(states, seen, month)
+    selected = _full_report(path, ver, cfg, year, month)
+    if approved_only:  # only the few months some project was last approved in are judged
+        months = sorted(set(marks.approved_as_of.values()))
+        reports = {m: _full_report(path, ver, cfg, year, m) for m in months}
+        report = approved_report(selected, reports, marks, seen)
+    else:
+        report = scope(selected, ids)
+    return with_review(summarise(report, units), marks, approved_only)
 
 
-def overview(year: int, month: int) -> Overview:
-    """Headline figures, projects and units worst first (small frames, kept for many months)."""
-    return _overview(str(db_path()), version(), config(), year, month)
+def overview(year: int, month: int, view: View | None = None) -> Overview:
+    """Headline figures, projects and units worst first (small frames, kept for many months), as ``view``
+    sees them; each project marked 待审核 when its month is not approved."""
+    return _overview(str(db_path()), version(), config(), year, month, (view or View()).key)
 
 
 @st.cache_data(max_entries=512, show_spinner=False, hash_funcs=BY_DIGEST)
@@ -156,14 +237,23 @@ def matrix(year: int, month: int, ids: list[int], lang: str, headers: list[str])
 
 
 @st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
-def _attention(path: str, ver: int, cfg: Config, year: int, month: int, choice: str, limit: int, lang: str):
-    ordered = matching(_overview(path, ver, cfg, year, month).projects, choice)
-    return attention_rows(_full_report(path, ver, cfg, year, month), ordered, limit, lang)
+def _attention(path: str, ver: int, cfg: Config, year: int, month: int, choice: str, limit: int, lang: str, key: tuple):
+    ordered = matching(_overview(path, ver, cfg, year, month, key).projects, choice)
+    if not key[2]:
+        return attention_rows(_full_report(path, ver, cfg, year, month), ordered, limit, lang)
+    rows, total = [], 0  # approved data only: each project's lights explained as of its approved month
+    for m in sorted({int(m) for m in ordered["as_of"]} - {0}):
+        some, n = attention_rows(_full_report(path, ver, cfg, year, m), ordered[ordered["as_of"] == m], limit, lang)
+        rows, total = rows + some, total + n
+    return rows[:limit], total
 
 
-def attention(year: int, month: int, choice: str, limit: int, lang: str) -> tuple[list[tuple], int]:
+def attention(
+    year: int, month: int, choice: str, limit: int, lang: str, view: View | None = None
+) -> tuple[list[tuple], int]:
     """The first ``limit`` lights needing attention under the filter ``choice``, and how many in all."""
-    return _attention(str(db_path()), version(), config(), year, month, choice or "all", limit, lang)
+    key = (view or View()).key
+    return _attention(str(db_path()), version(), config(), year, month, choice or "all", limit, lang, key)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -182,9 +272,14 @@ def _curve_totals(path: str, ver: int, year: int) -> tuple[pd.DataFrame, pd.Data
     return whole, by_unit.rename(columns={"unit": "name"})
 
 
-def budget_totals(year: int) -> pd.DataFrame:
-    """The whole unit's spending to date and budget by month (the overview chart's thick line)."""
-    return _curve_totals(str(db_path()), version(), year)[0]
+def budget_totals(year: int, view: View | None = None) -> pd.DataFrame:
+    """The spending to date and budget by month of every project ``view`` sees (the overview chart's thick line)."""
+    ids = _ids(year, view or View())
+    if ids is None:
+        return _curve_totals(str(db_path()), version(), year)[0]
+    curves = budget_curves(year)
+    curves = curves[curves["project_id"].isin(set(ids))]
+    return curves.groupby("month").agg(spent=("spent_to_date", "sum"), budget=("budget", "sum")).reset_index()
 
 
 def unit_curves(year: int, units: list[str]) -> pd.DataFrame:
@@ -207,9 +302,16 @@ def _project_names(path: str, ver: int, year: int) -> list[str]:
         ]
 
 
-def project_names(year: int) -> list[str]:
-    """The year's projects in the order of the target table (the project page's chooser)."""
-    return _project_names(str(db_path()), version(), year)
+def project_names(year: int, actor: Actor | None = None) -> list[str]:
+    """The year's projects in the order of the target table (the project page's chooser); with ``actor``,
+    only those they may see."""
+    names = _project_names(str(db_path()), version(), year)
+    ids = None if actor is None else _ids(year, View(actor))
+    if ids is None:
+        return names
+    by_name = project_ids(year)
+    seen = set(ids)
+    return [n for n in names if by_name.get(n) in seen]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -475,6 +577,15 @@ def project_ids(year: int) -> dict[str, int]:
         )
 
 
+def unit_choices() -> list[tuple[str, str]]:
+    """Every (主管部门, 实施单位) the projects name, and each 主管部门 whole (unit ''): what an account may be
+    scoped to (``accounts.assign_unit``)."""
+    with reading() as con:
+        pairs = con.execute("SELECT DISTINCT coalesce(department, ''), unit FROM project ORDER BY 1, 2").fetchall()
+    departments = sorted({d for d, _ in pairs if d})
+    return [(d, "") for d in departments] + [(d, u) for d, u in pairs]
+
+
 def admin_write(action, *args, actor: Actor):
     """Run an accounts change (add_user, set_password, assign) as ``actor``."""
     with _LOCK:
@@ -559,3 +670,10 @@ def briefing_files(year: int, month: int):
     """Two callables giving the briefing's PDF and PNG (one making shared by both, run only on a click)."""
     path, ver, cfg = str(db_path()), version(), config()
     return (lambda: _briefing(path, ver, cfg, year, month)[0]), (lambda: _briefing(path, ver, cfg, year, month)[1])
+
+
+def units_scoped(year: int, actor: Actor) -> bool:
+    """Whether a unit assignment hides some of the year's projects from ``actor`` (then the whole-year form
+    bundles are not offered)."""
+    ids = _ids(year, View(actor))
+    return ids is not None and len(ids) < len(project_names(year))

@@ -289,6 +289,27 @@ TEXT: dict[str, tuple[str, str]] = {
         "One A4 page (in Chinese): headline figures, budget against time, red and yellow lights with reasons "
         "and corrective measures, missing uploads; the picture can be forwarded in a chat",
     ),
+    # units13
+    "unit_filter": ("单位", "Unit"),
+    "all_units": ("全部单位", "All units"),
+    "approved_only": ("仅显示已审核数据", "Approved data only"),
+    "pending_badge": ("待审核", "awaiting review"),
+    "pending_count": (
+        "{month}：{n} 个项目的数据尚未审核，其灯色标为待审核。",
+        "{month}: {n} projects' data not yet approved; their lights are marked awaiting review.",
+    ),
+    "approved_as_of": ("按已审核的最近月份（{months}）显示", "Shown as of the latest approved month ({months})"),
+    "month_n": ("{m}月", "month {m}"),
+    "no_approved": ("尚无已审核的月份：{names}", "No approved month yet: {names}"),
+    "unit_pending": (" · 待审核 {n}", " · {n} awaiting review"),
+    "no_access": ("无权访问：该项目不属于您所在的单位。", "No access: this project is not in your unit."),
+    "assign_unit": ("分配单位", "Assign a unit"),
+    "unit_scope": ("可见范围", "Scope"),
+    "no_unit_scope": ("不限单位（按角色）", "No unit (the role's usual scope)"),
+    "forms_scoped": (
+        "按单位导出表格尚不支持；请联系管理员导出本单位的表格。下方的状态表只含本单位的项目。",
+        "Forms for one unit cannot be exported yet; ask an admin. The status table below holds your unit's projects.",
+    ),
 }
 
 

@@ -6,15 +6,23 @@ way, and, for the page on screen only, typed records (``page_projects``) and the
 explanations (``attention_rows``).  No rule is restated here: every light comes from the status frames,
 and records and explanations from the report itself, cut to the projects wanted (``subreport``).
 See docs/design.md (the dashboard floor) and docs/domain.md (lights).
+
+Who sees what (docs/domain.md §10): ``scoped_ids`` narrows the year to the projects an actor's unit
+assignment shows (``core.accounts.visible_project_ids``, the one scoping function) and to a unit chosen on the
+page; ``review_marks`` reads which projects' month is not yet approved (待审核) and the latest approved month
+of each, and ``approved_report`` puts together the lights as of each project's latest approved month.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+import duckdb
 import pandas as pd
 
+from core.accounts import Actor, visible_project_ids
 from metrics.lights import WORST_FIRST
+from metrics.review_state import State
 from metrics.rules import Grey
 from metrics.status import SEVERITY, ProjectStatus, StatusReport
 
@@ -30,6 +38,7 @@ class Overview:
     figures: dict  # StatusReport.unit(): totals, 执行率, indicator counts
     projects: pd.DataFrame  # one row per project, worst first (``worst_first`` of dashboard.render)
     units: pd.DataFrame  # one row per unit, worst first; empty columns when there is one unit
+    approved_months: tuple[int, ...] = field(default=())  # approved-only view: the months its lights are as of
 
     @property
     def grouped(self) -> bool:
@@ -55,12 +64,15 @@ def summarise(report: StatusReport, units: pd.DataFrame) -> Overview:
     p = p.sort_values(["severity", "red", "yellow", "position"], ascending=[True, False, False, True])
     p = p.reset_index(drop=True)
 
+    # a unit's 执行率 is its spending over its budget: each project's rate weighted by its budget
     u = p.groupby("unit", sort=False).agg(
         projects=("project_id", "count"),
         severity=("severity", "min"),
         red=("red", "sum"),
         yellow=("yellow", "sum"),
         grey=("grey", "sum"),
+        green=("green", "sum"),
+        blue=("blue", "sum"),
         budget=("budget", "sum"),
         spent=("spent", "sum"),
         first=("position", "min"),
@@ -125,3 +137,86 @@ def attention_rows(
         p = records[pid]
         rows.append((str(p.budget_status), p.name, None, p.budget_explanation_en if en else p.budget_explanation))
     return rows, total
+
+
+# -- who sees what, and what is reviewed (docs/domain.md §10) ---------------------------------------------
+def scoped_ids(
+    con: duckdb.DuckDBPyConnection, actor: Actor | None, year: int, unit: str | None = None
+) -> list[int] | None:
+    """The year's projects ``actor`` may see, narrowed to ``unit`` when one is chosen; None: all of them."""
+    visible = visible_project_ids(con, actor) if actor is not None else None
+    if visible is None and not unit:
+        return None
+    rows = con.execute("SELECT project_id, unit FROM project WHERE year = ? ORDER BY project_id", [year]).fetchall()
+    return [p for p, u in rows if (visible is None or p in visible) and (not unit or u == unit)]
+
+
+def scoped_units(con: duckdb.DuckDBPyConnection, actor: Actor | None, year: int) -> list[str]:
+    """The units (``project.unit``) of the projects ``actor`` sees in ``year``: the overview's unit filter."""
+    ids = scoped_ids(con, actor, year)
+    seen = None if ids is None else set(ids)
+    rows = con.execute("SELECT project_id, unit FROM project WHERE year = ? ORDER BY unit", [year]).fetchall()
+    return list(dict.fromkeys(u for p, u in rows if seen is None or p in seen))
+
+
+def scope(report: StatusReport, project_ids: list[int] | None) -> StatusReport:
+    """The report cut to the projects seen (the whole report, shared, when there is no scope)."""
+    return report if project_ids is None else subreport(report, project_ids)
+
+
+@dataclass(frozen=True)
+class ReviewMarks:
+    """The review state of the month shown: projects not yet approved, and each one's latest approved month."""
+
+    pending: frozenset[int]  # the selected month is not approved (待审核)
+    approved_as_of: dict[int, int]  # project → latest approved month up to the selected one (absent: none)
+
+
+def review_marks(states: pd.DataFrame, project_ids: list[int], month: int) -> ReviewMarks:
+    """From ``metrics.review_state.month_states`` of the year: which of ``project_ids`` are 待审核 at ``month``."""
+    months = pd.to_datetime(states["month"]).dt.month if len(states) else pd.Series(dtype="int64")
+    approved = states[(states["state"] == str(State.APPROVED)) & (months <= month)]
+    latest = approved.assign(m=months[approved.index]).groupby("project_id")["m"].max()
+    wanted = set(project_ids)
+    as_of = {int(p): int(m) for p, m in latest.items() if int(p) in wanted}
+    pending = frozenset(p for p in project_ids if as_of.get(p) != month)
+    return ReviewMarks(pending, as_of)
+
+
+def approved_report(
+    selected: StatusReport, reports: dict[int, StatusReport], marks: ReviewMarks, project_ids: list[int]
+) -> StatusReport:
+    """Each project's lights as of its latest approved month (``reports`` by month), in one report for the
+    overview's figures and rows; a project with no approved month keeps its budget, with nothing spent and
+    a grey light (no indicator lights).  Records for the matrix and explanations are made from each month's
+    own report (its period), not from this one."""
+    parts = [subreport(reports[m], [p for p, at in marks.approved_as_of.items() if at == m]) for m in sorted(reports)]
+    none = [p for p in project_ids if p not in marks.approved_as_of]
+    blank = selected.project_frame[selected.project_frame["project_id"].isin(set(none))].assign(
+        status="grey", budget_status="grey", spent=0.0, n_months=0
+    )
+    order = {p: k for k, p in enumerate(selected.project_frame["project_id"])}  # the target table's order
+    frame = pd.concat([*(r.project_frame for r in parts), blank], ignore_index=True)
+    frame = frame.iloc[frame["project_id"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    base = subreport(selected, [])
+    rules = set().union(*(r.judged for r in parts)) if parts else set()
+    return replace(
+        base,
+        project_frame=frame,
+        indicator_frame=pd.concat([base.indicator_frame, *(r.indicator_frame for r in parts)], ignore_index=True),
+        judged={n: pd.concat([r.judged[n] for r in parts if n in r.judged], ignore_index=True) for n in rules},
+        adjustments={k: v for r in parts for k, v in r.adjustments.items()},
+    )
+
+
+def with_review(ov: Overview, marks: ReviewMarks, approved_only: bool) -> Overview:
+    """The overview with each project's 待审核 mark and approved month (``as_of``, 0 for none), and per unit
+    the number of projects awaiting review."""
+    p = ov.projects.assign(
+        pending=ov.projects["project_id"].isin(marks.pending),
+        as_of=ov.projects["project_id"].map(marks.approved_as_of).fillna(0).astype("int64"),
+    )
+    pending = p.groupby("unit")["pending"].sum() * (not approved_only)  # approved only: nothing shown pending
+    u = ov.units.assign(pending=ov.units["unit"].map(pending).fillna(0).astype("int64")) if len(ov.units) else ov.units
+    months = tuple(sorted({int(m) for m in p["as_of"]})) if approved_only else ()
+    return replace(ov, projects=p, units=u, approved_months=months)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.accounts import ROLE_ZH, ROLES, add_user, assign, set_password
+from core.accounts import ROLE_ZH, ROLES, add_user, assign, assign_unit, set_password, unit_label
 from dashboard import data
 from dashboard.i18n import t
 from dashboard.render import plain
@@ -39,6 +39,22 @@ def render() -> None:
                 data.admin_write(assign, who, [projects[p] for p in chosen], actor=actor)
                 if new_password:
                     data.admin_write(set_password, who, new_password, actor=actor)
+                st.success(t("saved"))
+            except ValueError as exc:
+                st.error(plain(str(exc)))
+    with st.form("assign_unit"):  # units13: scope an account to a unit or a whole 主管部门 (docs/domain.md §10)
+        st.subheader(t("assign_unit"))
+        left, right = st.columns(2)
+        who = left.selectbox(t("username"), names, key="unit_user")
+        scope = right.selectbox(
+            t("unit_scope"),
+            [None, *data.unit_choices()],
+            format_func=lambda c: t("no_unit_scope") if c is None else unit_label(*c),
+            key="unit_scope",
+        )
+        if st.form_submit_button(t("save")) and who:
+            try:
+                data.admin_write(assign_unit, who, *(scope or (None, None)), actor=actor)
                 st.success(t("saved"))
             except ValueError as exc:
                 st.error(plain(str(exc)))

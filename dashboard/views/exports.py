@@ -69,8 +69,11 @@ def _progress(bar) -> Callable[[float], None]:
 def render() -> None:
     st.title(t("exports"))
     year, month = year_and_month()
-    forms(year, month)
-    report = data.status(year, month)
+    if data.units_scoped(year, current_actor()):  # units13: the form bundles hold every project
+        st.info(t("forms_scoped"))
+    else:
+        forms(year, month)
+    report = data.status(year, month, actor=current_actor())  # the projects the actor may see
     st.subheader(t("status_table"))
     cols = st.columns(2)
     cols[0].download_button(

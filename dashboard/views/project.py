@@ -67,11 +67,14 @@ def changes(year: int, name: str) -> None:
 
 def render() -> None:
     year, month = year_and_month()
-    names = data.project_names(year)  # the names only: the city's lights are not judged for this page
+    names = data.project_names(year, current_actor())  # only those the actor's unit may see
+    asked = st.query_params.get("project")
+    if asked and data.denied(year, asked, current_actor()):  # units13: opened by URL from another unit
+        st.error(t("no_access"))
+        return
     if not names:
         st.info(t("none"))
         return
-    asked = st.query_params.get("project")
     name = st.selectbox(t("choose_project"), names, index=names.index(asked) if asked in names else 0, key="project")
     st.query_params["project"] = name
     st.title(plain(name))

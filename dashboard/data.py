@@ -657,19 +657,24 @@ def change_setting(section: str, key: str, value, actor: Actor):
 
 # brief14: the monthly briefing, made when its button is pressed (a callable the download runs), kept per data version
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False, hash_funcs=BY_DIGEST)
-def _briefing(path: str, ver: int, cfg: Config, year: int, month: int) -> tuple[bytes, bytes]:
+def _briefing(path: str, ver: int, cfg: Config, year: int, month: int, ids: tuple[int, ...] | None):
     from exports.briefing import briefing_pdf, gather, page_png
 
     with reading_path(path) as con:
-        made = gather(con, cfg, year, month)
+        made = gather(con, cfg, year, month, project_ids=None if ids is None else set(ids))
     pdf = briefing_pdf(made)
     return pdf, page_png(pdf)
 
 
-def briefing_files(year: int, month: int):
-    """Two callables giving the briefing's PDF and PNG (one making shared by both, run only on a click)."""
+def briefing_files(year: int, month: int, view: View):
+    """Two callables giving the briefing's PDF and PNG of the projects ``view`` shows (one making shared by
+    both, run only on a click): a unit's leader never receives another unit's lights."""
     path, ver, cfg = str(db_path()), version(), config()
-    return (lambda: _briefing(path, ver, cfg, year, month)[0]), (lambda: _briefing(path, ver, cfg, year, month)[1])
+    ids = _ids(year, view)
+    ids = None if ids is None else tuple(sorted(ids))
+    return (lambda: _briefing(path, ver, cfg, year, month, ids)[0]), (
+        lambda: _briefing(path, ver, cfg, year, month, ids)[1]
+    )
 
 
 def units_scoped(year: int, actor: Actor) -> bool:

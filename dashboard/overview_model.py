@@ -91,15 +91,8 @@ def matching(projects: pd.DataFrame, choice: str | None) -> pd.DataFrame:
 
 
 def subreport(report: StatusReport, project_ids: list[int]) -> StatusReport:
-    """The same report cut to some projects: their records and explanations cost only what they hold."""
-    wanted = set(project_ids)
-    return replace(
-        report,
-        project_frame=report.project_frame[report.project_frame["project_id"].isin(wanted)],
-        indicator_frame=report.indicator_frame[report.indicator_frame["project_id"].isin(wanted)],
-        judged={name: f[f["project_id"].isin(wanted)] for name, f in report.judged.items()},
-        adjustments={k: v for k, v in report.adjustments.items() if k in wanted},
-    )
+    """The same report cut to some projects (``StatusReport.only``)."""
+    return report.only(project_ids)
 
 
 def page_projects(report: StatusReport, project_ids: list[int]) -> list[ProjectStatus]:

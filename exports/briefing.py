@@ -113,10 +113,18 @@ class Briefing:
 
 
 def gather(
-    con: duckdb.DuckDBPyConnection, config: Config, year: int, month: int, today: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    year: int,
+    month: int,
+    today: date | None = None,
+    project_ids: set[int] | None = None,
 ) -> Briefing:
-    """The briefing of ``year`` as of ``month`` (1–12), from one status report."""
+    """The briefing of ``year`` as of ``month`` (1–12), from one status report; ``project_ids`` is the
+    viewer's scope (``core.accounts.visible_project_ids``; None: every project)."""
     report = compute_status(con, config, year, month)
+    if project_ids is not None:
+        report = report.only(project_ids)
     unit = report.unit()
     projects = _worst_first(report.projects)
     texts, budgets = indicator_texts(con, year, month), budget_texts(con, year, month)
@@ -217,7 +225,7 @@ def _curve(con: duckdb.DuckDBPyConnection, report: StatusReport) -> list[tuple[i
     report, over the budgets in force (a project not yet reporting counts with its budget and nothing spent)."""
     month = report.period.month
     rows = budget_by_month(con, report.year)
-    rows = rows[rows["month"] <= month]
+    rows = rows[(rows["month"] <= month) & rows["project_id"].isin({p.project_id for p in report.projects})]
     if rows.empty:
         return []
     months = range(int(rows["month"].min()), month + 1)

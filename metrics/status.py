@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -215,6 +215,17 @@ class StatusReport:
     indicator_frame: pd.DataFrame = field(repr=False)
     judged: Mapping[RuleName, pd.DataFrame] = field(repr=False)
     adjustments: Mapping[int, list[dict]] = field(default_factory=dict, repr=False)
+
+    def only(self, project_ids) -> StatusReport:
+        """The same report cut to some projects (a viewer's scope, a page): records cost only what they hold."""
+        wanted = set(project_ids)
+        return replace(
+            self,
+            project_frame=self.project_frame[self.project_frame["project_id"].isin(wanted)],
+            indicator_frame=self.indicator_frame[self.indicator_frame["project_id"].isin(wanted)],
+            judged={name: f[f["project_id"].isin(wanted)] for name, f in self.judged.items()},
+            adjustments={k: v for k, v in self.adjustments.items() if k in wanted},
+        )
 
     @cached_property
     def projects(self) -> list[ProjectStatus]:

@@ -12,9 +12,9 @@ from dashboard import data
 from dashboard.i18n import t
 
 
-def briefing_buttons(year: int, month: int) -> None:
-    """Download buttons for the briefing of ``year``-``month``, side by side."""
-    pdf, png = data.briefing_files(year, month)
+def briefing_buttons(year: int, month: int, view: data.View) -> None:
+    """Download buttons for the briefing of ``year``-``month`` (of the projects ``view`` shows), side by side."""
+    pdf, png = data.briefing_files(year, month, view)
     name = f"{year}年{month}月绩效简报"
     row = st.container(horizontal=True, gap="small")  # side by side, wrapping on a phone
     row.download_button(

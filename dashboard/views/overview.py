@@ -131,7 +131,7 @@ def render() -> None:
     st.title(t("overview"))
     year, month = year_and_month()
     view = scope_controls(year)
-    briefing_buttons(year, month)
+    briefing_buttons(year, month, view)
     ov = data.overview(year, month, view)
     review_note(ov, month)
     headline(ov, max(ov.approved_months, default=0) or month)  # approved only: time progress of that month

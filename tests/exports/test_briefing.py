@@ -208,3 +208,14 @@ def test_status_csv_keeps_numbers_and_says_yes_no(june_report):
     it = next(r for r in rows if r[1] == IT and r[10] == "等保测评评分")
     assert it[5] == "0.36" and it[15] == "否"  # machine-readable: the share as it is
     assert {r[15] for r in rows[1:]} <= {"是", "否"}
+
+
+def test_a_scoped_briefing_holds_only_the_viewers_projects(demo_template):
+    """A unit's leader forwards their own unit's briefing: another unit's projects and spending stay out."""
+    with db.connect(demo_template, read_only=True) as con:
+        ids = dict(con.execute("SELECT name, project_id FROM project WHERE year = 2020").fetchall())
+        made = briefing.gather(con, load_config(), 2020, 6, project_ids={ids[IT]})
+    assert [line.name for line in made.projects] == [IT]
+    assert {f.project for f in made.flags} <= {IT}
+    # the IT project alone: budget 3,890,000 元 (the whole unit's 51,914,040 is not shown)
+    assert made.budget == pytest.approx(3_890_000)

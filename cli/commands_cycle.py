@@ -134,13 +134,15 @@ def _step(step: str):
     def run(edge: Edge, project: str, month, reason: str | None, as_user: str | None) -> int:
         from datetime import date
 
+        from core.settings import in_force
         from ingest import review
 
         db.init(edge.db)
         actor = _actor(edge, as_user)
+        config = in_force(edge.db or db.default_db_path()) if step == Step.SUBMIT else None
         when = date(month[0], month[1], 1)
         try:
-            done = review.run_step(edge.db, actor, project, when, Step(step), reason)
+            done = review.run_step(edge.db, actor, project, when, Step(step), reason, config=config)
         except review.ReviewRefused as refused:
             click.echo(refused.format(edge.lang), err=True)
             return 1

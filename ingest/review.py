@@ -25,7 +25,7 @@ import pandas as pd
 
 from core import clock, db
 from core.accounts import ROLE_ZH, Actor, local_operator, may_review, record, record_refusal
-from core.config import Config, load_config
+from core.config import Config
 from ingest.problems import Problem, ValidationFailed
 from metrics.due import missing_entries
 from metrics.explanations import missing_explanations
@@ -198,7 +198,9 @@ def take_step(
             f"give a reason to {STEP_EN[step]} project “{name}”, {en_m}",
         )
     if step == Step.SUBMIT:
-        _check_submittable(con, config or load_config(con), pid, name, month, today)
+        if config is None:
+            raise TypeError("submitting needs the Config in force (loaded at the edge)")
+        _check_submittable(con, config, pid, name, month, today)
     (happened,) = con.execute(
         "INSERT INTO review_step (step_id, project_id, month, action, actor, happened_at, reason) "
         "VALUES (nextval('review_step_seq'), ?, ?, ?, ?, coalesce(?, current_localtimestamp()), ?) "
@@ -260,22 +262,34 @@ def _check_submittable(con, config: Config, pid: int, name: str, month: date, to
 
 
 def run_step(
-    db_path, actor: Actor | None, project: str | int, month: date | str, step: Step, reason=None, today=None
+    db_path,
+    actor: Actor | None,
+    project: str | int,
+    month: date | str,
+    step: Step,
+    reason: str | None = None,
+    *,
+    config: Config | None = None,
+    today: date | None = None,
 ) -> StepDone:
     """Take one step in its own write transaction; a refusal is audited and raised (``ReviewRefused``)."""
     actor = actor or local_operator()
     try:
         with db.write_transaction(db_path) as con:
-            return take_step(con, actor, project, month, step, reason, today=today)
+            return take_step(con, actor, project, month, step, reason, config=config, today=today)
     except ReviewRefused:
         shown = f"{project} {_month(month):%Y-%m}" if isinstance(month, date) else f"{project} {month}"
         record_refusal(db_path, actor, f"review:{step}", shown)
         raise
 
 
-def submit(db_path, project: str | int, month: date | str, actor: Actor | None = None, today=None) -> StepDone:
-    """提交: hand the month in for review (``ReviewRefused`` listing what is missing otherwise)."""
-    return run_step(db_path, actor, project, month, Step.SUBMIT, today=today)
+def submit(
+    db_path, project: str | int, month: date | str, actor: Actor | None = None, *, config: Config, today=None
+) -> StepDone:
+    """提交: hand the month in for review (``ReviewRefused`` listing what is missing otherwise).
+
+    ``config`` is the Config in force, loaded at the edge (the lights the explanations are asked for)."""
+    return run_step(db_path, actor, project, month, Step.SUBMIT, config=config, today=today)
 
 
 def approve(db_path, project: str | int, month: date | str, actor: Actor | None = None) -> StepDone:

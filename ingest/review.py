@@ -27,8 +27,8 @@ from core import clock, db
 from core.accounts import ROLE_ZH, Actor, local_operator, may_review, record, record_refusal
 from core.config import Config
 from ingest.problems import Problem, ValidationFailed
-from metrics.due import missing_entries
-from metrics.explanations import missing_explanations
+from metrics.due import Missing, cells, missing_entries
+from metrics.explanations import MissingExplanation, missing_explanations
 from metrics.review_state import STATE_OF_STEP, State, Step, state_of
 
 STEP_ZH = {Step.SUBMIT: "提交", Step.APPROVE: "审核通过", Step.RETURN: "退回", Step.UNLOCK: "解锁"}
@@ -173,10 +173,12 @@ def take_step(
     config: Config | None = None,
     today: date | None = None,
     at: datetime | None = None,
+    checked: bool = False,
 ) -> StepDone:
     """Check and take one step inside the caller's write transaction (``ReviewRefused`` if it may not be taken).
 
-    ``at`` stamps the step (the demo's history); by default the database's clock does."""
+    ``at`` stamps the step (the demo's history); by default the database's clock does.  ``checked``: the
+    caller has already found, with ``blockers`` over many projects at once, that nothing blocks a submit."""
     step = Step(step)
     month = _month(month)
     pid, name = resolve_project(con, project, month)
@@ -197,7 +199,7 @@ def take_step(
             f"{STEP_ZH[step]}项目“{name}”{zh_m}须填写原因",
             f"give a reason to {STEP_EN[step]} project “{name}”, {en_m}",
         )
-    if step == Step.SUBMIT:
+    if step == Step.SUBMIT and not checked:
         if config is None:
             raise TypeError("submitting needs the Config in force (loaded at the edge)")
         _check_submittable(con, config, pid, name, month, today)
@@ -234,6 +236,44 @@ def _allowed(con, actor: Actor, pid: int, name: str, step: Step, who_zh: str, zh
             f"{who_zh}无权{STEP_ZH[step]}项目“{name}”{zh_m}（须为{needs_zh}）",
             f"{actor.username} ({actor.role}) may not {STEP_EN[step]} project “{name}”, {en_m} (only {needs_en} may)",
         )
+
+
+@dataclass(frozen=True)
+class Blockers:
+    """What keeps a project's month from being submitted: due entries not filed, red or yellow lights unexplained."""
+
+    entries: tuple[Missing, ...] = ()
+    explanations: tuple[MissingExplanation, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.entries or self.explanations)
+
+
+def blockers(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    year: int,
+    month: int,
+    project_ids: Iterable[int] | None = None,
+    today: date | None = None,
+) -> dict[int, Blockers]:
+    """Per project of the year (or of ``project_ids``) with anything missing for ``month``: what blocks its submit.
+
+    One pass over all projects (the lights of the month are judged once): what a page shows beside each
+    project's 提交 button, and what the demo checks before it writes its history."""
+    ids = None if project_ids is None else [int(p) for p in project_ids]
+    found = cells(con, config, year, month, ids, today)
+    found = found[(found["month"] == date(year, month, 1)) & ~found["filed"].astype(bool)]
+    entries: dict[int, list[Missing]] = {}
+    for pid, stream, names in zip(found["project_id"], found["stream"], found["missing"], strict=True):
+        entries.setdefault(int(pid), []).extend(
+            [Missing(stream, n) for n in names] if stream == "values" else [Missing(stream)]
+        )
+    explained = missing_explanations(con, config, year, month, ids)
+    return {
+        pid: Blockers(tuple(entries.get(pid, ())), tuple(explained.get(pid, ())))
+        for pid in sorted(set(entries) | set(explained))
+    }
 
 
 def _check_submittable(con, config: Config, pid: int, name: str, month: date, today: date | None) -> None:

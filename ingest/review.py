@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from numbers import Integral
 
 import duckdb
 import pandas as pd
@@ -75,16 +76,17 @@ def _ym(month: date) -> tuple[str, str]:
 
 
 def _month(month: date | str) -> date:
-    """A ``date`` or ``YYYY-MM`` as the first of its month."""
+    """A ``date`` (or a datetime, a pandas Timestamp) or ``YYYY-MM`` as the first of its month, a plain date."""
     if isinstance(month, str):
         year, m = month.strip().split("-")[:2]
         return date(int(year), int(m), 1)
-    return month.replace(day=1)
+    return date(month.year, month.month, 1)
 
 
 def resolve_project(con: duckdb.DuckDBPyConnection, project: str | int, month: date) -> tuple[int, str]:
     """The project of ``month``'s year called ``project`` (or with that id): (project_id, name)."""
-    if isinstance(project, int):
+    if isinstance(project, Integral):
+        project = int(project)
         row = con.execute("SELECT project_id, name, year FROM project WHERE project_id = ?", [project]).fetchall()
     else:
         row = con.execute(
@@ -149,16 +151,29 @@ def locked_message(project: str, month: date, actor: str, at) -> tuple[str, str]
     )
 
 
-def check_unlocked(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[int, date]], file: str = "") -> None:
-    """Raise ``MonthLocked`` naming every approved project-month among ``keys`` (the write must not go on)."""
+def locked_problems(
+    con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[int, date]], file: str = ""
+) -> list[LockedProblem]:
+    """One problem per approved project-month among ``keys``: what a page shows before it offers to write."""
     locked = locked_months(con, keys)
-    if locked.empty:
-        return
     problems = []
     for project, month, actor, at in locked[["project", "month", "actor", "happened_at"]].itertuples(index=False):
         zh, en = locked_message(project, pd.Timestamp(month).date(), actor, at)
         problems.append(LockedProblem(file, "unreadable", params={"detail": en}, zh=zh, en=en))
-    raise MonthLocked(problems)
+    return problems
+
+
+def check_unlocked(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[int, date]], file: str = "") -> None:
+    """Raise ``MonthLocked`` naming every approved project-month among ``keys`` (the write must not go on)."""
+    problems = locked_problems(con, keys, file)
+    if problems:
+        raise MonthLocked(problems)
+
+
+def upload_locks(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, file: str = "") -> list[LockedProblem]:
+    """The locked months a validated upload's rows (``Upload.rows``) would touch: for an upload's preview."""
+    owner = dict(con.execute("SELECT indicator_id, project_id FROM indicator").fetchall())
+    return locked_problems(con, touched_months(rows, owner), file)
 
 
 # -- the steps --------------------------------------------------------------------------------------

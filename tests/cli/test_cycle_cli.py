@@ -235,3 +235,24 @@ def test_may_review_is_the_one_scoping_question(db, monkeypatch):
     with pytest.raises(review.ReviewRefused) as refused:
         review.approve(db, TRAINING, "2020-01", accounts.Actor("a1", "admin"))
     assert "a1（管理员）无权审核通过" in refused.value.zh
+
+
+def test_a_page_can_ask_before_it_writes(db, tmp_path):
+    """``upload_locks`` names the locked months an upload's rows touch, for a preview; ids may be numpy's."""
+    import numpy as np
+
+    from ingest.actuals import check_read, read_upload
+    from ingest.review import approve, submit, upload_locks
+
+    explain(db, tmp_path)
+    with read_connection(db) as con:
+        pid = con.execute("SELECT project_id FROM project WHERE name = ?", [TRAINING]).fetchone()[0]
+    submit(db, np.int64(pid), date(2020, 1, 15), accounts.Actor("s1", "staff", frozenset({pid})), config=load_config())
+    approve(db, TRAINING, "2020-01", accounts.Actor("a1", "admin"))
+    path = tmp_path / "rating.csv"
+    path.write_text(f"项目名称,三级指标,月份,评级\n{TRAINING},微课堂品质,2020-01,达成\n", encoding="utf-8")
+    upload, table = read_upload(path)
+    with read_connection(db) as con:
+        checked = check_read(con, upload, table)
+        (problem,) = upload_locks(con, checked.rows, checked.file)
+    assert problem.format("zh").startswith(f"rating.csv：项目“{TRAINING}”2020年1月已由 a1 于")

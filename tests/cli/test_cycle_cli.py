@@ -179,6 +179,14 @@ def test_return_with_a_reason_then_approve_locks_the_month(db, tmp_path):
     with pytest.raises(MonthLocked):
         revert_load(db, load_id)
     assert fingerprint(db) == before
+    assert refusals(db, "revert") == 1
+
+    from ingest.entry import enter_row
+
+    adjustment = {"project": TRAINING, "month": "2020-01", "budget": "2000000", "reason": "预算调减"}
+    with pytest.raises(MonthLocked):
+        enter_row("budget_adjustment", adjustment, db)
+    assert fingerprint(db) == before
     # another month of the same project is not locked
     february = tmp_path / "february.csv"
     february.write_text(f"项目名称,月份,当月支出（元）\n{TRAINING},2020-02,50000\n", encoding="utf-8")
@@ -256,3 +264,27 @@ def test_a_page_can_ask_before_it_writes(db, tmp_path):
         checked = check_read(con, upload, table)
         (problem,) = upload_locks(con, checked.rows, checked.file)
     assert problem.format("zh").startswith(f"rating.csv：项目“{TRAINING}”2020年1月已由 a1 于")
+
+
+def test_the_half_year_asks_the_likelihood_too(db, tmp_path):
+    """With January as a likelihood month, a reason and measures without 完成目标可能性 are not enough."""
+    from dataclasses import replace
+
+    from core.config import Cycle
+    from metrics.explanations import missing_explanations
+
+    upload(
+        db,
+        tmp_path,
+        "reason.csv",
+        "项目名称,三级指标,月份,实际值,偏差原因,纠偏措施\n"
+        f"{TRAINING},党校干部培训,2020-01,0,疫情期间暂停集中培训,下半年集中办班\n",
+    )
+    config = load_config()
+    with read_connection(db) as con:
+        pid = con.execute("SELECT project_id FROM project WHERE name = ?", [TRAINING]).fetchone()[0]
+        as_filed = missing_explanations(con, config, 2020, 1, [pid])
+        half_year = replace(config, cycle=Cycle(deadline_day=10, likelihood_months=(1,)))
+        (lacking,) = missing_explanations(con, half_year, 2020, 1, [pid])[pid]
+    assert as_filed == {}  # January is not the half-year: reason and measures suffice
+    assert lacking.lacks == ("likelihood",) and lacking.zh == "党校干部培训（红灯）缺完成目标可能性"

@@ -168,6 +168,18 @@ def test_a_staff_members_to_do_list(db):
     assert set(items["deadline"]) == {date(2020, 2, 10), date(2020, 3, 10)}
     with read_connection(db) as con:
         assert due.todo(con, load_config(con), "nobody", today=date(2020, 3, 5)).empty
+    with write_transaction(db) as con:  # January returned to staff: its cells come back with the reason
+        for action, reason in (("submit", None), ("return", "请补充1月培训记录")):
+            con.execute(
+                "INSERT INTO review_step VALUES (nextval('review_step_seq'), "
+                "(SELECT project_id FROM project WHERE name = ?), ?, ?, 'x', now(), ?)",
+                [TRAINING, date(2020, 1, 1), action, reason],
+            )
+    with read_connection(db) as con:
+        items = due.todo(con, load_config(con), "s1", today=date(2020, 3, 5))
+    returned = items[items["state"] == "returned"]
+    assert returned["stream"].tolist() == ["budget", "deliverables"]
+    assert set(returned["reason"]) == {"请补充1月培训记录"} and len(items) == 3 + 2
 
 
 def test_a_to_date_row_covers_the_months_before_it(db, tmp_path):

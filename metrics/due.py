@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -68,6 +69,7 @@ STREAMS: dict[str, Stream] = {
 _TABLE_STREAM = {table: s.key for s in STREAMS.values() for table in s.tables}
 
 
+@lru_cache(maxsize=64)
 def stream_of_rule(name: str) -> str | None:
     """The stream a rule reads: the first table its registry entry names (``"hotline_ticket / hotline_month"``)."""
     first = re.split(r"[\s,/]+", REGISTRY[RuleName(name)].stream.strip())[0]
@@ -118,10 +120,12 @@ def due_indicators(con: duckdb.DuckDBPyConnection, config: Config, year: int, pr
     ).df()
     rows = rows[rows["kind"] != "not_applicable"]
     rule = rows["rule"].where(rows["rule"].notna(), rows["kind"].map(DEFAULT_RULE)).astype(str)
-    stream = rule.map(stream_of_rule)
+    stream = rule.map({r: stream_of_rule(r) for r in rule.unique()})
     every = list(range(1, 13))
+    months_of = {p: list(params_of(p).get("due") or config.due.value_months) for p in rows["params"].dropna().unique()}
+    default = list(config.due.value_months)
     due = [
-        (list(params_of(p).get("due") or config.due.value_months) if s == "values" else every)
+        (months_of.get(p, default) if isinstance(p, str) else default) if s == "values" else every
         for s, p in zip(stream, rows["params"], strict=True)
     ]
     out = rows.assign(rule=rule, stream=stream, due_months=due)
@@ -213,11 +217,12 @@ def cells(
     frames.append(_value_cells(con, indicators[indicators["stream"] == "values"], months, year))
     out = pd.concat([f for f in frames if not f.empty], ignore_index=True)
     out["project"] = out["project_id"].map(dict(zip(projects["project_id"], projects["name"], strict=True)))
-    out["deadline"] = [deadline(year, int(m), config) for m in out["month_no"]]
-    out["month"] = [date(year, int(m), 1) for m in out["month_no"]]
+    out["deadline"] = out["month_no"].map({m: deadline(year, m, config) for m in months})
+    out["month"] = out["month_no"].map({m: date(year, m, 1) for m in months})
     first = pd.to_datetime(out["first_filed_at"])
     out["first_filed_at"] = first
-    on_time = (first < pd.Series([deadline_end(d) for d in out["deadline"]], index=out.index)).to_numpy()
+    ends = out["month_no"].map({m: deadline_end(deadline(year, m, config)) for m in months})
+    on_time = (first < pd.to_datetime(ends)).to_numpy()
     out["on_time"] = np.where(out["filed"].to_numpy(dtype=bool), on_time, None)
     states = month_states(con, year, projects["project_id"].tolist())
     review = {

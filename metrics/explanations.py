@@ -82,8 +82,12 @@ def missing_explanations(
 ) -> dict[int, list[MissingExplanation]]:
     """Per project (all of the year, or ``project_ids``): its red and yellow indicators of ``month`` still
     lacking a text; a project with nothing missing is absent.  The lights are judged once for the month."""
-    report = compute_status(con, config, year, month)
     wanted = None if project_ids is None else {int(p) for p in project_ids}
+    one = None
+    if wanted is not None and len(wanted) == 1:  # one project's submit judges that project's lights only
+        row = con.execute("SELECT name FROM project WHERE project_id = ?", [next(iter(wanted))]).fetchone()
+        one = row[0] if row else None
+    report = compute_status(con, config, year, month, one)
     texts, budget = _texts(con, year, month), _budget_texts(con, year, month)
     ask_likelihood = month in config.cycle.likelihood_months
     out: dict[int, list[MissingExplanation]] = {}

@@ -52,7 +52,11 @@ def _table(view, edge: Edge) -> None:
     ]
     table = []
     for (_, name, stream), rows in view.cells.groupby(["project_id", "project", "stream"], sort=False):
-        by_month = {m.month: labels[s] for m, s in zip(rows["month"], rows["state"], strict=True)}
+        waiting = edge.say("·待审", "·sub.")  # filed and submitted, awaiting review
+        by_month = {
+            m.month: labels[s] + (waiting if r == "submitted" else "")
+            for m, s, r in zip(rows["month"], rows["state"], rows["review_state"], strict=True)
+        }
         shown = STREAMS[stream].zh if edge.lang == "zh" else STREAMS[stream].en
         table.append([name, shown] + [by_month.get(m, "—") for m in months])
     click.echo(

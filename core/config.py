@@ -89,6 +89,15 @@ class Due:
 
 
 @dataclass(frozen=True)
+class Cycle:
+    """The monthly cycle (docs/domain.md §10): a month's entries are due by this day of the next month, and
+    the months whose submission asks 完成目标可能性 of every red or yellow indicator (the half-year)."""
+
+    deadline_day: int
+    likelihood_months: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Scoring:
     budget_weight: float
     level_weights: dict[str, float]
@@ -146,6 +155,7 @@ class Config:
     lights: Lights
     budget: Budget
     due: Due
+    cycle: Cycle
     scoring: Scoring
     forms: Forms
     auth: Auth
@@ -180,6 +190,7 @@ _SECTION_TYPES = {
     "lights": Lights,
     "budget": Budget,
     "due": Due,
+    "cycle": Cycle,
     "scoring": Scoring,
     "forms": Forms,
     "auth": Auth,
@@ -284,6 +295,8 @@ def check(config: Config) -> None:
             bool(config.due.value_months) and all(1 <= m <= 12 for m in config.due.value_months),
             "due.value_months 应为1–12月",
         ),
+        (1 <= config.cycle.deadline_day <= 28, "1 ≤ cycle.deadline_day ≤ 28"),
+        (all(1 <= m <= 12 for m in config.cycle.likelihood_months), "cycle.likelihood_months 应为1–12月"),
         *_limit_rules(config.limits),
         (_known_zone(config.unit.time_zone), "unit.time_zone 应为时区名，如 Asia/Shanghai"),
     ]

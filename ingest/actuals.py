@@ -57,6 +57,7 @@ from ingest.actual_kinds import (
 )
 from ingest.chunked import ChunkedTable
 from ingest.problems import Problem, ProblemList, ValidationFailed
+from ingest.review import MonthLocked, check_unlocked, touched_months
 from ingest.tables import ReadingStopped, Rows, Table, column_cells, iter_raw, map_header, match_header
 
 NAME_KEYS = ("project", "indicator", "item")  # looked up by their normal form (core.names)
@@ -972,9 +973,9 @@ def ingest_actuals(
     try:
         with db_lock:
             return _ingest(read, db_path, today, also, actor)
-    except PermissionDenied:
+    except (PermissionDenied, MonthLocked):
         with db_lock:
-            record_refusal(db_path, actor, "upload", "、".join(names))
+            record_refusal(db_path, actor or local_operator(), "upload", "、".join(names))
         raise
 
 
@@ -987,6 +988,9 @@ def _ingest(read: list[tuple[Upload, Table]], db_path, today, also, actor) -> li
             raise ValidationFailed(problems)
         names = dict(zip(catalog.projects["project_id"], catalog.projects["name"], strict=True))
         check_projects(actor, touched_projects(uploads, catalog), names, "上传或修改这些项目的数据")
+        owner = dict(zip(catalog.indicators["indicator_id"], catalog.indicators["project_id"], strict=True))
+        for u in uploads:  # an approved month is locked: refused before anything is written (docs/domain.md §10)
+            check_unlocked(con, touched_months(u.rows, owner), u.file)
         loaded = [write_upload(con, u, actor) for u in uploads]
         if also is not None:
             also(con, loaded)

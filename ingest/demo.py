@@ -12,6 +12,10 @@
 - Micro-lectures: ahead of the 20 + 20 plan in the first half; cadre training classes only
   in the second half.
 - Ratings each quarter; the September rating of 工作完成及时性 is deliberately missing.
+- Red and yellow lights carry their 偏差原因 and 纠偏措施 from the month they first show (the monthly
+  cycle asks for them when a month is submitted, docs/domain.md §10), and the review history
+  (``REVIEW``): January–May approved, April of the training project returned once, June submitted.
+- Each month's figures are filed early in the following month (``FILED_DAY``), two of them late.
 
 ``write_demo_files`` writes the CSVs shipped in ``data/demo``; a test checks they are current.
 """
@@ -48,6 +52,15 @@ FUNDS_BY_QUARTER = [25.0, 25.0, 25.0, 25.0]
 ADJUSTMENTS = [(MUSEUM, 7, 34000000.00, "展厅改建期间闭馆，布展经费相应调减", "沪体财〔2020〕35号")]
 REVISIONS = [(MUSEUM, "藏品社会征集", 9, ">=90%", "受疫情影响部分社会征集活动取消，经主管部门批准调整")]
 
+# 偏差原因 and 纠偏措施 of a budget that lags, entered with its month's figures: (project, month) → texts.
+BUDGET_REASONS = {
+    (HOTLINE, 1): (
+        "政府购买服务合同按季度结算，春节及疫情影响1月付款进度滞后",
+        "与服务供应商约定按月结算，加快合同付款进度",
+    ),
+    (PUBLICITY, 1): ("宣传服务合同于2月签订，1月仅支付前期费用", "合同签订后按服务进度及时支付"),
+}
+
 TICKETS_PER_MONTH = [95, 48, 61, 88, 112, 134, 161, 149, 118, 104, 97, 90]
 CLOSE_RATE = [0.97, 0.96, 0.97, 0.97, 0.96, 0.96, 0.91, 0.95, 0.97, 0.97, 0.98, 0.98]
 EVENTS_PER_MONTH = [3, 5, 4, 3, 4, 5, 7, 6, 4, 5, 4, 3]
@@ -65,7 +78,7 @@ RATED: dict[tuple[str, str], dict[int, tuple]] = {
         12: (88, None, "确定能", None, None, "年度评估得分"),
     },
     (IT, "等保测评评分"): {
-        3: (78, None, "确定能", None, None, "自评"),
+        3: (78, None, "确定能", "自评发现部分安全配置未达标", "4月底前完成整改并复测", "自评"),
         6: (81, None, "确定能", None, None, "自评"),
         9: (84, None, "确定能", None, None, "第三方测评"),
         12: (86, None, "确定能", None, None, "第三方测评"),
@@ -86,6 +99,9 @@ RATED: dict[tuple[str, str], dict[int, tuple]] = {
         ),
         12: (None, "达成", "确定能", None, None, "年度测评为全市优秀网站"),
     },
+    (HOTLINE, "处理12345热线工单办结率"): {
+        1: (None, None, "有可能", "部分工单涉及多部门协调，办结周期较长", "建立疑难工单周例会，督办超期工单", None),
+    },
     (HOTLINE, "热线数据库"): {
         3: (None, "达成", "确定能", None, None, None),
         6: (None, "达成", "确定能", None, None, None),
@@ -93,11 +109,11 @@ RATED: dict[tuple[str, str], dict[int, tuple]] = {
         12: (None, "达成", "确定能", None, None, None),
     },
     (MUSEUM, "体育藏品拍卖"): {
-        6: (40, None, "确定能", None, None, "完成进度%"),
+        6: (40, None, "确定能", "受疫情影响拍卖会延期举办", "下半年参加秋季拍卖会", "完成进度%"),
         12: (100, None, "确定能", None, None, "完成进度%"),
     },
     (MUSEUM, "藏品社会征集"): {
-        6: (35, None, "确定能", None, None, "完成进度%"),
+        6: (35, None, "确定能", "疫情期间社会征集活动暂停", "恢复线下征集并开通线上征集渠道", "完成进度%"),
         12: (100, None, "确定能", None, None, "完成进度%"),
     },
     (MUSEUM, "体育藏品收购"): {
@@ -105,7 +121,7 @@ RATED: dict[tuple[str, str], dict[int, tuple]] = {
         12: (92, None, "确定能", None, None, "完成进度%"),
     },
     (MUSEUM, "体育藏品范围"): {
-        6: (12, None, "确定能", None, None, "藏品门类数"),
+        6: (12, None, "确定能", "上半年未新增藏品门类", "下半年重点征集新门类藏品", "藏品门类数"),
         12: (14, None, "确定能", None, None, "藏品门类数"),
     },
     (MUSEUM, "藏品收购时间计划"): {
@@ -120,13 +136,29 @@ RATED: dict[tuple[str, str], dict[int, tuple]] = {
         6: (5905, None, "确定能", None, None, "藏品件数"),
         12: (6210, None, "确定能", None, None, "藏品件数"),
     },
+    (MUSEUM, "提升博物馆的社会知名度，让公众进一步了解上海体育历史"): {
+        1: (None, None, "有可能", "1月下旬起受疫情影响闭馆", "开展线上展览，恢复开放后加强宣传", None),
+    },
     (MUSEUM, "近代体育发源地的地位进一步强化"): {
-        6: (None, "部分达成", "确定能", None, None, None),
+        6: (None, "部分达成", "确定能", "展厅改建期间相关展陈暂停", "利用线上展览和专题讲座持续宣传", None),
         12: (None, "达成", "确定能", None, None, None),
     },
     (MUSEUM, "提升上海体育文化在全国的影响力"): {
         6: (None, "部分达成", "有可能", "展厅改建期间闭馆", "加强线上展览与新媒体传播", None),
         12: (None, "部分达成", "确定能", None, None, "12月试运行"),
+    },
+    (TRAINING, "党校干部培训"): {
+        1: (None, None, "有可能", "干部培训班计划于下半年举办，上半年暂未开班", "按计划于9月、11月举办两期", None),
+    },
+    (PUBLICITY, "宣传服务"): {
+        1: (
+            None,
+            None,
+            "有可能",
+            "春节期间（1月25–27日）人员轮休，监控时长不足14小时",
+            "节假日安排专人值守，系统监控补位",
+            None,
+        ),
     },
     (TRAINING, "微课堂品质"): {
         6: (None, "达成", "确定能", None, None, None),
@@ -145,6 +177,38 @@ RATED: dict[tuple[str, str], dict[int, tuple]] = {
         12: (None, "达成", "确定能", None, None, None),
     },
 }
+
+
+# The monthly cycle of 2020 (docs/domain.md §10): (project or None for all, month, step, actor, when, reason).
+# January–May submitted by staff around the 8th and approved by the leader around the 14th of the next month;
+# April of the training project was returned once and approved after it was fixed; June is submitted and waits.
+def _review() -> list[tuple[str | None, int, str, str, datetime, str | None]]:
+    steps = []
+    for m in range(1, 6):
+        steps.append((None, m, "submit", "demo-staff", datetime(YEAR, m + 1, 8, 10, 0), None))
+        if m == 4:
+            steps += [
+                (
+                    TRAINING,
+                    4,
+                    "return",
+                    "demo-leader",
+                    datetime(YEAR, 5, 11, 16, 30),
+                    "4月“体荟魔都”主题活动数量与活动记录不符，请核对后重新提交",
+                ),
+                (TRAINING, 4, "submit", "demo-staff", datetime(YEAR, 5, 12, 9, 15), None),
+            ]
+        steps.append((None, m, "approve", "demo-leader", datetime(YEAR, m + 1, 14, 15, 0), None))
+    return [*steps, (None, 6, "submit", "demo-staff", datetime(YEAR, 7, 9, 10, 0), None)]
+
+
+REVIEW = _review()
+
+# The day of the following month on which each month's figures were filed (the deadline is the 10th);
+# (file, month) → day for the two filed late.  Last year's baseline was filed with January's figures.
+FILED_DAY = 6
+FILED_LATE = {("visitors_2019_2020.csv", 3): 14, ("deliverables_2020.csv", 2): 12}
+
 REFERENCES = [
     (IT, "政府资源开放工作评估", 6, "参考值", 82, "全市平均得分"),
     (IT, "政府资源开放工作评估", 12, "参考值", 85, "全市平均得分"),
@@ -167,12 +231,15 @@ def budget_rows() -> pd.DataFrame:
             received = budget * FUNDS_BY_QUARTER[(m - 1) // 3] / 100 if m in (1, 4, 7, 10) else 0
             if project in cut and m in (7, 10):  # the rest of the cut budget, in two instalments
                 received = (cut[project][1] - budget * sum(FUNDS_BY_QUARTER[:2]) / 100) / 2
+            reason, measures = BUDGET_REASONS.get((project, m), ("", ""))
             rows.append(
                 {
                     "项目名称": project,
                     "月份": _month(m),
                     "当月支出（元）": f"{budget * share / 100:.2f}",
                     "当月到位资金（元）": f"{received:.2f}",
+                    "偏差原因": reason,
+                    "纠偏措施": measures,
                     "备注": "",
                 }
             )

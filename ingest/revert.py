@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
 from core.db import log_load, write_transaction
 from ingest.actual_kinds import KINDS
+from ingest.review import MonthLocked, check_unlocked
 
 
 class NothingToRevert(Exception):
@@ -23,8 +24,8 @@ class Reverted:
 def revert_load(db_path, load_id: int, actor: Actor | None = None) -> Reverted:
     try:
         return _revert(db_path, load_id, actor)
-    except PermissionDenied:
-        record_refusal(db_path, actor, "revert", str(load_id))
+    except (PermissionDenied, MonthLocked):
+        record_refusal(db_path, actor or local_operator(), "revert", str(load_id))
         raise
 
 
@@ -51,6 +52,7 @@ def _revert(db_path, load_id: int, actor: Actor | None) -> Reverted:
         projects = {p for (p,) in con.execute(touched, [load_id, load_id]).fetchall()}
         names = dict(con.execute("SELECT project_id, name FROM project").fetchall())
         check_projects(actor, projects, names, "撤销这些项目的数据更正")
+        _check_months(con, table, owner, load_id, f"撤销第{load_id}次上传（{row[0][1]}）")
         restored = con.execute(f"SELECT count(*) FROM {table} WHERE replaced_by = ?", [load_id]).fetchall()[0][0]
         new_id = log_load(
             con, f"revert:{kind.name}", f"撤销第{load_id}次上传（{row[0][1]}）", None, restored, detail=str(load_id)
@@ -72,6 +74,17 @@ def _revert(db_path, load_id: int, actor: Actor | None) -> Reverted:
             load_id=new_id,
         )
         return Reverted(new_id, restored, current)
+
+
+def _check_months(con, table: str, owner: str, load_id: int, what: str) -> None:
+    """The rows withdrawn and restored must not fall in an approved month (docs/domain.md §10)."""
+    project = "t.project_id" if owner == "project_id" else "i.project_id"
+    join = "" if owner == "project_id" else "JOIN indicator i USING (indicator_id)"
+    keys = con.execute(
+        f"SELECT DISTINCT {project}, t.month FROM {table} t {join} WHERE t.load_id = ? OR t.replaced_by = ?",
+        [load_id, load_id],
+    ).fetchall()
+    check_unlocked(con, keys, what)
 
 
 def _columns(con, table: str) -> list[str]:

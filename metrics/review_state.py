@@ -76,3 +76,26 @@ def state_of(con: duckdb.DuckDBPyConnection, project_id: int, month: date) -> St
         [project_id, month.replace(day=1)],
     ).fetchone()
     return State.OPEN if row is None or row[0] is None else STATE_OF_STEP[Step(row[0])]
+
+
+def steps(
+    con: duckdb.DuckDBPyConnection, year: int | None = None, project_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Every step taken, oldest first (a month's history: submitted, returned with why, approved…).
+
+    Columns: step_id, project_id, month (first of the month, a date), action, actor, happened_at, reason.
+    """
+    where, params = [], []
+    if year is not None:
+        where.append("year(month) = ?")
+        params.append(year)
+    if project_ids is not None:
+        where.append("list_contains(?, project_id)")
+        params.append(list(project_ids))
+    rows = con.execute(
+        "SELECT step_id, project_id, month, action, actor, happened_at, reason FROM review_step "
+        f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY step_id",
+        params,
+    ).df()
+    rows["month"] = pd.to_datetime(rows["month"]).dt.date
+    return rows

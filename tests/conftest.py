@@ -27,7 +27,7 @@ def demo_template(tmp_path_factory) -> Path:
     db.init(path)
     with db.read_connection(path) as con:
         config = load_config(con)
-    load_demo(path, config)
+    load_demo(path, config, cycle=False)  # every month open: the tests write to them (the cycle: test_demo_cycle)
     accounts.ensure_demo_accounts(path, PASSWORD)
     return path
 

@@ -81,7 +81,8 @@ def test_staff_uploads_for_an_assigned_project_is_refused_another_and_signs_out(
     sign_in(page, server, "demo-staff")
     page.goto(f"{server}/entry")
     page.wait_for_selector("text=下载模板")
-    choose_file(page, DATA / "actuals" / "deliverables.csv")  # 上海体育系统人员培训经费: assigned
+    # 上海体育系统人员培训经费 (assigned), July and August: the served demo has approved and locked January–May
+    choose_file(page, DATA / "actuals" / "deliverables_open_months.csv")
     page.wait_for_selector("text=校验通过：产出数量")
     page.get_by_role("button", name="确认写入").click()
     page.wait_for_selector("text=已写入：3 行")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+import streamlit as st
 from dash_helpers import app, matrix_lights
 from unit_fixtures import three_units
 
+from core import db
 from metrics.review_state import Step
 
 TRAINING, HISTORY = "上海体育系统人员培训经费", "上海体育文史业务经费"
@@ -94,9 +96,11 @@ def approve(path, months: list[int], names: list[str] | None = None) -> None:
                     "VALUES (nextval('review_step_seq'), ?, ?, ?, 'demo-leader')",
                     [p, f"2020-{m:02d}-01", str(Step.APPROVE)],
                 )
+        db.bump_data_version(con)  # as every write does: the dashboard's caches key on the data version
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    st.cache_data.clear()  # the version itself is re-read every 2 s; do not wait for it
 
 
 def test_unapproved_months_are_marked_and_the_mark_goes_once_approved(demo_db):

@@ -47,7 +47,7 @@ FONT_CANDIDATES = [
     ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
 ]
-WIDTHS = (18, 18, 30, 24, 38, 13, 13, 32)  # mm, 186 in all on A4 with 12 mm margins
+WIDTHS = (18, 18, 28, 28, 36, 13, 13, 32)  # mm, 186 in all on A4 with 12 mm margins
 MAX_CELL_CHARS = 900  # a longer text cannot fit one page: the PDF shortens it, the XLSX keeps it whole
 CUT_SUFFIX = "……（全文见 XLSX）"
 # Characters the page itself prints whatever the data: the footer with its numbers, and plain ASCII.

@@ -85,4 +85,10 @@ def test_staff_not_assigned_are_refused(demo_copy):
     assert _count(db, "SELECT count(*) FROM indicator_summary") == 0
     assert _count(db, "SELECT count(*) FROM audit WHERE action = 'summary:confirm' AND outcome = 'refused'") == 1
     run_cli(*args, TRAINING, db=db, check=True)  # an assigned project: confirmed, in demo-staff's name
-    assert _count(db, "SELECT count(*) FROM audit WHERE action = 'summary:confirm' AND actor = 'demo-staff'") == 1
+    assert (
+        _count(
+            db,
+            "SELECT count(*) FROM audit WHERE action = 'summary:confirm' AND actor = 'demo-staff' AND outcome = 'done'",
+        )
+        == 1
+    )

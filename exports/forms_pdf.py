@@ -172,7 +172,9 @@ MIN_FONT_SIZE = 5  # pt: a figure is shrunk this far to stay on one line, never 
 CELL_PADDING = 2.3  # mm taken from a cell's width: fpdf2's margin on both sides, and a little air
 # what never breaks: a figure with its separators, sign and percent (1,234,567.80  97.5%  -92.3%), or a Latin word
 # (opening punctuation stays with what follows, closing punctuation with what precedes: no line starts with "）")
-UNBREAKABLE = re.compile(r"[（(“‘《「【]*(?:[-+−]?[0-9A-Za-z][0-9A-Za-z,.:/_%·-]*%?|\S)[，。、；：:;,.!?！？）)”’》」】%]*")
+UNBREAKABLE = re.compile(
+    r"[（(“‘《「【]*(?:[-+−]?[0-9A-Za-z][0-9A-Za-z,.:/_%·-]*%?|\S)[，。、；：:;,.!?！？）)”’》」】%]*"
+)
 FIGURE = re.compile(r"[0-9][0-9,.]*%?")
 
 

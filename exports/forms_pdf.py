@@ -275,7 +275,7 @@ def _cell_font(pdf: _Pdf, text: str, width: float) -> tuple[float, str]:
     room = width - CELL_PADDING
     size = FONT_SIZE
     pdf.set_font_size(FONT_SIZE)
-    widest = max((pdf.get_string_width(m.group()) for m in FIGURE.finditer(text)), default=0.0)
+    widest = max((_width(pdf, m.group()) for m in FIGURE.finditer(text)), default=0.0)
     if widest > room:
         size = max(MIN_FONT_SIZE, int(FONT_SIZE * room / widest * 4) / 4)
         pdf.set_font_size(size)
@@ -285,19 +285,28 @@ def _cell_font(pdf: _Pdf, text: str, width: float) -> tuple[float, str]:
         pdf.set_font_size(FONT_SIZE)
 
 
+def _width(pdf: _Pdf, text: str) -> float:
+    """The printed width of ``text`` in mm at the current size: the font's own widths, without fpdf2's per-call
+    style handling (``get_string_width``), which would cost a tenth of a form's time here."""
+    return pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+
+
 def _wrap(pdf: _Pdf, text: str, room: float) -> str:
     """``text`` broken into lines no wider than ``room`` (mm) at spaces and between CJK characters, never inside a
     figure or a Latin word (those fpdf2 would cut where the line is full)."""
     out = []
     for paragraph in text.replace("\t", " ").split("\n"):
+        if _width(pdf, paragraph) <= room:  # most cells: one line, measured once
+            out.append(paragraph)
+            continue
         line, used, end = "", 0.0, 0
         for m in UNBREAKABLE.finditer(paragraph):
             gap, token = paragraph[end : m.start()], m.group()
             end = m.end()
-            step = pdf.get_string_width(gap + token)
+            step = _width(pdf, gap + token)
             if line and used + step > room:
                 out.append(line)
-                line, used = token, pdf.get_string_width(token)
+                line, used = token, _width(pdf, token)
             else:
                 line, used = line + gap + token, used + step
         out.append(line)

@@ -16,6 +16,7 @@ from cli.textgrid import render
 from core import db
 from core.accounts import Actor, PermissionDenied, actor, local_operator
 from core.config import load_config
+from core.settings import in_force
 from ingest.summaries import OVERALL, confirm_summaries
 from metrics.drafts import ProjectTexts, year_end_texts
 
@@ -108,7 +109,7 @@ def confirm(edge: Edge, year: int, project: str, indicator: str | None, text: st
             )
         texts, overall = dict.fromkeys(ids, text), {}
     try:
-        done = confirm_summaries(edge.db, year, texts, who, overall=overall)
+        done = confirm_summaries(edge.db, year, texts, who, config=in_force(edge.db), overall=overall)
     except PermissionDenied as exc:
         raise CommandError(str(exc)) from exc
     click.echo(

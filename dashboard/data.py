@@ -564,6 +564,6 @@ def confirm_year_end(year: int, texts: dict[int, str], overall: dict[int, str], 
 
     with _LOCK:
         try:
-            return confirm_summaries(db_path(), year, texts, actor, overall=overall, config=config())
+            return confirm_summaries(db_path(), year, texts, actor, config=config(), overall=overall)
         finally:
             _version.clear()

@@ -22,7 +22,7 @@ from metrics.forms import (
     summary_cell,
 )
 
-WIDTHS = [12, 12, 24, 22, 20, 8, 10, 36]
+WIDTHS = [12, 12, 22, 22, 28, 8, 10, 32]  # 实际完成值 wide enough for its 实际完成情况 sentence
 DASH = "—"
 
 

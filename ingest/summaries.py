@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core import db
 from core.accounts import Actor, PermissionDenied, check_projects, local_operator, record, record_refusal
-from core.config import Config, load_config
+from core.config import Config
 from ingest.problems import Problem, ValidationFailed
 from metrics.drafts import YEAR_END, ProjectTexts, year_end_texts
 
@@ -67,8 +67,8 @@ def confirm_summaries(
     texts: dict[int, str | None],
     actor: Actor | None = None,
     *,
+    config: Config,
     overall: dict[int, str | None] | None = None,
-    config: Config | None = None,
 ) -> Confirmed:
     """Confirm indicators' 实际完成情况 (``{indicator_id: text, or None for the draft as it is}``) and projects'
     年度总体目标 (``overall``: ``{project_id: text or None}``), as ``actor`` (None: the local operator).
@@ -78,8 +78,7 @@ def confirm_summaries(
     overall = overall or {}
     try:
         with db.write_transaction(db_path) as con:
-            cfg = config or load_config(con)
-            projects = year_end_texts(con, cfg, year)
+            projects = year_end_texts(con, config, year)
             by_indicator = {i.indicator_id: (p, i) for p in projects for i in p.indicators}
             by_project = {p.project_id: p for p in projects}
             refused = [("", str(k), "不是该年度自评表上的指标") for k in texts if k not in by_indicator]
@@ -103,6 +102,17 @@ def confirm_summaries(
     except PermissionDenied:
         record_refusal(db_path, actor, "summary:confirm", f"{year}")
         raise
+
+
+def confirm_all(
+    db_path, year: int, config: Config, actor: Actor | None = None, project: str | None = None
+) -> Confirmed:
+    """Confirm every draft of ``year`` (or of one project) as it is: indicators and 年度总体目标 still drafted."""
+    with db.read_connection(db_path) as con:
+        projects = year_end_texts(con, config, year, project)
+    texts = {i.indicator_id: None for p in projects for i in p.indicators if i.is_draft}
+    overall = {p.project_id: None for p in projects if p.summary_is_draft}
+    return confirm_summaries(db_path, year, texts, actor, config=config, overall=overall)
 
 
 def _bad_texts(items: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:

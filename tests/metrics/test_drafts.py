@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pytest
 from helpers import run_cli
 
 from core import db
 from core.config import load_config
 from metrics.drafts import year_end_texts
+from metrics.forms import self_evaluations
 
 MUSEUM = "上海体育文史业务经费"
 TRAINING = "上海体育系统人员培训经费"
@@ -91,3 +93,21 @@ def test_the_summary_is_drafted_from_the_indicators(drafted):
     museum = drafted[1][MUSEUM]
     assert museum.summary_draft.startswith("全年预算执行率98.4%；10项绩效指标中6项达到年度目标，4项未完全达到：")
     assert "参观人数10,800人次，同比下降92.3%" in museum.summary_draft
+
+
+def test_the_budgets_reasons_reach_the_self_evaluation(demo_copy):
+    # 宣传服务经费 spent 7,469,000 of 7,700,000 (97%): the reason given with December's spending is printed under
+    # the form (the 项目资金 block has no column for it)
+    con = duckdb.connect(str(demo_copy))
+    try:
+        con.execute(
+            "UPDATE budget_month SET reason = '年末部分合同尚未结算', measures = '次年初完成结算' "
+            "WHERE project_id = (SELECT project_id FROM project WHERE name = ?) AND month = DATE '2020-12-01' "
+            "AND replaced_by IS NULL",
+            [PUBLICITY],
+        )
+    finally:
+        con.close()
+    with db.read_connection(demo_copy) as con:
+        (form,) = self_evaluations(con, load_config(con), 2020, PUBLICITY)
+    assert "预算执行偏差原因分析及改进措施：年末部分合同尚未结算；次年初完成结算" in form.notes

@@ -92,3 +92,27 @@ def test_staff_not_assigned_are_refused(demo_copy):
         )
         == 1
     )
+
+
+def test_an_unwritten_overall_summary_is_drafted_and_confirmed(demo_copy, tmp_path):
+    db = demo_copy
+    con = duckdb.connect(str(db))
+    try:  # as if the staff had written no 年度总体目标实际完成情况
+        con.execute(
+            "DELETE FROM project_summary WHERE project_id = (SELECT project_id FROM project WHERE name = ?)", [TRAINING]
+        )
+    finally:
+        con.close()
+    found = _listing(db)
+    # 2,077,650 ÷ 2,187,000 = 95%; 6 indicators, 5 green, 教练员岗位培训 yellow (部分达成)
+    assert found["summary_draft"] is True
+    assert found["summary"].startswith("全年预算执行率95%；6项绩效指标中5项达到年度目标，1项未完全达到：教练员岗位培训")
+    final = ("export", "selfeval", "--year", "2020", "--project", TRAINING, "--final", "--out", str(tmp_path))
+    refused = run_cli(*final, db=db)
+    assert refused.returncode == 1 and f"{TRAINING}：年度总体目标" in refused.stderr
+    run_cli("summaries", "confirm", "--year", "2020", "--project", TRAINING, db=db, check=True)
+    assert _listing(db)["summary_draft"] is False
+    assert (
+        _count(db, "SELECT count(*) FROM project_summary WHERE replaced_by IS NULL AND month = DATE '2020-12-01'") == 5
+    )
+    run_cli(*final, db=db, check=True)  # nothing drafted remains: frozen

@@ -16,7 +16,15 @@ from pathlib import Path
 
 import click
 
-from cli import commands_admin, commands_cycle, commands_load, commands_next_year, commands_report, commands_serve
+from cli import (
+    commands_admin,
+    commands_cycle,
+    commands_load,
+    commands_next_year,
+    commands_report,
+    commands_serve,
+    commands_summary,
+)
 from cli.commands_serve import prepare_database
 from cli.options import CommandError, Invocation, ReaderLeft, db_option, lang_option
 from core import config as config_module
@@ -48,7 +56,15 @@ def perfboard(ctx: click.Context, db: Path | None, lang: str | None) -> None:
         ctx.obj.lang = lang
 
 
-for _module in (commands_load, commands_report, commands_admin, commands_serve, commands_next_year, commands_cycle):
+for _module in (
+    commands_load,
+    commands_report,
+    commands_admin,
+    commands_serve,
+    commands_next_year,
+    commands_cycle,
+    commands_summary,
+):
     for _command in _module.COMMANDS:
         perfboard.add_command(_command)
 

@@ -44,6 +44,7 @@ else:
     ]
     if actor.role in ("staff", "admin"):
         pages.append(st.Page("views/entry.py", title=t("entry"), icon=":material/edit_note:", url_path="entry"))
+        pages.append(st.Page("views/yearend.py", title=t("yearend"), icon=":material/task_alt:", url_path="yearend"))
     pages.append(st.Page("views/exports.py", title=t("exports"), icon=":material/download:", url_path="exports"))
     if actor.role in ("leader", "admin"):  # an admin reads the whole trail, a leader that of their own projects
         pages.append(st.Page("views/audit.py", title=t("audit"), icon=":material/history:", url_path="audit"))

@@ -682,3 +682,28 @@ def units_scoped(year: int, actor: Actor) -> bool:
     bundles are not offered)."""
     ids = _ids(year, View(actor))
     return ids is not None and len(ids) < len(project_names(year))
+
+
+# -- draft13: the year-end 实际完成情况 (drafts and confirmed texts) --------------------------------
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_DIGEST)
+def _year_end(path: str, ver: int, cfg: Config, year: int) -> list:
+    from metrics.drafts import year_end_texts as texts_of
+
+    with reading() as con:
+        return texts_of(con, cfg, year)
+
+
+def year_end_texts(year: int) -> list:
+    """Every project's year-end texts of ``year`` (metrics.drafts.ProjectTexts), drafts marked."""
+    return _year_end(str(db_path()), version(), config(), year)
+
+
+def confirm_year_end(year: int, texts: dict[int, str], overall: dict[int, str], actor: Actor):
+    """Confirm (or edit) indicators' 实际完成情况 and projects' 年度总体目标 as ``actor``."""
+    from ingest.summaries import confirm_summaries
+
+    with _LOCK:
+        try:
+            return confirm_summaries(db_path(), year, texts, actor, config=config(), overall=overall)
+        finally:
+            _version.clear()

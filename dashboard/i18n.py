@@ -310,6 +310,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "按单位导出表格尚不支持；请联系管理员导出本单位的表格。下方的状态表只含本单位的项目。",
         "Forms for one unit cannot be exported yet; ask an admin. The status table below holds your unit's projects.",
     ),
+    # draft13
+    "yearend": ("年末自评", "Year-end review"),
+    "yearend_help": (
+        "每个指标的实际完成情况按全年数据（12月状态）起草，标为草稿；请核对、修改后确认。仍有草稿时自评表不能定稿。",
+        "Each indicator's 实际完成情况 is drafted from the year's data (December's status) and marked draft; check, "
+        "edit and confirm it. The final self-evaluation is refused while a draft remains.",
+    ),
+    "yearend_draft": ("草稿", "draft"),
+    "yearend_confirmed": ("已确认", "confirmed"),
+    "yearend_overall": ("年度总体目标实际完成情况", "Overall goal: what was achieved"),
+    "yearend_pending": ("还有 {n} 条实际完成情况为草稿，待确认", "{n} texts are still drafts, to be confirmed"),
+    "yearend_all_confirmed": ("本项目的实际完成情况已全部确认", "Every text of this project is confirmed"),
+    "yearend_confirm_one": ("确认此条", "Confirm this one"),
+    "yearend_confirm_all": ("全部确认", "Confirm all"),
+    "yearend_saved": ("已确认 {n} 条", "{n} confirmed"),
+    "yearend_no_projects": ("没有分配给您的项目", "No project is assigned to you"),
 }
 
 

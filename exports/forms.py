@@ -1,6 +1,7 @@
 """Export the forms: a file per project, one workbook (or PDF) with every project, and a ZIP of all.
 
-The final self-evaluation is frozen: ``final=True`` records a snapshot of each form with
+The final self-evaluation is frozen: it may hold no 实际完成情况 still drafted (草稿), else it is refused with the list
+(``ingest.summaries.DraftsPending``) and nothing is recorded; ``final=True`` records a snapshot of each form with
 the configuration it was scored under (``Config.as_dict()``), so the same form can be reproduced later
 (``from_snapshot=True``); any later export says when the data no longer match it.
 """
@@ -20,7 +21,8 @@ from core.accounts import Actor, PermissionDenied, local_operator, record, recor
 from core.config import Config
 from exports.forms_pdf import monitor_batch, selfeval_batch
 from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
-from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, self_evaluations
+from ingest.summaries import DraftsPending
+from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, pending_drafts, self_evaluations
 
 
 @dataclass
@@ -60,6 +62,9 @@ def _freeze(db_path, year: int, forms: list[ProjectForm], config: Config, actor:
     except PermissionDenied:  # like every refused write: recorded, then refused
         record_refusal(db_path, actor, "selfeval:final", f"{year}")
         raise
+    pending = pending_drafts(forms)
+    if pending:
+        raise DraftsPending(pending)
     with db.write_transaction(db_path) as con:
         for form in forms:
             con.execute(

@@ -10,11 +10,16 @@ A batch of forms is fast because the work that does not depend on one form is do
   instead of being laid out a second time.
 
 Each file still embeds only the glyphs it uses.
+
+The indicator table merges each 一级 and 二级 label down its group (a cell spanning the rows, as the XLSX merges its
+ranges), and a figure never breaks across lines: each cell's text is wrapped here at spaces and between CJK characters
+only (``_wrap``), and a cell whose figure is wider than the column prints in a smaller font (``_cell_font``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,14 +32,22 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace, SubsetMap
 
-from metrics.forms import MISSING_MARK, ProjectForm, budget_light_text, fund_rows, projected_head
+from metrics.forms import (
+    MISSING_MARK,
+    ProjectForm,
+    budget_light_text,
+    completion_cell,
+    fund_rows,
+    projected_head,
+    summary_cell,
+)
 
 FONT_CANDIDATES = [
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese
     ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
 ]
-WIDTHS = (18, 18, 34, 28, 28, 13, 13, 34)  # mm, 186 in all on A4 with 12 mm margins
+WIDTHS = (18, 18, 28, 28, 36, 13, 13, 32)  # mm, 186 in all on A4 with 12 mm margins
 MAX_CELL_CHARS = 900  # a longer text cannot fit one page: the PDF shortens it, the XLSX keeps it whole
 CUT_SUFFIX = "……（全文见 XLSX）"
 # Characters the page itself prints whatever the data: the footer with its numbers, and plain ASCII.
@@ -152,7 +165,17 @@ def _output(pdf: FPDF, font: PreparedFont) -> bytes:
 # One form's content, then drawing it
 
 
-Rows = list[list[tuple[str, int]]]
+Cell = tuple[str, int] | tuple[str, int, int]  # (text, columns spanned[, rows spanned])
+Rows = list[list[Cell]]
+FONT_SIZE = 8  # pt, the table's text
+MIN_FONT_SIZE = 5  # pt: a figure is shrunk this far to stay on one line, never further
+CELL_PADDING = 2.3  # mm taken from a cell's width: fpdf2's margin on both sides, and a little air
+# what never breaks: a figure with its separators, sign and percent (1,234,567.80  97.5%  -92.3%), or a Latin word
+# (opening punctuation stays with what follows, closing punctuation with what precedes: no line starts with "）")
+UNBREAKABLE = re.compile(
+    r"[（(“‘《「【]*(?:[-+−]?[0-9A-Za-z][0-9A-Za-z,.:/_%·-]*%?|\S)[，。、；：:;,.!?！？）)”’》」】%]*"
+)
+FIGURE = re.compile(r"[0-9][0-9,.]*%?")
 
 
 @dataclass
@@ -170,8 +193,8 @@ class _Plan:
         yield self.title
         yield self.period
         for row in self.rows:
-            for text, _ in row:
-                yield text
+            for cell in row:
+                yield cell[0]
         yield from self.remarks
         yield from self.notes
         yield "备注：注：；" + CUT_SUFFIX
@@ -216,17 +239,78 @@ def _money(v: float | None) -> str:
 
 
 def _table(pdf: _Pdf, rows: Rows, heads: set[int] = frozenset()) -> None:
-    """Rows of (text, colspan) cells over the eight columns; rows in ``heads`` are shaded."""
-    grey = FontFace(fill_color=(242, 242, 242))
-    red = FontFace(color=(192, 0, 0), fill_color=(255, 242, 204))
+    """Rows of (text, colspan[, rowspan]) cells over the eight columns; rows in ``heads`` are shaded.
+
+    A cell spanning rows takes its columns in the rows below, which list only their other cells."""
+    covered: dict[int, int] = {}  # column → rows still taken by a cell spanning rows from above
     with pdf.table(
         col_widths=WIDTHS, line_height=5, text_align="LEFT", first_row_as_headings=False, borders_layout="ALL"
     ) as table:
         for k, cells in enumerate(rows):
-            row = table.row()
-            for text, span in cells:
-                style = red if text.startswith(MISSING_MARK) else (grey if k in heads else None)
-                row.cell(_fit(text), colspan=span, style=style)
+            row, col = table.row(), 0
+            for text, span, *down in cells:
+                while covered.get(col, 0) > 0:
+                    col += 1
+                rowspan = down[0] if down else 1
+                size, lines = _cell_font(pdf, _fit(text), sum(WIDTHS[col : col + span]))
+                row.cell(lines, colspan=span, rowspan=rowspan, style=_style(text, k in heads, size))
+                for c in range(col, col + span):
+                    covered[c] = rowspan
+                col += span
+            covered = {c: n - 1 for c, n in covered.items() if n > 1}
+
+
+def _style(text: str, head: bool, size: float) -> FontFace | None:
+    """Red on yellow for a gap (【待补充】), grey for a header row, and the cell's own font size when shrunk."""
+    fill = (255, 242, 204) if text.startswith(MISSING_MARK) else ((242, 242, 242) if head else None)
+    color = (192, 0, 0) if text.startswith(MISSING_MARK) else None
+    shrunk = size if size != FONT_SIZE else None
+    if fill is None and color is None and shrunk is None:
+        return None
+    return FontFace(color=color, fill_color=fill, size_pt=shrunk)
+
+
+def _cell_font(pdf: _Pdf, text: str, width: float) -> tuple[float, str]:
+    """The font size of a cell and its text wrapped to the column: smaller only when a figure is wider than it."""
+    room = width - CELL_PADDING
+    size = FONT_SIZE
+    pdf.set_font_size(FONT_SIZE)
+    widest = max((_width(pdf, m.group()) for m in FIGURE.finditer(text)), default=0.0)
+    if widest > room:
+        size = max(MIN_FONT_SIZE, int(FONT_SIZE * room / widest * 4) / 4)
+        pdf.set_font_size(size)
+    try:
+        return size, _wrap(pdf, text, room)
+    finally:
+        pdf.set_font_size(FONT_SIZE)
+
+
+def _width(pdf: _Pdf, text: str) -> float:
+    """The printed width of ``text`` in mm at the current size: the font's own widths, without fpdf2's per-call
+    style handling (``get_string_width``), which would cost a tenth of a form's time here."""
+    return pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+
+
+def _wrap(pdf: _Pdf, text: str, room: float) -> str:
+    """``text`` broken into lines no wider than ``room`` (mm) at spaces and between CJK characters, never inside a
+    figure or a Latin word (those fpdf2 would cut where the line is full)."""
+    out = []
+    for paragraph in text.replace("\t", " ").split("\n"):
+        if _width(pdf, paragraph) <= room:  # most cells: one line, measured once
+            out.append(paragraph)
+            continue
+        line, used, end = "", 0.0, 0
+        for m in UNBREAKABLE.finditer(paragraph):
+            gap, token = paragraph[end : m.start()], m.group()
+            end = m.end()
+            step = _width(pdf, gap + token)
+            if line and used + step > room:
+                out.append(line)
+                line, used = token, _width(pdf, token)
+            else:
+                line, used = line + gap + token, used + step
+        out.append(line)
+    return "\n".join(out)
 
 
 def _fit(text: str) -> str:
@@ -246,18 +330,32 @@ def _singles(*texts: str) -> list[tuple[str, int]]:
     return [(text, 1) for text in texts]
 
 
-def _grouped(form: ProjectForm, scored: bool) -> list[tuple[str, str]]:
-    """一级 and 二级 labels printed on the first row of their group only."""
+def _grouped(form: ProjectForm, scored: bool) -> list[list[Cell]]:
+    """Per indicator, its leading 一级 and 二级 cells: each label once, on the first row of its group, spanning the
+    group's rows (the rows below list neither)."""
     points: dict[str, float] = {}
     for i in form.indicators:
         points[i.level1] = points.get(i.level1, 0) + i.weight
-    out, last1, last2 = [], None, None
-    for i in form.indicators:
-        l1 = (f"{i.level1}（{points[i.level1]:g}分）" if scored else i.level1) if i.level1 != last1 else ""
-        l2 = i.level2 if (i.level1, i.level2) != last2 else ""
-        out.append((l1, l2))
-        last1, last2 = i.level1, (i.level1, i.level2)
+    keys1 = [i.level1 for i in form.indicators]
+    keys2 = [(i.level1, i.level2) for i in form.indicators]
+    out = []
+    for k, i in enumerate(form.indicators):
+        lead: list[Cell] = []
+        if k == 0 or keys1[k] != keys1[k - 1]:
+            label = f"{i.level1}（{points[i.level1]:g}分）" if scored else i.level1
+            lead.append((label, 1, _run(keys1, k)))
+        if k == 0 or keys2[k] != keys2[k - 1]:
+            lead.append((i.level2, 1, _run(keys2, k)))
+        out.append(lead)
     return out
+
+
+def _run(keys: list, k: int) -> int:
+    """How many rows from ``k`` share its key."""
+    n = 1
+    while k + n < len(keys) and keys[k + n] == keys[k]:
+        n += 1
+    return n
 
 
 def _notes(pdf: _Pdf, texts: list[str]) -> None:
@@ -301,8 +399,8 @@ def _selfeval_plan(form: ProjectForm, title: str, note: str) -> _Plan:
             ]
             for f in fund_rows(form)
         ],
-        [("年度总体目标", 2), ("预期目标", 3), ("实际完成情况", 3)],
-        [("", 2), (form.goals or "—", 3), (form.summary or "—", 3)],
+        [("年度总体目标", 2, 2), ("预期目标", 3), ("实际完成情况", 3)],
+        [(form.goals or "—", 3), (summary_cell(form) or "—", 3)],
         [
             ("一级指标", 1),
             ("二级指标", 1),
@@ -314,8 +412,9 @@ def _selfeval_plan(form: ProjectForm, title: str, note: str) -> _Plan:
             ("偏差原因分析及改进措施", 1),
         ],
     ]
-    for (l1, l2), i in zip(_grouped(form, True), form.indicators, strict=True):
-        rows.append(_singles(l1, l2, i.level3, i.target, i.actual, f"{i.weight:.2f}", f"{i.score:.2f}", i.deviation))
+    for lead, i in zip(_grouped(form, True), form.indicators, strict=True):
+        actual = completion_cell(i)  # the figure, then the 实际完成情况 in words (the layout has no column of its own)
+        rows.append([*lead, *_singles(i.level3, i.target, actual, f"{i.weight:.2f}", f"{i.score:.2f}", i.deviation)])
     rows.append(
         [
             ("总分", 5),
@@ -359,9 +458,9 @@ def _monitor_plan(form: ProjectForm, title: str) -> _Plan:
             ("偏差原因分析及备注", 1),
         ],
     ]
-    for (l1, l2), i in zip(_grouped(form, False), form.indicators, strict=True):
+    for lead, i in zip(_grouped(form, False), form.indicators, strict=True):
         note = "；".join(t for t in (i.deviation, i.note) if t)
-        rows.append(_singles(l1, l2, i.level3, i.target, i.actual, i.projection, i.likelihood, note))
+        rows.append([*lead, *_singles(i.level3, i.target, i.actual, i.projection, i.likelihood, note)])
     return _Plan(title, f"（{form.year}年1–{n}月）", rows, {2, 5}, list(form.notes), list(form.warnings))
 
 

@@ -12,9 +12,17 @@ from dataclasses import astuple
 
 import xlsxwriter
 
-from metrics.forms import MISSING_MARK, ProjectForm, budget_light_text, fund_rows, projected_head
+from metrics.forms import (
+    MISSING_MARK,
+    ProjectForm,
+    budget_light_text,
+    completion_cell,
+    fund_rows,
+    projected_head,
+    summary_cell,
+)
 
-WIDTHS = [12, 12, 24, 22, 20, 8, 10, 36]
+WIDTHS = [12, 12, 22, 22, 28, 8, 10, 32]  # 实际完成值 wide enough for its 实际完成情况 sentence
 DASH = "—"
 
 
@@ -159,20 +167,24 @@ def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title
     _merge_text(ws, row, 0, row + 1, 0, "年度总体目标", s.label)
     _merge_text(ws, row, 1, row, 3, "预期目标", s.head)
     _merge_text(ws, row, 4, row, 7, "实际完成情况", s.head)
-    _fit_row(ws, row + 1, [(form.goals, _span(1, 3)), (form.summary, _span(4, 7))])
+    summary = summary_cell(form)
+    _fit_row(ws, row + 1, [(form.goals, _span(1, 3)), (summary, _span(4, 7))])
     _merge_text(ws, row + 1, 1, row + 1, 3, form.goals, s.text)
-    _merge_text(ws, row + 1, 4, row + 1, 7, form.summary, s.text, s.gap)
+    _merge_text(ws, row + 1, 4, row + 1, 7, summary, s.text, s.gap)
     row += 2
 
     def cells(ws, r, ind):
+        actual = completion_cell(
+            ind
+        )  # the figure, then the 实际完成情况 in words (the layout has no column of its own)
         _fit_row(
             ws,
             r,
-            [(ind.level3, WIDTHS[2]), (ind.target, WIDTHS[3]), (ind.actual, WIDTHS[4]), (ind.deviation, WIDTHS[7])],
+            [(ind.level3, WIDTHS[2]), (ind.target, WIDTHS[3]), (actual, WIDTHS[4]), (ind.deviation, WIDTHS[7])],
         )
         _text(ws, r, 2, ind.level3, s.text, s.gap)
         _text(ws, r, 3, ind.target, s.text, s.gap)
-        _text(ws, r, 4, ind.actual, s.text, s.gap)
+        _text(ws, r, 4, actual, s.text, s.gap)
         ws.write_number(r, 5, ind.weight, s.points)
         ws.write_number(r, 6, ind.score, s.points)
         _text(ws, r, 7, ind.deviation, s.text, s.gap)

@@ -15,6 +15,7 @@ import duckdb
 
 from core.config import Config, Scoring, SharePolicy
 from metrics import scoring
+from metrics.drafts import DRAFT_MARK, ProjectTexts, confirmed_texts, project_texts, written_summaries
 from metrics.ratings import LIKELIHOOD_ZH, RATING_ZH, Rating
 from metrics.rules import between
 from metrics.status import PLAN_LEVEL1, IndicatorStatus, ProjectStatus, compute_status, missing_notice
@@ -38,6 +39,8 @@ class FormIndicator:
     projection: str = ""  # 全年预计完成情况 (monitoring)
     likelihood: str = ""  # 完成目标可能性 (monitoring)
     note: str = ""
+    completion: str = ""  # 实际完成情况 in words (self-evaluation): confirmed by staff, or drafted
+    drafted: bool = False  # the completion is a draft (草稿) nobody has confirmed yet
 
 
 @dataclass
@@ -63,6 +66,7 @@ class ProjectForm:
     budget_reason: str = ""  # the staff's 偏差原因；纠偏措施 for the spending (monitoring)
     goals: str = ""  # 预期目标
     summary: str = ""  # 实际完成情况
+    summary_drafted: bool = False  # the summary is drafted from the indicators (草稿), staff wrote none
     indicators: list[FormIndicator] = field(default_factory=list)
     total_weight: float = 100.0
     total_score: float = 0.0
@@ -108,15 +112,6 @@ def _budget_texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict
         [year, year, month],
     ).fetchall()
     return {r[0]: {"forecast": r[1], "reason": r[2], "measures": r[3]} for r in rows}
-
-
-def _summaries(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, str]:
-    rows = con.execute(
-        "SELECT project_id, arg_max(summary, month) FROM project_summary WHERE replaced_by IS NULL "
-        "AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1) GROUP BY project_id",
-        [year, year, month],
-    ).fetchall()
-    return dict(rows)
 
 
 def _shown(i: IndicatorStatus) -> str:
@@ -258,16 +253,21 @@ def _forms(con, config: Config, year: int, month: int, project: str | None, scor
     facts = _project_rows(con, year)
     levels = _levels(con, year)
     texts = _texts(con, year, month)
-    summaries = _summaries(con, year, month)
+    summaries = written_summaries(con, year, month)
     budgets = _budget_texts(con, year, month)
-    forms = [_form(p, facts[p.name], levels, texts, summaries, config, year, month, scored) for p in report.projects]
-    for form, p in zip(forms, report.projects, strict=True):
+    confirmed = confirmed_texts(con, year) if scored else {}
+    forms = []
+    for p in report.projects:
         given = budgets.get(p.project_id, {})
+        budget_reason = "；".join(t for t in (given.get("reason"), given.get("measures")) if t)
+        year_end = project_texts(p, confirmed, summaries) if scored else None
+        form = _form(p, facts[p.name], levels, texts, budget_reason, year_end, config, year, month, scored)
         if given.get("forecast") is not None and not scored:
             form.projected, form.projected_by_staff = given["forecast"], True
-        form.budget_reason = "；".join(t for t in (given.get("reason"), given.get("measures")) if t)
+        form.budget_reason = budget_reason
         if not scored and not form.budget_reason and form.budget_status in ("yellow", "red"):
             form.warnings.append("预算执行：缺少偏差原因和纠偏措施")
+        forms.append(form)
     return forms
 
 
@@ -276,7 +276,8 @@ def _form(
     fact: dict,
     levels: dict,
     texts: dict,
-    summaries: dict,
+    budget_reason: str,
+    year_end: ProjectTexts | None,
     config: Config,
     year: int,
     month: int,
@@ -317,7 +318,8 @@ def _form(
         budget_status=str(p.budget_status),
         budget_explanation=p.budget_explanation,
         goals=fact["goals"] or "",
-        summary=summaries.get(fact["project_id"]) or "",
+        summary=year_end.summary if year_end else "",
+        summary_drafted=bool(year_end and year_end.summary_is_draft),
         warnings=list(problems),
         missing=json.loads(fact["missing"]) if fact.get("missing") else [],
     )
@@ -326,6 +328,9 @@ def _form(
     form.notes = [note for note in [budget_note(form)] if note]
     form.notes += [_revision_note(i) for i in p.indicators if i.revised]
     form.notes += [_plan_note(i) for i in p.indicators if i.origin == "plan"]
+    if scored and budget_reason and rate < 1:  # the 项目资金 block has no column for it: said under the form
+        form.notes.append(f"预算执行偏差原因分析及改进措施：{budget_reason}")
+    completions = {t.indicator_id: t for t in year_end.indicators} if year_end else {}
     for i in p.indicators if not scored else table:
         if i.kind == "not_applicable":
             continue
@@ -336,6 +341,8 @@ def _form(
         score = scoring.money2(indicator_points(i, weights[i.indicator_id], sc)) if scored else 0.0
         text = texts.get(i.indicator_id)
         deviation = _deviation(text)
+        if not deviation and str(i.rule).startswith("budget_"):  # judged on the spending: the budget's reasons
+            deviation = budget_reason
         over = scored and _over_achieved(i, sc)
         needs = scored and (over or score < weight)
         if scored and not needs:
@@ -368,13 +375,16 @@ def _form(
                 projection=_projection(i),
                 likelihood=likelihood,
                 note=(text or {}).get("note") or "",
+                completion=completions[i.indicator_id].text if i.indicator_id in completions else "",
+                drafted=i.indicator_id in completions and completions[i.indicator_id].is_draft,
             )
         )
-    if not form.summary and scored:
-        form.summary = MISSING_MARK + "请填写年度总体目标实际完成情况"
-        form.warnings.append("缺少年度总体目标实际完成情况")
-    elif scored:
-        form.warnings += typed_mismatches(form.summary, figures(p))
+    if scored:
+        drafts = sum(1 for ind in form.indicators if ind.drafted) + form.summary_drafted
+        if drafts:
+            form.warnings.append(f"实际完成情况有{drafts}处为草稿，待填报人员确认或修改")
+        if not form.summary_drafted:
+            form.warnings += typed_mismatches(form.summary, figures(p))
     form.total_weight = scoring.money2(sc.budget_weight + sum(i.weight for i in form.indicators))
     form.total_score = scoring.money2(budget_score + sum(i.score for i in form.indicators))
     form.grade = scoring.grade(form.total_score, sc) if scored else ""
@@ -498,3 +508,25 @@ def _projection(i: IndicatorStatus) -> str:
         return f"最长{i.projection * 60:.0f}分钟{risk}"
     value = f"{i.projection:,.2f}".rstrip("0").rstrip(".")
     return f"预计{value}{i.unit or ''}{risk}"
+
+
+def completion_cell(ind: FormIndicator) -> str:
+    """The self-evaluation's 实际完成值 cell: the figure, then the 实际完成情况 in words (【草稿】 while unconfirmed)."""
+    if not ind.completion:
+        return ind.actual
+    return f"{ind.actual}\n{DRAFT_MARK if ind.drafted else ''}{ind.completion}"
+
+
+def summary_cell(form: ProjectForm) -> str:
+    """年度总体目标 实际完成情况: as staff wrote it, or drafted and marked 【草稿】."""
+    return f"{DRAFT_MARK}{form.summary}" if form.summary_drafted else form.summary
+
+
+def pending_drafts(forms: list[ProjectForm]) -> list[tuple[str, str]]:
+    """(project, indicator or 年度总体目标) of every 实际完成情况 still a draft: a frozen form may hold none."""
+    out = []
+    for form in forms:
+        out += [(form.name, ind.level3) for ind in form.indicators if ind.drafted]
+        if form.summary_drafted:
+            out.append((form.name, "年度总体目标"))
+    return out

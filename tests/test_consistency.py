@@ -209,7 +209,9 @@ def test_budget_mode_reaches_both_forms(configured, light, score, total, likelih
     out = run_cli("export", "selfeval", "--year", "2020", "--out", str(folder), db=configured, check=True).stdout
     assert f"{project}\t{total}" in out
     selfeval = _form_row(folder / f"自评表_2020_{project}.xlsx", indicator)
-    assert selfeval[3:6] == ["执行率97%（时间进度100%）", 18.75, score]  # 实际完成值, 分值, 得分
+    figure, drafted = selfeval[3].split("\n")  # 实际完成值: the figure, then the 实际完成情况 drafted from the light
+    assert [figure, *selfeval[4:6]] == ["执行率97%（时间进度100%）", 18.75, score]  # 实际完成值, 分值, 得分
+    assert drafted.endswith("，达到年度目标" if light == "green" else "，未达到年度目标")
     args = ("export", "monitor", "--year", "2020", "--month", "2020-12", "--out", str(folder))
     run_cli(*args, db=configured, check=True)
     monitor = _form_row(folder / f"监控表_2020年1-12月_{project}.xlsx", indicator)

@@ -12,6 +12,7 @@ from dashboard.render import plain
 from dashboard.views.common import current_actor, year_and_month
 from exports.forms_pdf import FontMissing
 from exports.status_table import status_csv, status_xlsx
+from ingest.summaries import DraftsPending
 
 
 def forms(year: int, month: int) -> None:
@@ -45,6 +46,10 @@ def forms(year: int, month: int) -> None:
     except FontMissing as exc:
         bar.empty()
         st.error(plain(str(exc)))
+        return
+    except DraftsPending as pending:  # a final form may hold no 实际完成情况 still drafted (草稿)
+        bar.empty()
+        st.error(plain(pending.format(lang())))
         return
     bar.progress(1.0, text=t("ready"))
     for warning in warnings:

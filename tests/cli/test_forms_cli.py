@@ -53,7 +53,8 @@ def test_selfeval_xlsx(demo_db, tmp_path):
     assert round(funds[6], 4) == 0.9844 and funds[7] == 9.84
     assert find_row(rows, "上年结转资金")[2:] == ["—"] * 6
     auction = find_row(rows, "体育藏品拍卖")
-    assert auction[3:7] == ["=100%", "100%", 11.25, 11.25]
+    # 实际完成值: the figure, then the drafted 实际完成情况, marked 【草稿】 until staff confirm it
+    assert auction[3:7] == ["=100%", "100%\n【草稿】体育藏品拍卖为100%，达到年度目标（目标100%）", 11.25, 11.25]
     target_cell = ws.cell(row=rows.index(auction) + 1, column=4)
     assert target_cell.data_type == "s"  # "=100%" stays text, never a formula
     visitors = find_row(rows, "提升博物馆的社会知名度，让公众进一步了解上海体育历史")
@@ -141,6 +142,7 @@ def test_monitor_form(demo_db, tmp_path):
 
 def test_year_end_freeze(demo_copy, tmp_path):
     db = demo_copy
+    run_cli("summaries", "confirm", "--year", "2020", "--project", MUSEUM, db=db, check=True)  # no draft remains
     out = run_cli(
         "export",
         "selfeval",

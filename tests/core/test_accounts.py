@@ -354,10 +354,12 @@ def test_thresholds_changed_by_an_admin_are_audited_and_followed(db, tmp_path):
 
 def test_a_refused_freeze_is_audited_and_freezes_nothing(db):
     from exports.forms import selfeval_forms
+    from ingest.summaries import confirm_all
 
     with pytest.raises(PermissionDenied, match="自评表定稿"):
         selfeval_forms(db, load_config(), 2020, final=True, actor=Actor("leader1", "leader"))
     assert audit(db, "selfeval") == [("leader1", "selfeval:final", "2020", "refused", None, None)]
     assert q(db, "SELECT count(*) FROM selfeval_snapshot") == [(0,)]
+    confirm_all(db, 2020, load_config())  # a frozen form holds no drafted 实际完成情况 (ingest/summaries.py)
     selfeval_forms(db, load_config(), 2020, final=True, actor=Actor("admin1", "admin"))
     assert [r[3] for r in audit(db, "selfeval")] == ["refused", "done"]

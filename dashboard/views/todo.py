@@ -1,0 +1,55 @@
+"""A staff member's to-do list ("本月需填报：…，截止 …"), shown above the page they land on after signing in.
+
+From ``metrics.due.todo`` (docs/domain.md §10): the month being filed now, what is overdue, and months returned
+to them with the reviewer's reason.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.accounts import Actor
+from dashboard import data
+from dashboard.i18n import lang, t
+from dashboard.render import plain
+from metrics.due import STREAMS
+
+
+def _items(rows: pd.DataFrame) -> str:
+    """What a project-month still owes: its streams, with the values' indicators named."""
+    parts = []
+    for stream, missing in zip(rows["stream"], rows["missing"], strict=True):
+        name = STREAMS[stream].zh if lang() == "zh" else STREAMS[stream].en
+        if len(missing):
+            shown = "、".join(list(missing)[:3]) + ("…" if len(missing) > 3 else "")
+            name += f"（{shown}）" if lang() == "zh" else f" ({shown})"
+        parts.append(name)
+    return ("、" if lang() == "zh" else ", ").join(parts)
+
+
+def lines(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """(kind, text) per project-month: ``returned``, ``overdue`` or ``due``; returned and overdue first."""
+    out = []
+    for (_, project, month), rows in frame.groupby(["project_id", "project", "month"], sort=True):
+        shown_month = f"{month.year}年{month.month}月" if lang() == "zh" else f"{month:%Y-%m}"
+        due_by = rows["deadline"].iloc[0].isoformat()
+        reasons = [r for r in rows["reason"] if isinstance(r, str) and r]
+        if reasons:
+            out.append(("returned", t("todo_returned", project=project, month=shown_month, reason=reasons[0])))
+            continue
+        kind = "overdue" if bool(rows["overdue"].any()) else "due"
+        out.append((kind, t(f"todo_{kind}", project=project, month=shown_month, items=_items(rows), deadline=due_by)))
+    order = {"returned": 0, "overdue": 1, "due": 2}
+    return sorted(out, key=lambda line: order[line[0]])
+
+
+def render(actor: Actor) -> None:
+    frame = data.todo(actor.username)
+    if frame.empty:
+        st.caption(t("todo_none"))
+        return
+    shown = lines(frame)
+    text = "\n".join(f"- {plain(line)}" for _, line in shown)
+    box = st.error if any(kind != "due" for kind, _ in shown) else st.info
+    box(f"**{t('todo_title')}**\n\n{text}")

@@ -58,7 +58,9 @@ def state(db, pid: int) -> tuple:
 
 def texts(at) -> str:
     """Every message and markdown shown (errors, warnings, infos, successes, markdown, captions)."""
-    parts = [e.value for kind in ("error", "warning", "info", "success", "markdown", "caption") for e in getattr(at, kind)]
+    parts = [
+        e.value for kind in ("error", "warning", "info", "success", "markdown", "caption") for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts).replace("\\", "").replace("\u2060", "")  # as read, not as escaped
 
 

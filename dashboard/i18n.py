@@ -288,6 +288,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "截至 {today}：各项目每月应报内容的状态；每月数据应于次月{day}日前报送。",
         "As of {today}: the state of what each project owes each month; a month is due by day {day} of the next.",
     ),
+    "cycle_swipe": ("← 左右滑动查看各月 →", "← swipe sideways for every month →"),
     "cycle_legend": ("图例", "Legend"),
     "cycle_stream": ("填报内容", "Stream"),
     "cycle_no_projects": ("所选年度没有可查看的项目。", "No project to show in this year."),
@@ -340,6 +341,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Overdue: {project} ({month}) {items}, was due {deadline}",
     ),
     "todo_returned": ("已退回：{project}（{month}），原因：{reason}", "Returned: {project} ({month}): {reason}"),
+    "todo_open": ("前往月度报送", "Open monthly submission"),
     "todo_none": ("本月应报数据均已填报。", "Everything due this month is filed."),
 }
 

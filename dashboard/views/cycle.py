@@ -26,6 +26,16 @@ CELL_STYLE = {
     "not_due": ("#f0f1f3", "#555b61"),
 }
 TD = "padding:4px 6px;border-bottom:1px solid #e6e8eb;white-space:nowrap"
+# on a phone the grid is tighter and says it scrolls sideways (inline styles need !important to be overridden)
+NARROW = """<style>
+.pb-swipe{display:none}
+@media (max-width:640px){
+ #pb-cycle td,#pb-cycle th{padding:3px 2px !important;font-size:0.78rem}
+ #pb-cycle .pb-proj{min-width:5.5em !important}
+ #pb-cycle .pb-state{min-width:2.4em !important;padding:1px 2px !important}
+ .pb-swipe{display:block;color:#777;font-size:0.8rem;margin:0 0 4px 0}
+}
+</style>"""
 
 
 def month_text(year: int, month: int) -> str:
@@ -61,7 +71,7 @@ def grid_html(cells: pd.DataFrame, year: int, month: int) -> str:
             of_stream = of_project[of_project["stream"] == stream]
             by_month = {m.month: r for m, r in zip(of_stream["month"], of_stream.to_dict("records"), strict=True)}
             first = (
-                f'<td rowspan="{len(streams)}" style="{TD};white-space:normal;min-width:9em;max-width:16em;'
+                f'<td class="pb-proj" rowspan="{len(streams)}" style="{TD};white-space:normal;min-width:9em;max-width:16em;'
                 f'vertical-align:top;font-weight:600">{escape(project)}</td>'
                 if k == 0
                 else ""
@@ -82,7 +92,7 @@ def grid_html(cells: pd.DataFrame, year: int, month: int) -> str:
                 )
             rows.append(f'<tr>{first}<td style="{TD}">{escape(stream_text(stream))}</td>{"".join(tds)}</tr>')
     return (
-        '<div style="overflow-x:auto;max-width:100%">'
+        f'{NARROW}<div class="pb-swipe">{escape(t("cycle_swipe"))}</div><div style="overflow-x:auto;max-width:100%">'
         f'<table id="pb-cycle" data-year="{year}" data-month="{year}-{month:02d}" '
         'style="border-collapse:collapse;font-size:0.9rem">'
         f'<thead><tr><th style="{TD};text-align:left">{escape(t("col_project"))}</th>'

@@ -28,18 +28,20 @@ def _items(rows: pd.DataFrame) -> str:
     return ("、" if lang() == "zh" else ", ").join(parts)
 
 
-def lines(frame: pd.DataFrame) -> list[tuple[str, str]]:
-    """(kind, text) per project-month: ``returned``, ``overdue`` or ``due``; returned and overdue first."""
+def lines(frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """(kind, text, project, YYYY-MM) per project-month: ``returned``, ``overdue`` or ``due``; returned first."""
     out = []
     for (_, project, month), rows in frame.groupby(["project_id", "project", "month"], sort=True):
         shown_month = f"{month.year}年{month.month}月" if lang() == "zh" else f"{month:%Y-%m}"
         due_by = rows["deadline"].iloc[0].isoformat()
         reasons = [r for r in rows["reason"] if isinstance(r, str) and r]
         if reasons:
-            out.append(("returned", t("todo_returned", project=project, month=shown_month, reason=reasons[0])))
+            text = t("todo_returned", project=project, month=shown_month, reason=reasons[0])
+            out.append(("returned", text, project, f"{month:%Y-%m}"))
             continue
         kind = "overdue" if bool(rows["overdue"].any()) else "due"
-        out.append((kind, t(f"todo_{kind}", project=project, month=shown_month, items=_items(rows), deadline=due_by)))
+        text = t(f"todo_{kind}", project=project, month=shown_month, items=_items(rows), deadline=due_by)
+        out.append((kind, text, project, f"{month:%Y-%m}"))
     order = {"returned": 0, "overdue": 1, "due": 2}
     return sorted(out, key=lambda line: order[line[0]])
 
@@ -50,6 +52,13 @@ def render(actor: Actor) -> None:
         st.caption(t("todo_none"))
         return
     shown = lines(frame)
-    text = "\n".join(f"- {plain(line)}" for _, line in shown)
-    box = st.error if any(kind != "due" for kind, _ in shown) else st.info
+    text = "\n".join(f"- {plain(line[1])}" for line in shown)
+    box = st.error if any(line[0] != "due" for line in shown) else st.info
     box(f"**{t('todo_title')}**\n\n{text}")
+    kind, _, project, month = shown[0]  # the most pressing month, opened on the submission page
+    st.page_link(
+        "views/review.py",
+        label=t("todo_open"),
+        icon=":material/task_alt:",
+        query_params={"project": project, "month": month},
+    )

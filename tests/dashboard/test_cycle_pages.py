@@ -57,12 +57,15 @@ def state(db, pid: int) -> tuple:
     return tuple(june.iloc[0][["state", "actor", "reason"]]) if len(june) else ("open", None, None)
 
 
+def texts_of(shown) -> str:
+    """Markdown as read, not as escaped (``dashboard.render.plain`` backslash-escapes punctuation)."""
+    return str(shown).replace("\\", "").replace("\u2060", "")
+
+
 def texts(at) -> str:
     """Every message and markdown shown (errors, warnings, infos, successes, markdown, captions)."""
-    parts = [
-        e.value for kind in ("error", "warning", "info", "success", "markdown", "caption") for e in getattr(at, kind)
-    ]
-    return "\n".join(str(p) for p in parts).replace("\\", "").replace("\u2060", "")  # as read, not as escaped
+    kinds = ("error", "warning", "info", "success", "markdown", "caption")
+    return texts_of("\n".join(str(e.value) for kind in kinds for e in getattr(at, kind)))
 
 
 def page(user: str, path: str = "views/review.py", **params) -> AppTest:
@@ -151,3 +154,17 @@ def test_english_labels(june_open):
     at = page("demo-admin", "views/cycle.py", lang="en")
     body = next(h.value for h in at.html if 'id="pb-cycle"' in h.value)
     assert ">late<" in body and "museum visitors" in body and "逾期" not in body
+
+
+def test_staff_land_on_their_to_do(june_open, monkeypatch):
+    monkeypatch.setenv("PERFBOARD_TODAY", "2020-07-05")  # June is being filed: due by 10 July, not yet late
+    landing = app(JUNE, user="demo-staff")
+    assert any(
+        f"本月需填报：{WENSHI}（2020年6月）博物馆参观，截止 2020-07-10" in texts_of(e.value) for e in landing.info
+    )
+    assert any(link.label == "前往月度报送" for link in landing.get("page_link"))
+    monkeypatch.setenv("PERFBOARD_TODAY", "2020-07-15")
+    landing = app(JUNE, user="demo-staff", lang="en")
+    assert any("Overdue: 上海体育文史业务经费 (2020-06) museum visitors" in texts_of(e.value) for e in landing.error)
+    leader = app(JUNE, user="demo-leader")  # leaders get no to-do
+    assert not leader.info and not [e for e in leader.error if "我的待办" in e.value]

@@ -289,7 +289,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "As of {today}: the state of what each project owes each month; a month is due by day {day} of the next.",
     ),
     "cycle_swipe": ("← 左右滑动查看各月 →", "← swipe sideways for every month →"),
-    "cycle_legend": ("图例", "Legend"),
+    "cycle_legend": ("图例：", "Legend:"),
     "cycle_stream": ("填报内容", "Stream"),
     "cycle_no_projects": ("所选年度没有可查看的项目。", "No project to show in this year."),
     "cycle_nothing_due": ("所选月份尚无应报内容。", "Nothing is due yet up to this month."),

@@ -137,7 +137,7 @@ def render() -> None:
     if view.cells.empty:
         st.info(t("cycle_nothing_due"))
         return
-    st.html(f'<div style="margin:0 0 6px 0">{escape(t("cycle_legend"))}： {legend()}</div>')
+    st.html(f'<div style="margin:0 0 6px 0">{escape(t("cycle_legend"))} {legend()}</div>')
     st.html(grid_html(view.cells, year, view.month))
     st.subheader(t("cycle_project_rates"))
     st.caption(t("cycle_rates_help"))

@@ -30,7 +30,7 @@ def state_text(state: str) -> str:
 
 
 def step_text(step: str) -> str:
-    return (STEP_ZH if lang() == "zh" else STEP_EN)[Step(step)]
+    return STEP_ZH[Step(step)] if lang() == "zh" else STEP_EN[Step(step)].capitalize()
 
 
 def month_text(month: date) -> str:

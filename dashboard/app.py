@@ -45,10 +45,18 @@ else:
     if actor.role in ("staff", "admin"):
         pages.append(st.Page("views/entry.py", title=t("entry"), icon=":material/edit_note:", url_path="entry"))
         pages.append(st.Page("views/yearend.py", title=t("yearend"), icon=":material/task_alt:", url_path="yearend"))
+    pages.append(st.Page("views/review.py", title=t("review"), icon=":material/fact_check:", url_path="review"))
+    if actor.role in ("leader", "admin"):
+        pages.append(st.Page("views/cycle.py", title=t("cycle"), icon=":material/grid_view:", url_path="cycle"))
     pages.append(st.Page("views/exports.py", title=t("exports"), icon=":material/download:", url_path="exports"))
     if actor.role in ("leader", "admin"):  # an admin reads the whole trail, a leader that of their own projects
         pages.append(st.Page("views/audit.py", title=t("audit"), icon=":material/history:", url_path="audit"))
     if actor.is_admin:
         pages.append(st.Page("views/accounts.py", title=t("accounts"), icon=":material/group:", url_path="accounts"))
         pages.append(st.Page("views/settings.py", title=t("settings"), icon=":material/tune:", url_path="settings"))
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    if actor.role == "staff" and page.url_path == "":  # the landing page: what is due (docs/domain.md §10)
+        from dashboard.views.todo import render as todo
+
+        todo(actor)
+    page.run()

@@ -707,3 +707,109 @@ def confirm_year_end(year: int, texts: dict[int, str], overall: dict[int, str], 
             return confirm_summaries(db_path(), year, texts, actor, config=config(), overall=overall)
         finally:
             _version.clear()
+
+
+# -- the monthly cycle (docs/domain.md §10): 填报进度, a month's review state and steps, a staff to-do ------
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_DIGEST)
+def _completeness(path: str, ver: int, cfg: Config, year: int, month: int, ids: tuple[int, ...] | None, today):
+    from metrics.due import completeness as build
+
+    with reading() as con:
+        return build(con, cfg, year, month, None if ids is None else list(ids), today)
+
+
+def completeness(year: int, month: int, project_ids=None):
+    """填报进度 of ``year`` up to ``month`` (``metrics.due.Completeness``), as of today (the day is in the key)."""
+    from core import clock
+
+    ids = None if project_ids is None else tuple(sorted(int(p) for p in project_ids))
+    return _completeness(str(db_path()), version(), config(), year, month, ids, clock.today())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _month_review(path: str, ver: int, project_id: int, month) -> tuple[str, pd.DataFrame]:
+    from metrics.review_state import state_of, steps
+
+    with reading() as con:
+        history = steps(con, month.year, [project_id])
+        return str(state_of(con, project_id, month)), history[history["month"] == month].reset_index(drop=True)
+
+
+def month_review(project_id: int, month) -> tuple[str, pd.DataFrame]:
+    """A project-month's review state (``State`` value) and its steps, oldest first (who, when, why)."""
+    return _month_review(str(db_path()), version(), int(project_id), month)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _submit_refusal(path: str, ver: int, cfg: Config, project_id: int, name: str, month, today):
+    from ingest.review import ReviewRefused, _check_submittable
+
+    with reading() as con:
+        try:
+            _check_submittable(con, cfg, project_id, name, month, today)
+        except ReviewRefused as refused:
+            return refused
+    return None
+
+
+def submit_refusal(project_id: int, name: str, month):
+    """Why the month may not be submitted yet (``ReviewRefused`` with what is missing), or None.
+
+    The same check ``ingest.review.submit`` makes, asked before the button is offered."""
+    from core import clock
+
+    return _submit_refusal(str(db_path()), version(), config(), int(project_id), name, month, clock.today())
+
+
+def may_review(actor: Actor, project_id: int) -> bool:
+    with reading() as con:
+        return accounts.may_review(con, actor, int(project_id))
+
+
+def visible_projects(actor: Actor, year: int) -> dict[str, int]:
+    """The year's projects ``actor`` may see in the cycle: staff their assigned ones; others what they oversee."""
+    names = project_ids(year)
+    if actor.role == "staff":
+        return {n: p for n, p in names.items() if p in actor.project_ids}
+    with reading() as con:
+        visible = accounts.visible_project_ids(con, actor)
+    return names if visible is None else {n: p for n, p in names.items() if p in visible}
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _todo(path: str, ver: int, cfg: Config, username: str, today) -> pd.DataFrame:
+    from metrics.due import todo as build
+
+    with reading() as con:
+        return build(con, cfg, username, today)
+
+
+def todo(username: str) -> pd.DataFrame:
+    """A staff member's to-do list as of today (``metrics.due.todo``)."""
+    from core import clock
+
+    return _todo(str(db_path()), version(), config(), username, clock.today())
+
+
+def review_step(step: str, project_id: int, month, actor: Actor, reason: str | None = None):
+    """Take one step of the cycle as ``actor`` (``ingest.review``): raises ``ReviewRefused``, writing nothing."""
+    from ingest import review
+
+    with _LOCK:
+        try:
+            return review.run_step(db_path(), actor, int(project_id), month, review.Step(step), reason, config=config())
+        finally:
+            _version.clear()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _month_states(path: str, ver: int, year: int, ids: tuple[int, ...]) -> pd.DataFrame:
+    from metrics.review_state import month_states
+
+    with reading() as con:
+        return month_states(con, year, list(ids))
+
+
+def month_states(year: int, project_ids) -> pd.DataFrame:
+    """Each project-month of the year with a step: its state and the latest step's who, when and why."""
+    return _month_states(str(db_path()), version(), year, tuple(sorted(int(p) for p in project_ids)))

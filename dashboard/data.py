@@ -542,3 +542,29 @@ def change_setting(section: str, key: str, value, actor: Actor):
             return set_setting(db_path(), section, key, value, actor)
         finally:
             _version.clear()
+
+
+# -- phone14: the overview's phone cards and the budget × results quadrant ------------------------
+@st.cache_data(max_entries=512, show_spinner=False, hash_funcs=BY_DIGEST)
+def _cards(path: str, ver: int, cfg: Config, year: int, month: int, ids: tuple[int, ...], lang: str):
+    from dashboard.render import card_html
+
+    report = _full_report(path, ver, cfg, year, month)
+    return [(p.name, card_html(p, lang)) for p in page_projects(report, list(ids))]
+
+
+def cards(year: int, month: int, ids: list[int], lang: str) -> list[tuple[str, str]]:
+    """(name, card HTML) of these projects, for the phone layout of one page of the overview."""
+    return _cards(str(db_path()), version(), config(), year, month, tuple(ids), lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _quadrant(path: str, ver: int, cfg: Config, year: int, month: int) -> pd.DataFrame:
+    from dashboard.overview_model import quadrant as place
+
+    return place(_full_report(path, ver, cfg, year, month), _overview(path, ver, cfg, year, month).projects)
+
+
+def quadrant(year: int, month: int) -> pd.DataFrame:
+    """Every project's place on the budget × results chart (``overview_model.quadrant``)."""
+    return _quadrant(str(db_path()), version(), config(), year, month)

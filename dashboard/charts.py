@@ -224,8 +224,8 @@ def indicator_path(
 def quadrant(points: pd.DataFrame, labels: dict[str, str], split: float, lang: str = "zh") -> go.Figure:
     """Projects by 执行率 ÷ time progress (across) and the share of indicators on track (up), bubble size
     the budget; the four quadrants named in their corners.  ``points`` is ``overview_model.quadrant``'s
-    frame; ``split`` the on-track share (0–1) between good and weak results.  Each point carries the
-    project's name in ``customdata`` (what a selection reports); hover shows the figures."""
+    frame; ``split`` the on-track share (0–1) between good and weak results.  Each point carries its row
+    of ``points`` in ``customdata`` (what a selection reports); hover shows the name, escaped, and figures."""
     x_max = max(2.0, float(points["pace"].max() * 1.1) if len(points) else 2.0)
     biggest = float(points["budget"].max()) if len(points) and points["budget"].max() > 0 else 1.0
     hover = [
@@ -239,7 +239,7 @@ def quadrant(points: pd.DataFrame, labels: dict[str, str], split: float, lang: s
                 "x": points["pace"].tolist(),
                 "y": (points["on_track"] * 100).tolist(),
                 "mode": "markers",
-                "customdata": [str(n) for n in points["name"]],
+                "customdata": list(range(len(points))),  # the row of ``points``: names stay out of the figure's data
                 "hovertext": hover,
                 "hoverinfo": "text",
                 "marker": {

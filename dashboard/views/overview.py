@@ -127,9 +127,11 @@ def quadrant(year: int, month: int) -> None:
         figure, width="stretch", config=charts.CONFIG, key="quadrant", on_select="rerun", selection_mode="points"
     )
     picked = [p.get("customdata") for p in (chosen.selection.points if chosen else [])]
-    if picked and picked[0]:  # a point clicked: open its project
+    row = int(picked[0]) if picked and isinstance(picked[0], int | float) else -1
+    if 0 <= row < len(points):  # a point clicked: open its project
+        name = points["name"].iloc[row]
         st.switch_page(
-            "views/project.py", query_params={"project": picked[0], "month": f"{year}-{month:02d}", **lang_params()}
+            "views/project.py", query_params={"project": name, "month": f"{year}-{month:02d}", **lang_params()}
         )
     for key in ("fast_weak", "slow_good"):
         members = points[points["quadrant"] == key]["name"].tolist()

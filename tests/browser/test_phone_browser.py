@@ -80,7 +80,7 @@ def test_desk_shows_the_table_and_the_quadrant(server, leader, capsys):
     # (36%) at half the year: pace 0.72 — results good, spending slow
     slow_good.get_by_role("link", name="上海市体育局信息技术保障经费").click()
     page.wait_for_selector('h1:has-text("上海市体育局信息技术保障经费")')
-    assert page.locator("#pb-matrix").is_visible()
+    page.wait_for_selector("#pb-matrix", state="visible")
 
 
 @pytest.mark.parametrize("leader", [DESK], indirect=True)

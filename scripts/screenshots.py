@@ -5,7 +5,8 @@ README and a look by eye).
 
 Start the dashboard first (`make run` or `.venv/bin/perfboard serve`); sign in with a demo account.
 Writes overview.png and project.png at 1440 × 1000, and overview_phone.png and project_phone.png at
-390 × 844 (whole pages: the phone layout shows one card per project, issue 14).
+390 × 844, whole pages (the phone layout shows one card per project, issue 14); ``--lang en`` the same
+pages in English as *_en.png.
 """
 
 from __future__ import annotations
@@ -40,9 +41,16 @@ def _whole(page, path: Path, width: int, height: int) -> None:
 
 
 def shoot(
-    url: str, out: Path, user: str, password: str, project: str = "上海体育系统人员培训经费", month: str = "2020-06"
+    url: str,
+    out: Path,
+    user: str,
+    password: str,
+    project: str = "上海体育系统人员培训经费",
+    month: str = "2020-06",
+    lang: str = "zh",
 ) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
+    query, tag = ("&lang=en", "_en") if lang == "en" else ("", "")
     shots = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -50,16 +58,13 @@ def shoot(
             phone = bool(suffix)
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
             sign_in(page, url, user, password)
-            page.goto(f"{url}/?month={month}")
+            page.goto(f"{url}/?month={month}{query}")
             _ready(page, phone)
-            shots.append(out / f"overview{suffix}.png")
-            if phone:
-                _whole(page, shots[-1], width, height)
-            else:
-                page.screenshot(path=str(shots[-1]))
-            page.goto(f"{url}/project?project={quote(project)}&month={month}")
+            shots.append(out / f"overview{suffix}{tag}.png")
+            _whole(page, shots[-1], width, height)
+            page.goto(f"{url}/project?project={quote(project)}&month={month}{query}")
             _ready(page, phone)
-            shots.append(out / f"project{suffix}.png")
+            shots.append(out / f"project{suffix}{tag}.png")
             _whole(page, shots[-1], width, height)
             page.close()
         browser.close()
@@ -76,6 +81,7 @@ if __name__ == "__main__":
         default=os.environ.get("PERFBOARD_DEMO_PASSWORD", ""),
         help="default: $PERFBOARD_DEMO_PASSWORD (the demo password `perfboard serve` printed)",
     )
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="en: English pages, files named *_en.png")
     args = parser.parse_args()
-    for shot in shoot(args.url, args.out, args.user, args.password):
+    for shot in shoot(args.url, args.out, args.user, args.password, lang=args.lang):
         print(shot)

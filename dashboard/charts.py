@@ -279,7 +279,7 @@ def quadrant(points: pd.DataFrame, labels: dict[str, str], split: float, lang: s
             ],
             "annotations": [
                 {
-                    "text": labels[key],
+                    "text": escape(labels[key]).replace(", ", ",<br>"),  # two short lines fit a phone's corners
                     "xref": "paper",
                     "yref": "paper",
                     "x": x,

@@ -307,8 +307,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "quadrant_y": ("达标指标占比 %", "Indicators on track %"),
     "q_fast_weak": ("花钱快、效果慢", "Spending fast, results slow"),
     "q_slow_good": ("效果好、花钱慢", "Results good, spending slow"),
-    "q_fast_good": ("花钱快、效果好", "Spending and results on track"),
-    "q_slow_weak": ("花钱慢、效果慢", "Spending and results behind"),
+    "q_fast_good": ("花钱快、效果好", "Spending fast, results good"),
+    "q_slow_weak": ("花钱慢、效果慢", "Spending slow, results slow"),
     "q_none": ("无", "none"),
     "q_more": ("另有 {n} 个项目", "{n} more projects"),
 }

@@ -11,13 +11,19 @@ from core.accounts import ROLE_ZH
 from dashboard import data
 from dashboard.i18n import LANGS, t
 from dashboard.render import plain
-from dashboard.session_cookie import stored_token, sync_cookie
+from dashboard.session_cookie import remember_language, stored_language, stored_token, sync_cookie
 
 st.set_page_config(page_title="财政项目支出绩效监控", page_icon=":material/traffic:", layout="wide")
 
-if "lang" not in st.session_state:
-    st.session_state["lang"] = st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGS else "zh"
+if "lang" not in st.session_state:  # a new session (a reload): the URL's ?lang=, else this browser's last choice
+    asked = st.query_params.get("lang") or stored_language()
+    st.session_state["lang"] = asked if asked in LANGS else "zh"
 st.sidebar.radio(t("language"), list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
+if st.session_state["lang"] == "zh":  # the default needs no parameter
+    st.query_params.pop("lang", None)
+else:  # kept in the address on every page, so a reload or a shared link keeps the language
+    st.query_params["lang"] = st.session_state["lang"]
+remember_language(st.session_state["lang"])
 
 data.ensure_database()
 cookie = stored_token()

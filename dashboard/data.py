@@ -57,7 +57,7 @@ from ingest.demo_load import load_demo_if_empty
 from ingest.entry import Entry, enter_value
 from metrics import measures
 from metrics.paths import indicator_paths as _paths_of
-from metrics.review_state import month_states
+from metrics.review_state import month_states as review_states
 from metrics.status import StatusReport, compute_status, latest_month_with_data
 
 _LOCK = threading.RLock()
@@ -206,7 +206,7 @@ def _overview(path: str, ver: int, cfg: Config, year: int, month: int, key: tupl
     with reading() as con:
         units = con.execute("SELECT project_id, unit FROM project WHERE year = ?", [year]).df()
         ids = scoped_ids(con, who, year, unit)
-        states = month_states(con, year, ids)
+        states = review_states(con, year, ids)
     seen = units["project_id"].tolist() if ids is None else ids
     marks = review_marks(states, seen, month)
     selected = _full_report(path, ver, cfg, year, month)
@@ -804,12 +804,36 @@ def review_step(step: str, project_id: int, month, actor: Actor, reason: str | N
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _month_states(path: str, ver: int, year: int, ids: tuple[int, ...]) -> pd.DataFrame:
-    from metrics.review_state import month_states
-
     with reading() as con:
-        return month_states(con, year, list(ids))
+        return review_states(con, year, list(ids))
 
 
 def month_states(year: int, project_ids) -> pd.DataFrame:
     """Each project-month of the year with a step: its state and the latest step's who, when and why."""
     return _month_states(str(db_path()), version(), year, tuple(sorted(int(p) for p in project_ids)))
+
+
+# -- phone14: the overview's phone cards and the budget × results quadrant ------------------------
+@st.cache_data(max_entries=512, show_spinner=False, hash_funcs=BY_DIGEST)
+def _cards(path: str, ver: int, cfg: Config, year: int, month: int, ids: tuple[int, ...], lang: str):
+    from dashboard.render import card_html
+
+    report = _full_report(path, ver, cfg, year, month)
+    return [(p.name, card_html(p, lang)) for p in page_projects(report, list(ids))]
+
+
+def cards(year: int, month: int, ids: list[int], lang: str) -> list[tuple[str, str]]:
+    """(name, card HTML) of these projects, for the phone layout of one page of the overview."""
+    return _cards(str(db_path()), version(), config(), year, month, tuple(ids), lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _quadrant(path: str, ver: int, cfg: Config, year: int, month: int, key: tuple) -> pd.DataFrame:
+    from dashboard.overview_model import quadrant as place
+
+    return place(_full_report(path, ver, cfg, year, month), _overview(path, ver, cfg, year, month, key).projects)
+
+
+def quadrant(year: int, month: int, view: View | None = None) -> pd.DataFrame:
+    """The place on the budget × results chart of every project ``view`` shows (``overview_model.quadrant``)."""
+    return _quadrant(str(db_path()), version(), config(), year, month, (view or View()).key)

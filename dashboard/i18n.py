@@ -272,8 +272,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "next_year_download": ("下载 {name}", "Download {name}"),
     # overview16
     "unit_row": (
-        "{n} 个项目 · 红灯 {red} · 黄灯 {yellow} · 执行率 {rate}",
-        "{n} projects · {red} red · {yellow} yellow · {rate} executed",
+        "{n} 个项目 · 红灯指标 {red}个 · 黄灯指标 {yellow}个 · 执行率 {rate}",
+        "{n} projects · {red} red indicators · {yellow} yellow · {rate} executed",
     ),
     "unit_page": ("单位页", "Units page"),
     "path_page": ("指标走势页", "Indicator paths page"),
@@ -388,6 +388,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "todo_returned": ("已退回：{project}（{month}），原因：{reason}", "Returned: {project} ({month}): {reason}"),
     "todo_open": ("前往月度报送", "Open monthly submission"),
     "todo_none": ("本月应报数据均已填报。", "Everything due this month is filed."),
+    # phone14
+    "budget_year": ("当年预算", "Budget"),
+    "executed_to_date": ("已执行", "Spent"),
+    "red_indicators": ("红灯指标", "Red indicators"),
+    "yellow_grey_indicators": ("黄灯 / 未填报指标", "Yellow / no-data indicators"),
+    "indicator_count": ("{n}个", "{n}"),
+    "execution_vs_time": ("执行率 {rate}，时间进度 {time}", "{rate} spent, {time} of the year"),
+    "all_indicators": ("全部 {n} 个指标", "All {n} indicators"),
+    "no_flags": ("没有红灯或黄灯指标。", "No red or yellow indicator."),
+    "year_budget_in_force": ("全年预算数", "Budget in force"),
+    "year_budget_plain": ("项目当年预算", "Budget this year"),
+    "total_budget_plain": ("项目总预算", "Total budget"),
+    "prev_budget_plain": ("上年预算额", "Last year's budget"),
+    "prev_executed_plain": ("上年执行数", "Last year's spending"),
+    "actual_value": ("实际", "Actual"),
+    "quadrant": ("预算执行 × 绩效达成", "Spending against results"),
+    "quadrant_help": (
+        "横轴：执行率 ÷ 时间进度（1 = 与时间同步）；纵轴：达标指标（绿灯、蓝灯）占已到期指标的比例；"
+        "气泡大小 = 当年预算。",
+        "Across: share of budget spent ÷ share of the year gone (1 = on pace); up: share of indicators due "
+        "that are on track (green or blue); bubble size = budget.",
+    ),
+    "quadrant_x": ("执行率 ÷ 时间进度", "Spent ÷ time progress"),
+    "quadrant_y": ("达标指标占比 %", "Indicators on track %"),
+    "q_fast_weak": ("花钱快、效果慢", "Spending fast, results slow"),
+    "q_slow_good": ("效果好、花钱慢", "Results good, spending slow"),
+    "q_fast_good": ("花钱快、效果好", "Spending fast, results good"),
+    "q_slow_weak": ("花钱慢、效果慢", "Spending slow, results slow"),
+    "q_none": ("无", "none"),
+    "q_more": ("另有 {n} 个项目", "{n} more projects"),
 }
 
 
@@ -404,3 +434,8 @@ def setting_label(section: str, key: str) -> str:
     """A setting's readable name (``section.key`` for one without a label)."""
     name = f"setting.{section}.{key}"
     return t(name) if name in TEXT else f"{section}.{key}"
+
+
+def lang_params() -> dict[str, str]:
+    """The language as a link's query parameter (phone14): English stays English on the page it opens."""
+    return {"lang": "en"} if lang() == "en" else {}

@@ -213,3 +213,36 @@ def with_review(ov: Overview, marks: ReviewMarks, approved_only: bool) -> Overvi
     u = ov.units.assign(pending=ov.units["unit"].map(pending).fillna(0).astype("int64")) if len(ov.units) else ov.units
     months = tuple(sorted({int(m) for m in p["as_of"]})) if approved_only else ()
     return replace(ov, projects=p, units=u, approved_months=months)
+
+
+# phone14: budget × results (issue 14, part 4) ----------------------------------------------------------
+ON_TRACK_SPLIT = 0.8  # results are "good" when at least 80% of the indicators due are green or blue
+QUADRANTS = ("fast_weak", "slow_good", "fast_good", "slow_weak")  # the first two are named on the page
+
+
+def quadrant(report: StatusReport, projects: pd.DataFrame) -> pd.DataFrame:
+    """Each project's place on the budget × results chart, from the report the overview already holds.
+
+    ``pace`` is 执行率 ÷ time progress (1 = spending keeps pace with the year; a project without budget
+    sits at 0); ``on_track`` the share of its indicators that are due (not grey for "nothing due yet")
+    and green or blue; ``quadrant`` one of ``QUADRANTS``: fast when ``pace`` ≥ 1, good when ``on_track``
+    ≥ ``ON_TRACK_SPLIT``.  Rows in the order of ``projects`` (worst first).  No light is judged here:
+    the lights are the report's (docs/domain.md §4)."""
+    ind = report.indicator_frame
+    due = ind[(ind["grey"] != str(Grey.NOT_DUE)) & (ind["kind"] != "not_applicable")]
+    counted = due.groupby("project_id").agg(due=("indicator_id", "count"))
+    counted["good"] = due[due["status"].isin(("green", "blue"))].groupby("project_id")["indicator_id"].count()
+    out = projects[["project_id", "name", "status", "budget", "spent"]].merge(
+        counted, left_on="project_id", right_index=True, how="left"
+    )
+    time_progress = report.period.month / 12
+    rate = out["spent"] / out["budget"].where(out["budget"] > 0)
+    out["pace"] = (rate / time_progress).fillna(0.0)
+    out["on_track"] = (out["good"].fillna(0) / out["due"].where(out["due"] > 0)).fillna(0.0)
+    fast = out["pace"] >= 1
+    good = out["on_track"] >= ON_TRACK_SPLIT
+    out["quadrant"] = [
+        ("fast_good" if g else "fast_weak") if f else ("slow_good" if g else "slow_weak")
+        for f, g in zip(fast, good, strict=True)
+    ]
+    return out[["project_id", "name", "status", "budget", "pace", "on_track", "quadrant"]].reset_index(drop=True)

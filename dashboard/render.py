@@ -12,6 +12,7 @@ import re
 import string
 from html import escape
 
+from core.numbers import money, num, share, with_unit
 from metrics.lights import WORST_FIRST
 from metrics.status import STATUS_LABELS, IndicatorStatus, ProjectStatus, StatusReport
 
@@ -50,12 +51,17 @@ def light(status: str, lang: str, title: str = "") -> str:
     )
 
 
-def _actual(value) -> str:
+RATE_RULES = ("budget_timeliness",)  # rules whose actual is 执行率 in points although the target has no unit
+
+
+def _actual(i: IndicatorStatus, lang: str) -> str:
+    """The actual with its unit, as ``core.numbers`` writes every figure (10,800人次, 97%, 1小时22分)."""
+    value = i.actual
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)  # a rating or other text
+    return with_unit(value, "%" if i.rule in RATE_RULES else i.unit, lang)
 
 
 def _original(i: IndicatorStatus, lang: str) -> str:
@@ -82,7 +88,7 @@ def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, 
             last = p.adjustments[-1]
             adjusted = (
                 f'<br><span class="pb-adjusted" style="color:#555;font-size:0.85em">'
-                f"{'budget' if lang == 'en' else '预算'} {p.budget_initial:,.0f} → {p.budget:,.0f}"
+                f"{'budget' if lang == 'en' else '预算'} {money(p.budget_initial, lang)} → {money(p.budget, lang)}"
                 f"（{escape(last['month'])}）</span>"
             )
         first = (
@@ -98,7 +104,7 @@ def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, 
                 f'<td style="{short}">{escape(i.level1)}</td><td style="{short}">{escape(i.level2)}</td>'
                 f'<td style="{cell};min-width:8em">{escape(i.name)}</td><td style="{cell};max-width:16em">{escape(i.target)}'
                 f"{_original(i, lang)}</td>"
-                f'<td style="{short};text-align:right">{escape(_actual(i.actual))}</td>'
+                f'<td style="{short};text-align:right">{escape(_actual(i, lang))}</td>'
                 f'<td style="{short}">{light(i.status, lang, text)}</td>'
                 f'<td style="{cell};color:#555;font-size:0.85em">{escape(text)}</td></tr>'
             )
@@ -107,4 +113,79 @@ def matrix_html(report: StatusReport, projects: list[ProjectStatus], lang: str, 
     return (
         f'<table id="pb-matrix" data-month="{escape(report.month)}" style="border-collapse:collapse;width:100%;'
         f'font-size:0.9em"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+# -- phone14: the phone layout (issue 14, part 1) ----------------------------------------------------
+PHONE_WIDTH = 700  # below this width the pages show cards instead of the wide lights table
+WIDE, CARDS = "pb_wide", "pb_cards"  # keys of the two containers (Streamlit gives each the class st-key-KEY)
+FIGURES = "pb_figures"  # the headline figures: two to a row on a phone rather than six stacked
+LAYOUT_CSS = f"""<style>
+@media (max-width: {PHONE_WIDTH}px) {{
+  .st-key-{WIDE} {{ display: none !important; }}
+  .st-key-{FIGURES} [data-testid="stHorizontalBlock"] {{ flex-flow: row wrap !important; gap: 0.5rem 1rem; }}
+  .st-key-{FIGURES} [data-testid="stColumn"] {{ flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; }}
+  .st-key-{FIGURES} [data-testid="stMetricValue"] {{ font-size: 1.3rem !important; }}
+}}
+.st-key-{FIGURES} [data-testid="stMetricValue"] {{ font-size: 1.45rem; }}
+@media (min-width: {PHONE_WIDTH + 1}px) {{ .st-key-{CARDS} {{ display: none !important; }} }}
+.pb-card {{ font-size: 0.92em; line-height: 1.45; overflow-wrap: anywhere; }}
+.pb-card ul {{ list-style: none; padding: 0; margin: 4px 0; }}
+.pb-card li {{ margin: 4px 0; }}
+.pb-card .pb-why {{ display: block; color: #555; font-size: 0.9em; }}
+.pb-card details summary {{ cursor: pointer; color: #2f6fd6; margin-top: 4px; }}
+.pb-card .pb-bar {{ position: relative; height: 8px; background: #e6e6e6; border-radius: 4px; margin: 4px 0 2px; }}
+.pb-card .pb-bar > span {{ position: absolute; left: 0; top: 0; bottom: 0; border-radius: 4px; }}
+.pb-card .pb-bar > i {{ position: absolute; top: -3px; bottom: -3px; width: 2px; background: #222; }}
+</style>"""
+_WORDS = {
+    "budget": ("预算执行", "Budget"),
+    "rate": ("执行率 {rate}，时间进度 {time}", "{rate} spent, {time} of the year"),
+    "all": ("全部 {n} 个指标", "All {n} indicators"),
+    "calm": ("没有红灯或黄灯指标。", "No red or yellow indicator."),
+    "target": ("目标", "target"),
+    "actual": ("实际", "actual"),
+}
+
+
+def _say(key: str, lang: str, **params) -> str:
+    return _WORDS[key][lang == "en"].format(**params)
+
+
+def _card_line(i: IndicatorStatus, lang: str, full: bool) -> str:
+    """One indicator in a card: its light, name, and the reason in one sentence (with target and actual when full)."""
+    why = i.explanation_en if lang == "en" else i.explanation
+    figures = ""
+    if full:
+        figures = (
+            f"{_say('target', lang)} {escape(i.target or '—')} · {_say('actual', lang)} {escape(_actual(i, lang))}<br>"
+        )
+    return (
+        f'<li class="pb-card-indicator" data-status="{i.status}">{light(i.status, lang)} {escape(i.name)}'
+        f'<span class="pb-why">{figures}{escape(why)}</span></li>'
+    )
+
+
+def card_html(p: ProjectStatus, lang: str, open_all: bool = False) -> str:
+    """One project on a phone: its light, budget execution against time progress, its red and yellow
+    indicators with their reasons, and every indicator behind a <details> (the name links above it).
+
+    ``open_all`` (the project page): every indicator shown open, without the red and yellow list first."""
+    rate, time = p.execution_rate, p.time_progress
+    fill = min(100.0, (rate or 0) * 100)
+    bar = (
+        f'<div class="pb-bar"><span style="width:{num(fill)}%;background:{COLOURS[p.budget_status]}"></span>'
+        f'<i style="left:{num(min(100.0, time * 100))}%"></i></div>'
+    )
+    budget_why = p.budget_explanation_en if lang == "en" else p.budget_explanation
+    flagged = [i for i in p.indicators if i.status in ("red", "yellow")]
+    flags = "".join(_card_line(i, lang, False) for i in flagged) or f"<li>{_say('calm', lang)}</li>"
+    every = "".join(_card_line(i, lang, True) for i in p.indicators)
+    return (
+        f'<div class="pb-card" data-project="{escape(p.name)}" data-status="{p.status}">'
+        f"<div>{light(p.status, lang)} · {_say('budget', lang)} {light(p.budget_status, lang, budget_why)}</div>"
+        f"{bar}<div>{escape(_say('rate', lang, rate=share(rate), time=share(time)))}</div>"
+        f"{'' if open_all else '<ul class=pb-card-flags>' + flags + '</ul>'}"
+        f"<details{' open' if open_all else ''}><summary>{_say('all', lang, n=len(p.indicators))}</summary>"
+        f'<ul class="pb-card-all">{every}</ul></details></div>'
     )

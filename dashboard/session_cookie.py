@@ -101,3 +101,27 @@ def stored_token() -> str | None:
     """The token the browser sent with this session, if any."""
     value = st.context.cookies.get(COOKIE)
     return value if isinstance(value, str) and value else None
+
+
+# -- phone14: the language, remembered across reloads (issue 14, part 5) --------------------------------
+LANG_COOKIE = "perfboard_lang"  # not a secret: a script may write and read it
+LANG_DAYS = 365
+
+
+def stored_language() -> str | None:
+    """The language this browser chose last time (the cookie ``remember_language`` wrote), if any."""
+    value = st.context.cookies.get(LANG_COOKIE)
+    return value if isinstance(value, str) and value else None
+
+
+def remember_language(lang: str) -> None:
+    """Have the browser keep ``lang`` for the next visit, writing the cookie once per change in this tab.
+
+    The page's URL carries ``?lang=en`` too (set by the router); the cookie covers a visit that starts
+    from a bare address.  ``lang`` is one of ``i18n.LANGS`` (checked by the caller), pasted as JSON."""
+    sent = st.session_state.get("pb_lang_sent", stored_language() or "zh")
+    if sent == lang:
+        return
+    cookie = json.dumps(f"{LANG_COOKIE}={lang}; path=/; max-age={LANG_DAYS * 86400}; samesite=strict")
+    components.html(f"<script>window.parent.document.cookie = {cookie};</script>", height=0)
+    st.session_state["pb_lang_sent"] = lang

@@ -1,8 +1,12 @@
-"""总览: the leadership view — headline figures, a light for every indicator, budget against time, attention list.
+"""总览: the leadership view — headline figures, a light for every indicator, budget against time, attention
+list, and budget × results (the quadrant).
 
 At city scale the year is judged once per data version and month (``data.overview``) and the browser is
 sent only the page it shows: 25 projects, or, when the year has several units, 25 unit rows, each opening
 into its own projects (only an open unit's lights are made and sent).
+
+On a phone (below ``render.PHONE_WIDTH``) the lights table gives way to one card per project: both are
+sent and CSS shows one (Python cannot know the viewport), see docs/design.md and issue 14.
 """
 
 from __future__ import annotations
@@ -10,16 +14,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.numbers import money, num, pct, share
 from dashboard import charts, data
-from dashboard.i18n import lang, t
-from dashboard.overview_model import Overview, matching
-from dashboard.render import plain
+from dashboard.i18n import lang, lang_params, t
+from dashboard.overview_model import ON_TRACK_SPLIT, Overview, matching
+from dashboard.render import CARDS, FIGURES, LAYOUT_CSS, WIDE, plain
 from dashboard.views.briefing_button import briefing_buttons
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from metrics.status import STATUS_LABELS
 
 PAGE_SIZE = 25  # projects (or units) per page: the matrix stays usable at city scale
 ATTENTION_ROWS = 200  # worst first; the rest are counted
+ROW_PX = 35  # a table row's height: the attention table is as tall as its rows (no blank filler rows)
+QUADRANT_LINKS = 10  # projects linked under each named quadrant (the rest are counted)
 DOT = {"red": ":red[●]", "yellow": ":orange[●]", "grey": ":gray[●]", "green": ":green[●]", "blue": ":blue[●]"}
 
 
@@ -51,19 +58,21 @@ def review_note(ov: Overview, month: int) -> None:
 def headline(ov: Overview, month: int) -> None:
     unit = ov.figures
     counts = unit["indicator_counts"]
-    cols = st.columns(6)
+    cols = st.container(key=FIGURES).columns(6)
     cols[0].metric(t("projects"), f"{unit['projects']:,}")
-    cols[1].metric(t("budget"), f"{unit['budget'] / 10000:,.1f}")
-    cols[2].metric(t("executed"), f"{unit['executed_to_date'] / 10000:,.1f}")
+    cols[1].metric(t("budget_year"), money(unit["budget"], lang()))
+    cols[2].metric(t("executed_to_date"), money(unit["executed_to_date"], lang()))
     rate = unit["execution_rate"] or 0
+    points = (rate - month / 12) * 100
     cols[3].metric(
         t("execution_rate"),
-        f"{rate:.1%}",
-        t("vs_time", points=f"{(rate - month / 12) * 100:+.1f}"),
-        help=t("time_progress") + f" {month / 12:.0%}",
+        share(rate),
+        t("vs_time", points=("+" if points > 0 else "") + pct(points).rstrip("%")),
+        help=f"{t('time_progress')} {share(month / 12)}",
     )
-    cols[4].metric(t("reds"), counts["red"])
-    cols[5].metric(t("yellows") + " / " + t("greys"), f"{counts['yellow']} / {counts['grey']}")
+    cols[4].metric(t("red_indicators"), t("indicator_count", n=num(counts["red"])))
+    yellow, grey = (t("indicator_count", n=num(counts[s])) for s in ("yellow", "grey"))
+    cols[5].metric(t("yellow_grey_indicators"), f"{yellow} / {grey}")
 
 
 def paged(rows: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
@@ -75,20 +84,34 @@ def paged(rows: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
     return rows.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
 
 
+def project_link(year: int, month: int, name: str, pending: bool = False) -> None:
+    """A link to the project's page (same month, same language), marked 待审核 when its month is not approved;
+    the whole name shows, wrapped if long."""
+    st.page_link(
+        "views/project.py",
+        label=(f":orange-badge[{t('pending_badge')}] " if pending else "") + plain(name),
+        icon=":material/folder_open:",
+        query_params={"project": name, "month": f"{year}-{month:02d}", **lang_params()},
+    )
+
+
 def lights_of(year: int, month: int, shown: pd.DataFrame, approved: bool = False) -> None:
-    """Links to the shown projects (marked 待审核 when their month is not approved) and their lights matrix;
-    with ``approved``, one matrix per approved month the projects are shown as of."""
-    links = st.columns(5)
-    for k, (name, pending) in enumerate(zip(shown["name"], shown["pending"], strict=True)):
-        links[k % 5].page_link(
-            "views/project.py",
-            label=(f":orange-badge[{t('pending_badge')}] " if pending and not approved else "") + plain(name),
-            icon=":material/folder_open:",
-            query_params={"project": name, "month": f"{year}-{month:02d}"},
-        )
-    for at, group in shown.groupby("as_of", sort=True) if approved else [(month, shown)]:
-        if at:
-            st.html(data.matrix(year, int(at), group["project_id"].tolist(), lang(), matrix_headers()))
+    """The shown projects: on a wide screen a row of links and the lights matrix, on a phone a card each.
+    With ``approved``, each project as of its latest approved month (one matrix per such month)."""
+    groups = [(int(at), g) for at, g in shown.groupby("as_of", sort=True) if at] if approved else [(month, shown)]
+    pending = dict(zip(shown["name"], shown["pending"] & (not approved), strict=True))
+    with st.container(key=WIDE):
+        with st.container(horizontal=True, gap="small"):  # links as wide as their names, wrapping by line
+            for name in shown["name"]:
+                project_link(year, month, name, pending[name])
+        for at, group in groups:
+            st.html(data.matrix(year, at, group["project_id"].tolist(), lang(), matrix_headers()))
+    with st.container(key=CARDS):
+        for at, group in groups:
+            for name, card in data.cards(year, at, group["project_id"].tolist(), lang()):
+                with st.container(border=True):
+                    project_link(year, month, name, pending[name])
+                    st.html(card)
 
 
 def unit_label(row, labels: dict[str, str]) -> str:
@@ -122,12 +145,43 @@ def attention(year: int, month: int, choice: str, view: data.View) -> None:
         [(labels[s], p, i if i is not None else t("col_budget_light"), e) for s, p, i, e in rows],
         columns=[t("col_light"), t("col_project"), t("col_indicator"), t("col_explanation")],
     )
-    st.dataframe(frame, hide_index=True, width="stretch", height=420)
+    st.dataframe(frame, hide_index=True, width="stretch", height=min(420, ROW_PX * (len(frame) + 1) + 3))
     if total > len(rows):
         st.caption(t("more_attention", n=total - len(rows)))
 
 
+def quadrant(year: int, month: int, view: data.View) -> None:
+    """Budget × results: the chart, and under it the projects of the two named quadrants, each a link."""
+    st.subheader(t("quadrant"), help=t("quadrant_help"))
+    points = data.quadrant(year, month, view)
+    names = {k: t(f"q_{k}") for k in ("fast_weak", "slow_good", "fast_good", "slow_weak")}
+    figure = charts.quadrant(points, {"x": t("quadrant_x"), "y": t("quadrant_y"), **names}, ON_TRACK_SPLIT, lang())
+    chosen = st.plotly_chart(
+        figure, width="stretch", config=charts.CONFIG, key="quadrant", on_select="rerun", selection_mode="points"
+    )
+    picked = [p.get("customdata") for p in (chosen.selection.points if chosen else [])]
+    row = int(picked[0]) if picked and isinstance(picked[0], int | float) else -1
+    if 0 <= row < len(points):  # a point clicked: open its project
+        name = points["name"].iloc[row]
+        st.switch_page(
+            "views/project.py", query_params={"project": name, "month": f"{year}-{month:02d}", **lang_params()}
+        )
+    for key in ("fast_weak", "slow_good"):
+        members = points[points["quadrant"] == key]["name"].tolist()
+        with st.container(key=f"pb_q_{key}"):
+            st.markdown(f"**{names[key]}**")
+            if not members:
+                st.caption(t("q_none"))
+                continue
+            with st.container(horizontal=True, gap="small"):
+                for name in members[:QUADRANT_LINKS]:
+                    project_link(year, month, name)
+            if len(members) > QUADRANT_LINKS:
+                st.caption(t("q_more", n=len(members) - QUADRANT_LINKS))
+
+
 def render() -> None:
+    st.html(LAYOUT_CSS)
     st.title(t("overview"))
     year, month = year_and_month()
     view = scope_controls(year)
@@ -158,12 +212,16 @@ def render() -> None:
     with left:
         st.subheader(t("budget_chart"))
         st.plotly_chart(
-            charts.budget_execution(lines, month, chart_labels(), None, totals=data.budget_totals(year, view)),
+            charts.budget_execution(
+                lines, month, chart_labels(), None, totals=data.budget_totals(year, view), lang=lang()
+            ),
             width="stretch",
+            config=charts.CONFIG,
         )
     with right:
         st.subheader(t("attention"))
         attention(year, month, choice or "all", view)
+    quadrant(year, month, view)
 
 
 render()

@@ -1,22 +1,28 @@
-"""项目: one project's facts, its lights, each indicator's path through the year, budget S-curve, uploads."""
+"""项目: one project's facts, its lights, each indicator's path through the year, budget S-curve, uploads.
+
+On a phone (below ``render.PHONE_WIDTH``) the lights table gives way to the project's card, its indicators
+open; both are sent and CSS shows one (issue 14).  Money in 万元 and every figure through ``core.numbers``.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.accounts import PermissionDenied
+from core.numbers import money
 from dashboard import charts, data
 from dashboard.i18n import lang, t
-from dashboard.render import matrix_html, plain
+from dashboard.render import CARDS, FIGURES, LAYOUT_CSS, WIDE, card_html, matrix_html, plain
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from ingest.revert import NothingToRevert
 from metrics.status import missing_notice
 
 CHARTS_PER_PAGE = 12  # indicator paths drawn at once (each is a Plotly chart the browser lays out)
+ACCUMULATING = ("deliverable_count", "value_sum")  # rules whose actual is a running total (累计实际)
 
 
 def _money(value) -> str:
-    return "—" if value is None else f"{float(value):,.2f}"
+    return money(value, lang())
 
 
 def value_history(year: int, name: str, indicators: list[str]) -> None:
@@ -66,6 +72,7 @@ def changes(year: int, name: str) -> None:
 
 
 def render() -> None:
+    st.html(LAYOUT_CSS)
     year, month = year_and_month()
     names = data.project_names(year, current_actor())  # only those the actor's unit may see
     asked = st.query_params.get("project")
@@ -84,30 +91,32 @@ def render() -> None:
     if project.missing:  # reader12: a 不完整 target table, its empty cells named (docs/domain.md §9)
         st.warning(plain(missing_notice(project.missing, lang())))
 
-    cols = st.columns(4)
+    cols = st.container(key=FIGURES).columns(4)
     if project.adjustments:  # 原预算 → 调整后, with the month of the latest adjustment
         last = project.adjustments[-1]
         cols[0].metric(
-            t("budget_in_force"),
+            t("year_budget_in_force"),
             _money(project.budget),
             delta=t("adjusted_from", month=last["month"], before=_money(project.budget_initial)),
             delta_color="off",
             delta_arrow="off",
         )
     else:
-        cols[0].metric(t("year_budget"), _money(project.budget))
-    cols[1].metric(t("total_budget"), _money(facts["total_budget"]))
-    cols[2].metric(t("prev_budget"), _money(facts["prev_budget"]))
-    cols[3].metric(t("prev_executed"), _money(facts["prev_executed"]))
+        cols[0].metric(t("year_budget_plain"), _money(project.budget))
+    cols[1].metric(t("total_budget_plain"), _money(facts["total_budget"]))
+    cols[2].metric(t("prev_budget_plain"), _money(facts["prev_budget"]))
+    cols[3].metric(t("prev_executed_plain"), _money(facts["prev_executed"]))
     with st.expander(t("goals"), expanded=True):
         st.text(facts["goals"] or "—")  # shown as text, never as Markdown or HTML
         st.caption(plain(f"{t('dates')}: {facts['start_date'] or '—'} – {facts['end_date'] or '—'}"))
 
     st.subheader(t("indicators"))
-    st.html(matrix_html(report, [project], lang(), matrix_headers()))
+    with st.container(key=WIDE):
+        st.html(matrix_html(report, [project], lang(), matrix_headers()))
+    with st.container(key=CARDS):
+        st.html(card_html(project, lang(), open_all=True))
 
     paths = data.indicator_paths(year, name, month)
-    labels = {"actual": t("actual_path"), "expected": t("expected_path"), "target": t("target_line")}
     shown = list(enumerate(project.indicators))
     pages = -(-len(shown) // CHARTS_PER_PAGE)
     if pages > 1:  # a project with many indicators: the browser draws one page of paths at a time
@@ -117,16 +126,21 @@ def render() -> None:
     for k, indicator in shown:
         path = paths[paths["indicator"] == indicator.name]
         target = indicator.expected if indicator.kind in ("at_least", "equal", "at_most") and month == 12 else None
+        actual = t("actual_path") if indicator.rule in ACCUMULATING else t("actual_value")
+        labels = {"actual": actual, "expected": t("expected_path"), "target": t("target_line")}
         with columns[k % 2]:
             st.plotly_chart(
-                charts.indicator_path(path, target, labels, f"{indicator.name}（{indicator.target}）"),
+                charts.indicator_path(path, target, labels, f"{indicator.name}（{indicator.target}）", lang()),
                 width="stretch",
                 key=f"path_{k}",
+                config=charts.CONFIG,
             )
 
     st.subheader(t("s_curve"))
     st.plotly_chart(
-        charts.budget_execution(data.project_curves(year, [name]), month, chart_labels(), [name]), width="stretch"
+        charts.budget_execution(data.project_curves(year, [name]), month, chart_labels(), [name], lang=lang()),
+        width="stretch",
+        config=charts.CONFIG,
     )
 
     value_history(year, name, [i.name for i in project.indicators])

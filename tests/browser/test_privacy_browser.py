@@ -69,7 +69,8 @@ def test_hostile_names_fetch_nothing_and_the_cookie_is_httponly_and_bound(hostil
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert "perfboard_session" not in page.evaluate("document.cookie")  # scripts on the page cannot read it
     assert outside(page) == []  # the overview's links to the projects stay on this server
-    page.locator("[data-testid='stPageLink'] a").filter(has_text="x.png").click()  # the page link, by its label
+    # the page link, by its label (the first shown: a phone's cards and the quadrant's lists link it too)
+    page.locator("[data-testid='stPageLink'] a:visible").filter(has_text="x.png").first.click()
     page.wait_for_selector("h1:has-text('x.png')")
     page.wait_for_selector(".js-plotly-plot")
     assert page.locator("h1").first.inner_text().replace("\u2060", "") == IMAGE  # the title, literally

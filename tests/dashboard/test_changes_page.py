@@ -14,10 +14,10 @@ def submit(at, form: str) -> None:
 def test_the_project_page_shows_the_adjusted_budget_and_the_ledger(demo_db):
     at = app("2020-12", page="views/project.py", project=MUSEUM)
     metric = at.metric[0]
-    assert (metric.label, metric.value) == ("全年预算数（元）", "34,000,000.00")
-    assert metric.delta == "2020-07调整，原35,987,000.00"
+    assert (metric.label, metric.value) == ("全年预算数", "3,400.00万元")  # 34,000,000 元, in 万元 (core.numbers)
+    assert metric.delta == "2020-07调整，原3,598.70万元"
     body = next(h.value for h in at.html if 'id="pb-matrix"' in h.value)
-    assert "预算 35,987,000 → 34,000,000（2020-07）" in body
+    assert "预算 3,598.70万元 → 3,400.00万元（2020-07）" in body
     assert "原目标 =100%" in body  # 藏品社会征集, revised to >=90% in September
     tables = [d.value for d in at.dataframe]
     budget = next(t for t in tables if "调整前" in t.columns)
@@ -47,7 +47,7 @@ def test_an_adjustment_typed_on_the_form_is_written_and_shown(demo_db):
     finally:
         con.close()
     page = app("2020-10", page="views/project.py", project=IT)
-    assert page.metric[0].value == "3,600,000.00"
+    assert page.metric[0].value == "360.00万元"  # 3,600,000 元
 
 
 def test_an_adjustment_to_zero_is_refused_on_the_form(demo_db):

@@ -18,8 +18,11 @@ def test_overview_lights_equal_the_cli(demo_db, month):
     at = app(month)
     assert at.title[0].value == "总览"
     assert matrix_lights(at) == cli_lights(demo_db, month)
-    assert [m.label for m in at.metric][:2] == ["项目数", "当年预算（万元）"]
+    assert [m.label for m in at.metric][:2] == ["项目数", "当年预算"]
     assert at.metric[0].value == "5"
+    # June: 3,890,000 + 2,150,040 + 35,987,000 + 2,187,000 + 7,700,000 = 51,914,040 元 = 5,191.40万元
+    assert at.metric[1].value == {"2020-06": "5,191.40万元", "2020-12": "4,992.70万元"}[month]  # a budget cut by Dec
+    assert at.metric[4].label == "红灯指标" and at.metric[4].value.endswith("个")  # it counts indicators
 
 
 def test_a_changed_threshold_shows_at_once(demo_db):
@@ -77,7 +80,7 @@ def test_project_page_deep_link(demo_db):
     lights = matrix_lights(at)
     assert lights[("上海体育文史业务经费", "提升博物馆的社会知名度，让公众进一步了解上海体育历史")] == "red"
     assert len(lights) == 10
-    assert at.metric[0].value == "35,987,000.00"
+    assert at.metric[0].value == "3,598.70万元"  # 35,987,000 元, in 万元 as on the overview
     history = at.dataframe[-1].value
     assert "visitors_2019_2020.csv" in set(history["文件"])
 

@@ -56,6 +56,10 @@ class ReviewRefused(Exception):
     def format(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    def __reduce__(self):
+        """Pickled whole (the dashboard caches a refusal): both languages and the missing lists."""
+        return (type(self), (self.zh, self.en, self.missing, self.missing_en))
+
 
 @dataclass(frozen=True)
 class StepDone:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+import streamlit as st
 from dash_helpers import APP, app, token_for
 from streamlit.testing.v1 import AppTest
 
@@ -48,6 +49,7 @@ def fill_june(db, folder) -> None:
         rows = [f"{WENSHI},{m.indicator},{JUNE},有可能,闭馆期间参观暂停,复馆后加强线上宣传\n" for m in lacking]
         reasons.write_text("项目名称,三级指标,月份,完成目标可能性,偏差原因,纠偏措施\n" + "".join(rows), "utf-8")
         ingest_actuals([reasons], db)
+    st.cache_data.clear()  # written outside the page: do not wait for the dashboard's 2 s re-read of the version
 
 
 def state(db, pid: int) -> tuple:

@@ -281,6 +281,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "截至 {month}：共 {n} 个单位，最差的在前；点开单位查看其项目的指标灯。",
         "As of {month}: {n} units, worst first; open a unit to see its projects' lights.",
     ),
+    # fix14
+    "no_access_title": ("无权访问", "No access"),
+    "no_access": (
+        "您的账号无权访问此页面。如需使用，请联系管理员。",
+        "Your account may not open this page. Ask an administrator if you need it.",
+    ),
+    "setting_key_help": ("命令行中的设置名：{name}", "Name on the command line: {name}"),
+    "audit_all_actions": ("全部操作", "All actions"),
 }
 
 

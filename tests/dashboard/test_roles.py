@@ -70,16 +70,16 @@ def test_staff_uploads_for_assigned_projects_only(demo_db):
 
 def test_admin_manages_accounts_and_sees_the_audit(demo_db):
     at = app(None, page="views/accounts.py")
-    assert set(at.dataframe[0].value["username"]) == {"demo-admin", "demo-leader", "demo-staff"}
+    assert set(at.dataframe[0].value["账号"]) == {"demo-admin", "demo-leader", "demo-staff"}
     at.text_input(key="new_user").input("zhang.san")
     at.selectbox(key="new_role").set_value("staff")
     at.text_input(key="new_password").input("another-password")
     next(b for b in at.button if b.form_id == "add_user").click().run()
     assert at.success[-1].value == "已保存。"
-    assert "zhang.san" in set(at.dataframe[0].value["username"])
+    assert "zhang.san" in set(at.dataframe[0].value["账号"])
     at.switch_page("views/audit.py").run()
-    actions = set(at.dataframe[0].value["action"])
-    assert {"account:add", "sign-in"} <= actions
+    actions = set(at.dataframe[0].value["操作"])  # in words (dashboard.admin_tables)
+    assert {"新建账号", "登录"} <= actions
 
 
 def test_value_history_and_revert_on_the_project_page(demo_db):

@@ -61,6 +61,7 @@ KEYS = {  # words inside a before/after
     "restored": ("恢复", "restored"),
     "projects": ("项目", "projects"),
     "indicators": ("指标", "indicators"),
+    "month": ("月份", "month"),
 }
 
 
@@ -132,6 +133,8 @@ def _cell(key: str, value, lang: str, projects: Mapping[int, str], words: Callab
     """One value of a stored row: a project by name, a month as 2020年12月, a long text cut."""
     if key == "project_id" and isinstance(value, int):
         return projects.get(value, str(value))
+    if key == "role" and isinstance(value, str):
+        return value if lang == "en" else ROLE_ZH.get(value, value)
     text = readable(value, lang, projects, words)
     if key == "month" and len(text) >= 7 and text[4] == "-" and text[:4].isdigit():
         return month_label(date(int(text[:4]), int(text[5:7]), 1), lang)

@@ -7,7 +7,7 @@ from dash_helpers import app
 
 from core import accounts
 from core.settings import set_setting
-from dashboard.admin_tables import accounts_table, audit_table
+from dashboard.admin_tables import accounts_table, audit_table, readable
 
 NAMES = {3: "上海体育文史业务经费", 4: "上海体育系统人员培训经费"}
 
@@ -45,6 +45,10 @@ def test_audit_rows_read_as_words():
         "—",
         "12",
     ]
+    # a new account's role and a small upload's row read as words: 填报人员, the project's name, 2020年3月
+    assert readable('{"role": "staff"}', "zh", NAMES) == "角色：填报人员"
+    row = readable('[{"project_id": 3, "month": "2020-03-01", "count": 4}]', "zh", NAMES)
+    assert row == "项目：上海体育文史业务经费，月份：2020年3月，数量：4"
     english = audit_table(rows, "en", NAMES)
     assert list(english.columns)[:3] == ["Time", "Account", "Action"] and english.iloc[2]["Outcome"] == "refused"
 

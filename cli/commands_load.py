@@ -24,9 +24,19 @@ def init(edge: Edge) -> int:
     before = db.init(edge.db)
     path = edge.db or db.default_db_path()
     if before == db.SCHEMA_VERSION:
-        click.echo(f"{path}: schema {db.SCHEMA_VERSION}, up to date")
+        click.echo(
+            edge.say(
+                f"{path}：数据库结构版本 {db.SCHEMA_VERSION}，已是最新",
+                f"{path}: schema {db.SCHEMA_VERSION}, up to date",
+            )
+        )
     else:
-        click.echo(f"{path}: schema {before} → {db.SCHEMA_VERSION}")
+        click.echo(
+            edge.say(
+                f"{path}：数据库结构版本 {before} → {db.SCHEMA_VERSION}",
+                f"{path}: schema {before} → {db.SCHEMA_VERSION}",
+            )
+        )
     return 0
 
 
@@ -118,7 +128,7 @@ def ingest_actuals(edge: Edge, files: tuple[Path, ...], kind: str | None) -> int
 
 @ingest.command("bindings")
 @click.argument("file", type=INPUT)
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=int, required=True, help="绑定适用的年度 / the year the bindings are for")
 @with_edge
 def ingest_bindings(edge: Edge, file: Path, year: int) -> int:
     """Which rule produces each indicator's actual (TOML)."""
@@ -161,7 +171,12 @@ def revert(edge: Edge, load_id: int) -> int:
         done = revert_load(edge.db, load_id)
     except NothingToRevert as exc:
         raise CommandError(str(exc)) from exc
-    click.echo(f"load {done.load_id}: {done.restored} rows restored, {done.withdrawn} withdrawn")
+    click.echo(
+        edge.say(
+            f"第 {done.load_id} 次写入：恢复 {done.restored} 行，撤回 {done.withdrawn} 行",
+            f"load {done.load_id}: {done.restored} rows restored, {done.withdrawn} withdrawn",
+        )
+    )
     return 0
 
 

@@ -24,8 +24,10 @@ from cli import (
     commands_report,
     commands_serve,
     commands_summary,
+    help_texts,
 )
 from cli.commands_serve import prepare_database
+from cli.errors import in_lang, lang_in, usage_error
 from cli.options import CommandError, Invocation, ReaderLeft, db_option, lang_option
 from core import config as config_module
 from core import db
@@ -71,7 +73,8 @@ for _module in (
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; returns the exit status (``sys.argv[1:]`` when ``argv`` is None)."""
-    state = Invocation()
+    help_texts.apply(perfboard)  # Chinese first on every --help line (commands other modules added included)
+    state = Invocation(lang=lang_in(sys.argv[1:] if argv is None else argv) or "zh")
     try:
         code = perfboard.main(args=argv, prog_name="perfboard", standalone_mode=False, obj=state)
         sys.stdout.flush()  # a reader that left shows here, not in the interpreter's own flush at exit
@@ -87,20 +90,25 @@ def main(argv: list[str] | None = None) -> int:
     except db.DatabaseBusy as busy:
         click.echo(str(busy), err=True)
         return EXIT_BUSY
-    except (db.DatabaseMissing, CommandError) as exc:
-        click.echo(str(exc), err=True)
+    except CommandError as exc:
+        click.echo(exc.say(state.lang), err=True)
+        return EXIT_USAGE
+    except db.DatabaseMissing as exc:
+        click.echo(in_lang(str(exc), state.lang), err=True)
         return EXIT_USAGE
     except ConfigError as exc:  # a bad value in the file, or an admin's override that no longer fits
         click.echo(_config_problem(state.lang, exc), err=True)
         return EXIT_USAGE
     except click.UsageError as exc:  # click's own: unknown command or option, bad or missing value
-        exc.show()
+        usage_error(exc, state.lang)
         return EXIT_USAGE
     except click.ClickException as exc:
-        exc.show()
+        click.echo(
+            ("Error: " if state.lang == "en" else "错误：") + in_lang(exc.format_message(), state.lang), err=True
+        )
         return exc.exit_code
     except click.Abort:  # Ctrl-C or end of input at a prompt
-        click.echo("Aborted!", err=True)
+        click.echo("Aborted!" if state.lang == "en" else "已中止", err=True)
         return EXIT_INVALID
     except (ReaderLeft, BrokenPipeError):  # `perfboard status | head`: the reader left, which is fine
         _discard_output()

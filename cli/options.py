@@ -15,7 +15,20 @@ LANGS = ("zh", "en")
 
 
 class CommandError(Exception):
-    """A command line that cannot be carried out as given (exit 2, the message alone on standard error)."""
+    """A command line that cannot be carried out as given (exit 2, the message alone on standard error).
+
+    ``CommandError(zh, en)`` carries both languages; ``say(lang)`` picks one (``main`` prints it)."""
+
+    def __init__(self, message: str, en: str | None = None):
+        super().__init__(message)
+        self.en = en
+
+    def say(self, lang: str) -> str:
+        from cli.errors import in_lang
+
+        if self.en is not None:
+            return self.en if lang == "en" else str(self)
+        return in_lang(str(self), lang)
 
 
 @contextmanager
@@ -56,12 +69,17 @@ def db_option():
         "--db",
         type=click.Path(path_type=Path),
         default=None,
-        help="database file (default: $PERFBOARD_DB or data/perfboard.duckdb)",
+        help="数据库文件（默认 $PERFBOARD_DB 或 data/perfboard.duckdb） / database file (default: $PERFBOARD_DB or data/perfboard.duckdb)",
     )
 
 
 def lang_option():
-    return click.option("--lang", type=click.Choice(LANGS), default=None, help="language of messages (default zh)")
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGS),
+        default=None,
+        help="提示信息的语言（默认中文） / language of messages (default zh)",
+    )
 
 
 def with_edge(command):
@@ -109,5 +127,6 @@ def year_month(month: tuple[int, int] | None, year: int | None) -> tuple[int | N
     if month is None:
         return year, None
     if year is not None and month[0] != year:
-        raise CommandError(f"--month {month[0]}-{month[1]:02d} is not in --year {year}")
+        shown = f"{month[0]}-{month[1]:02d}"
+        raise CommandError(f"--month {shown} 不在 --year {year} 年内", f"--month {shown} is not in --year {year}")
     return month

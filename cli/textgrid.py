@@ -20,8 +20,14 @@ def clip(text: str, limit: int) -> str:
     return out
 
 
-def render(header: list[str], rows: list[list[str]], max_width: int = 40) -> str:
-    """Columns padded to the widest cell (cells clipped at ``max_width``)."""
+def render(header: list[str], rows: list[list[str]], max_width: int = 40, empty: str | None = None) -> str:
+    """Columns padded to the widest cell (cells clipped at ``max_width``).
+
+    No rows: a sentence instead of a bare header (``empty``, else 没有数据 / no data by the header's language)."""
+    if not rows:
+        if empty is not None:
+            return empty
+        return "没有数据" if any(width(h) > len(h) for h in header) else "no data"
     cells = [[clip(str(c), max_width) for c in row] for row in [header, *rows]]
     widths = [max(width(row[i]) for row in cells) for i in range(len(header))]
     lines = []

@@ -457,10 +457,13 @@ def log_load(
     file_hash: str | None,
     row_count: int,
     detail: str | None = None,
+    loaded_by: str | None = None,
 ) -> int:
-    """Record a write in ``load_log`` inside the caller's transaction; returns its id."""
+    """Record a write in ``load_log`` inside the caller's transaction; returns its id.
+
+    ``loaded_by`` names the signed-in user of a web write; the command line's operator otherwise."""
     return con.execute(
         "INSERT INTO load_log (load_id, kind, file_name, file_hash, row_count, loaded_by, detail) "
         "VALUES (nextval('load_id_seq'), ?, ?, ?, ?, ?, ?) RETURNING load_id",
-        [kind, file_name, file_hash, row_count, operator_name(), detail],
+        [kind, file_name, file_hash, row_count, loaded_by or operator_name(), detail],
     ).fetchone()[0]

@@ -60,6 +60,13 @@ else:
     if actor.is_admin:
         pages.append(st.Page("views/accounts.py", title=t("accounts"), icon=":material/group:", url_path="accounts"))
         pages.append(st.Page("views/settings.py", title=t("settings"), icon=":material/tune:", url_path="settings"))
+    # fix14: a page this role may not open says 无权访问 at its address (hidden from the menu), not "Page not found"
+    opened = {page.url_path for page in pages}
+    pages += [
+        st.Page("views/denied.py", title=t("no_access_title"), url_path=path, visibility="hidden")
+        for path in ("entry", "yearend", "cycle", "audit", "accounts", "settings")
+        if path not in opened
+    ]
     page = st.navigation(pages)
     if actor.role == "staff" and page.url_path == "":  # the landing page: what is due (docs/domain.md §10)
         from dashboard.views.todo import render as todo

@@ -302,7 +302,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "month_n": ("{m}月", "month {m}"),
     "no_approved": ("尚无已审核的月份：{names}", "No approved month yet: {names}"),
     "unit_pending": (" · 待审核 {n}", " · {n} awaiting review"),
-    "no_access": ("无权访问：该项目不属于您所在的单位。", "No access: this project is not in your unit."),
+    "no_access_project": ("无权访问：该项目不属于您所在的单位。", "No access: this project is not in your unit."),
     "assign_unit": ("分配单位", "Assign a unit"),
     "unit_scope": ("可见范围", "Scope"),
     "no_unit_scope": ("不限单位（按角色）", "No unit (the role's usual scope)"),
@@ -418,6 +418,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "q_slow_weak": ("花钱慢、效果慢", "Spending slow, results slow"),
     "q_none": ("无", "none"),
     "q_more": ("另有 {n} 个项目", "{n} more projects"),
+    # fix14
+    "no_access_title": ("无权访问", "No access"),
+    "no_access": (
+        "您的账号无权访问此页面。如需使用，请联系管理员。",
+        "Your account may not open this page. Ask an administrator if you need it.",
+    ),
+    "setting_key_help": ("命令行中的设置名：{name}", "Name on the command line: {name}"),
+    "audit_all_actions": ("全部操作", "All actions"),
+    "templates_due_help": (
+        "★ 标出的是您负责的项目需要按月填报的模板（依据指标绑定的数据来源）；模板第2行是示例行，上传前请先删除。",
+        "★ marks the templates your projects' indicators need (from their bindings); row 2 of a template is an "
+        "example: delete it before uploading.",
+    ),
+    "template_due": ("★ {kind}", "★ {kind}"),
+    "wrong_file_type": (
+        "无法读取“{name}”：不支持“{suffix}”类型的文件，请上传 .csv 或 .xlsx 文件（可用上方的模板）。",
+        "Cannot read “{name}”: the file type {suffix} is not supported; upload a .csv or .xlsx file (see the "
+        "templates above).",
+    ),
+    "not_your_projects": (
+        "未写入：文件中有您无权填报的项目的数据：{projects}。请删除这些行，或请管理员为您分配这些项目。",
+        "Nothing written: the file has rows for projects you may not write for: {projects}. Delete those rows, "
+        "or ask an administrator to assign the projects to you.",
+    ),
+    "project_rows": ("“{project}”{n} 行", "“{project}” ({n} rows)"),
+    "replaced_preview": (
+        "将被替换的现有数据（{n} 行，旧版本保留在历史中）",
+        "Current rows to be replaced ({n}, kept in history)",
+    ),
+    "no_projects_assigned": (
+        "您的账号尚未分配项目，请联系管理员。",
+        "No projects are assigned to your account yet; ask an administrator.",
+    ),
 }
 
 

@@ -56,6 +56,7 @@ from ingest.actual_kinds import (
     value_cells,
 )
 from ingest.chunked import ChunkedTable
+from ingest.examples import example_rows
 from ingest.problems import Problem, ProblemList, ValidationFailed
 from ingest.review import MonthLocked, check_unlocked, touched_months
 from ingest.tables import ReadingStopped, Rows, Table, column_cells, iter_raw, map_header, match_header
@@ -224,13 +225,17 @@ def check_read(
     today = today or clock.today()
     kept = ProblemList()  # the first MAX_PROBLEMS are kept; the rest only counted
     memo: dict = {}  # what every chunk would look up again (name indexes, stored figures)
-    parts = []
+    parts, examples = [], []
     for frame, lines in table.chunks():
+        examples += example_rows(frame, lines, upload.file, table.headers.get("project", "项目名称"))
         checker = _Checker(upload.kind, frame, lines, table.headers, upload.file, catalog, today, kept, memo)
         checker.check_rows(con)
         parts.append((checker.out, lines, checker.bad))
     if not parts:
         upload.problems = [Problem(upload.file, "no_data_rows")]
+        return upload
+    if examples:  # an unedited template: only "请先删除示例行", nothing else about those rows
+        upload.problems = examples
         return upload
     out = pd.concat([p[0] for p in parts], ignore_index=True) if len(parts) > 1 else parts[0][0]
     lines = np.concatenate([p[1] for p in parts])
@@ -899,7 +904,13 @@ def write_upload(con: duckdb.DuckDBPyConnection, upload: Upload, actor: Actor | 
     """Store a validated upload inside the caller's transaction, with its audit entry; returns what it did."""
     kind = upload.kind
     load_id = log_load(
-        con, f"actuals:{kind.name}", upload.file, upload.digest, len(upload.rows), detail=",".join(upload.months)
+        con,
+        f"actuals:{kind.name}",
+        upload.file,
+        upload.digest,
+        len(upload.rows),
+        detail=",".join(upload.months),
+        loaded_by=actor.username if actor else None,
     )
     cols = list(upload.rows.columns)
     con.register("upload_rows", upload.rows)

@@ -269,6 +269,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "另有 {count} 个问题未列出（只列出前 {shown} 个）：请先改正以上问题，再重新上传",
         "{count} more problems not listed (the first {shown} are): correct these and upload again",
     ),
+    # fix14: an unedited template (ingest.examples)
+    "example_row": (
+        "这是模板的示例行（项目名称以“示例”开头）：请先删除示例行，填入实际数据后再上传",
+        "this is the template's example row (its project name starts with “示例”): delete the example rows first "
+        "(请先删除示例行), fill in real data and upload again",
+    ),
     # reader12: target tables in other layouts (docs/domain.md §9)
     "unknown_level1_near": (
         "未知的一级目标“{value}”，是否应为“{suggestion}”？应为：{allowed}（可在 data/vocabulary.toml 中添加）",

@@ -55,7 +55,13 @@ def _revert(db_path, load_id: int, actor: Actor | None) -> Reverted:
         _check_months(con, table, owner, load_id, f"撤销第{load_id}次上传（{row[0][1]}）")
         restored = con.execute(f"SELECT count(*) FROM {table} WHERE replaced_by = ?", [load_id]).fetchall()[0][0]
         new_id = log_load(
-            con, f"revert:{kind.name}", f"撤销第{load_id}次上传（{row[0][1]}）", None, restored, detail=str(load_id)
+            con,
+            f"revert:{kind.name}",
+            f"撤销第{load_id}次上传（{row[0][1]}）",
+            None,
+            restored,
+            detail=str(load_id),
+            loaded_by=actor.username if actor else None,
         )
         con.execute(f"UPDATE {table} SET replaced_by = ? WHERE load_id = ? AND replaced_by IS NULL", [new_id, load_id])
         columns = [c for c in _columns(con, table) if c not in ("load_id", "replaced_by")]

@@ -24,6 +24,7 @@ from core.config import Config
 from core.db import log_load, write_transaction
 from core.names import NameIndex, normalise_name
 from core.vocabulary import Vocabulary, closest, level2_base, load_vocabulary
+from ingest.examples import example_projects
 from ingest.problems import Problem, ValidationFailed
 from ingest.target_cells import CellRow, rows_from_docx, rows_from_text, rows_from_xlsx
 from ingest.target_form import interpret_rows
@@ -268,7 +269,7 @@ def load_targets(
         projects, found = parse_targets_file(path, config, name)
         if not projects and not found:
             found = [Problem(name, "no_data_rows")]
-        found = found + validate_projects(projects, name, config)
+        found = found + example_projects(projects, name) + validate_projects(projects, name, config)
         if strict:
             found += incomplete_problems(projects, name)
         problems.extend(_unique(found))

@@ -1,4 +1,7 @@
-"""Upload templates with an example row, generated from the same column specs the readers use."""
+"""Upload templates with an example row, generated from the same column specs the readers use.
+
+The example row's 项目名称 starts with ``ingest.examples.EXAMPLE_MARK`` (示例：…), so an unedited
+template is refused with "请先删除示例行" instead of overwriting real figures (issue 14)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingest.actual_kinds import KINDS
+from ingest.examples import EXAMPLE_PREFIX
 from ingest.spreadsheet import write_sheet
 from ingest.target_records import IndicatorRecord, ProjectRecord
 from ingest.target_table import write_target_table
@@ -15,7 +19,7 @@ TEMPLATE_KINDS = ("targets", *(str(k) for k in KINDS))
 
 EXAMPLE_PROJECT = ProjectRecord(
     year=2021,
-    name="示例项目（请替换）",
+    name=EXAMPLE_PREFIX + "项目名称（请替换）",
     unit="上海市体育宣传教育中心",
     category="其他一次性项目",
     start_date=date(2021, 1, 1),
@@ -45,8 +49,20 @@ def write_template(kind: str, path: Path) -> Path:
     if kind == "targets":
         return write_target_table([EXAMPLE_PROJECT], path)
     spec = KINDS[kind]
-    note = f"{spec.zh}：每行一条记录。示例行请替换为实际数据。重新上传同一月份会替换该月数据，旧版本保留在历史中。"
-    return write_sheet(path, spec.zh, list(spec.columns), [spec.example_row()], note)
+    note = (
+        f"{spec.zh}：每行一条记录。第2行是示例行（项目名称以“示例”开头），上传前请先删除示例行，"
+        "否则整个文件不会载入。重新上传同一月份会替换该月数据，旧版本保留在历史中。"
+    )
+    return write_sheet(path, spec.zh, list(spec.columns), [example_row(kind)], note)
+
+
+def example_row(kind: str) -> list[str]:
+    """The kind's example row with its 项目名称 marked (示例：上海体育公共服务经费): never loadable as it stands."""
+    spec = KINDS[kind]
+    row = spec.example_row()
+    at = [c.key for c in spec.columns].index("project")
+    row[at] = EXAMPLE_PREFIX + row[at]
+    return row
 
 
 def write_all_templates(folder: Path) -> list[Path]:

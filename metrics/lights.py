@@ -389,6 +389,19 @@ class BudgetPace(Bands):
         b = config.budget
         return cls(b.mode, b.ratio_red_below, b.ratio_yellow_below, b.gap_yellow_points)
 
+    @classmethod
+    def final(cls, config: Config) -> BudgetPace:
+        """At the year's last month time progress is 100%: green only when the budget is executed in full
+        (ratio: x ≥ 100, i.e. 执行率 ≥ time progress; gap mode already asks for no lag at all)."""
+        b = config.budget
+        yellow = max(100.0, b.ratio_yellow_below) if b.mode == BudgetMode.RATIO else b.ratio_yellow_below
+        return cls(b.mode, b.ratio_red_below, yellow, b.gap_yellow_points)
+
+    @classmethod
+    def at(cls, config: Config, final: bool) -> BudgetPace:
+        """The bands of a month: ``final`` at the year's last month (docs/domain.md §8)."""
+        return cls.final(config) if final else cls.of(config)
+
     def figure(self, execution_rate, time_progress) -> np.ndarray:
         """The figure the light is judged on: x (ratio) or the lag in points (gap)."""
         rate, tp = np.asarray(execution_rate, dtype=float), np.asarray(time_progress, dtype=float)

@@ -112,7 +112,7 @@ def test_every_surface_agrees_under_each_setting(configured, export, demo):
             status = _status_json(configured, month)
             forms = {f.name: f for f in monitoring_forms(con, config, 2020, month)}
             for project in status["projects"]:
-                pace = BudgetPace.of(config)
+                pace = BudgetPace.at(config, final=month == 12)  # December: green only when fully executed
                 if project["budget_status"] != "grey":
                     assert pace.says(project["budget_status"]) in project["budget_explanation"]
                 rows = {r.level3: r for r in forms[project["name"]].indicators}
@@ -189,9 +189,11 @@ def _form_row(path, indicator: str) -> list:
 @pytest.mark.parametrize(
     "configured,light,score,total,likelihood",
     [
-        # ratio: 97.0% ÷ 100% = 97.0% ≥ 80% → green → 达成, top of band: 18.75 × 1.0 = 18.75;
-        # total 9.70 (10 × 97.0%) + 18.75 × 3 + 14.47 (16.88 × 12 ÷ 14) + 10.68 (16.87 × (1 − 0.3667)) = 91.10
-        ((None, None), "green", 18.75, "91.10 优", "确定能"),
+        # ratio: 97.0% ÷ 100% = 97.0%; at December a light means achieved (issue 14): green only from 100%, so
+        # 60% ≤ 97.0% < 100% → yellow → 部分达成, top of band: 18.75 × 0.8 = 15.00; with full marks it would total
+        # 9.70 (10 × 97.0%) + 18.75 × 3 + 14.47 (16.88 × 12 ÷ 14) + 10.68 (16.87 × (1 − 0.3667)) = 91.10,
+        # so 91.10 − 3.75 = 87.35
+        ((None, None), "yellow", 15.0, "87.35 良", "有可能"),
         # gap: 3.0 points behind (< 10) → yellow → 部分达成, top of band: 18.75 × 0.8 = 15.00; total 91.10 − 3.75
         (("budget.mode", "gap"), "yellow", 15.0, "87.35 良", "有可能"),
     ],

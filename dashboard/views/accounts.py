@@ -6,7 +6,8 @@ import streamlit as st
 
 from core.accounts import ROLE_ZH, ROLES, add_user, assign, assign_unit, set_password, unit_label
 from dashboard import data
-from dashboard.i18n import t
+from dashboard.admin_tables import accounts_table
+from dashboard.i18n import lang, t
 from dashboard.render import plain
 from dashboard.views.common import current_actor
 
@@ -21,7 +22,7 @@ def render() -> None:
     with left, st.form("add_user"):
         st.subheader(t("add_user"))
         username = st.text_input(t("username"), key="new_user")
-        role = st.selectbox(t("role"), ROLES, format_func=ROLE_ZH.get, key="new_role")
+        role = st.selectbox(t("role"), ROLES, format_func=lambda r: ROLE_ZH[r] if lang() == "zh" else r, key="new_role")
         password = st.text_input(t("password"), type="password", key="new_password")
         if st.form_submit_button(t("save")):
             try:
@@ -58,7 +59,8 @@ def render() -> None:
                 st.success(t("saved"))
             except ValueError as exc:
                 st.error(plain(str(exc)))
-    st.dataframe(data.account_rows(), hide_index=True, width="stretch")  # after the forms: shows their changes
+    # after the forms: shows their changes
+    st.dataframe(accounts_table(data.account_rows(), lang()), hide_index=True, width="stretch")
 
 
 render()

@@ -7,8 +7,9 @@ import streamlit as st
 
 from core.accounts import PermissionDenied
 from core.db import DatabaseBusy
+from core.numbers import month_label
 from core.paths import TEMPLATES_DIR
-from dashboard import data
+from dashboard import data, entry_model
 from dashboard.i18n import lang, t
 from dashboard.render import plain
 from dashboard.views.common import current_actor
@@ -24,16 +25,31 @@ def _kind_label(kind: str) -> str:
     return KINDS[kind].zh if lang() == "zh" else KINDS[kind].en
 
 
+def _year() -> int:
+    return data.years()[0]
+
+
+def _mine(year: int) -> dict[str, int]:
+    """The projects this account may write for (an admin: all): the only ones its forms offer."""
+    with data.reading() as con:
+        return entry_model.writable_projects(con, current_actor(), year)
+
+
 def templates() -> None:
     st.subheader(t("templates"))
+    with data.reading() as con:
+        due = entry_model.due_kinds(con, _mine(_year()).values())
+    st.caption(t("templates_due_help"))
     cols = st.columns(5)
     for k, kind in enumerate(TEMPLATE_KINDS):
         name = template_name(kind, ".xlsx")
+        label = _kind_label(kind)
         cols[k % 5].download_button(
-            _kind_label(kind),
+            t("template_due", kind=label) if kind in due else label,
             (TEMPLATES_DIR / name).read_bytes(),
             file_name=name,
             key=f"tpl_{kind}",
+            type="primary" if kind in due else "secondary",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
@@ -56,8 +72,13 @@ def problems_table(problems) -> pd.DataFrame:
 def upload() -> None:
     st.subheader(t("upload"))
     st.caption(t("upload_help"))
-    file = st.file_uploader(t("upload"), type=["csv", "xlsx"], key="upload", label_visibility="collapsed")
+    # any file is taken, so a wrong one gets a sentence, not only the uploader's red icon
+    file = st.file_uploader(t("upload"), key="upload", label_visibility="collapsed")
     if file is None:
+        return
+    suffix = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if suffix not in ("csv", "xlsx", "xlsm"):
+        st.error(plain(t("wrong_file_type", name=file.name, suffix=f".{suffix}" if suffix else "")))
         return
     content = file.getvalue()
     limit = data.config().limits.max_file_mb
@@ -75,11 +96,23 @@ def upload() -> None:
         st.error(t("problems", n=len(checked.problems)))
         st.dataframe(problems_table(checked.problems), hide_index=True, width="stretch")
         return
+    with data.reading() as con:
+        refused = entry_model.refused_projects(con, checked, current_actor())
+        if refused:  # said before 校验通过, with the rows it concerns, and no confirm button
+            named = "、".join(t("project_rows", project=name, n=n) for name, n in refused)
+            st.error(plain(t("not_your_projects", projects=named)))
+            return
+        shown = entry_model.preview(con, checked, lang())
+        overwritten = entry_model.replaced_rows(con, checked, lang()) if replaced else None
     kind = checked.kind.zh if lang() == "zh" else checked.kind.en
-    months = "、".join(checked.months) if len(checked.months) <= 4 else f"{checked.months[0]}…{checked.months[-1]}"
+    labels = [month_label(pd.Timestamp(f"{m}-01").date(), lang()) for m in checked.months]
+    months = ("、" if lang() == "zh" else ", ").join(labels) if len(labels) <= 4 else f"{labels[0]}…{labels[-1]}"
     st.success(plain(t("valid", kind=kind, rows=len(checked.rows), months=months, replaced=replaced)))
-    with st.expander(t("preview")):
-        st.dataframe(checked.rows.head(20), hide_index=True, width="stretch")
+    st.markdown(f"**{t('preview')}**")
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if overwritten is not None and len(overwritten):
+        st.markdown(f"**{t('replaced_preview', n=replaced)}**")
+        st.dataframe(overwritten, hide_index=True, width="stretch")
     if st.button(t("confirm"), type="primary", key="confirm"):
         progress = st.progress(0.1, text=t("writing"))
         try:
@@ -97,16 +130,18 @@ def upload() -> None:
             progress.empty()
             st.error(plain(t("refused", reason=str(exc))))
             return
-        progress.progress(1.0, text=t("written", rows=loaded.rows, replaced=loaded.replaced))
+        progress.empty()  # the one success message below says it (once)
         st.success(t("written", rows=loaded.rows, replaced=loaded.replaced))
 
 
 def rating_form() -> None:
     st.subheader(t("rating_form"))
     st.caption(t("rating_help"))
-    year = data.years()[0]
+    year = _year()
     indicators = data.indicators(year)
+    indicators = indicators[indicators["project"].isin(_mine(year))]
     if indicators.empty:
+        st.info(t("no_projects_assigned"))
         return
     projects = list(dict.fromkeys(indicators["project"]))
     project = st.selectbox(t("col_project"), projects, key="form_project")
@@ -149,8 +184,10 @@ def _write(save) -> None:
 
 def summary_form() -> None:
     st.subheader(t("summary_form"))
-    year = data.years()[0]
-    projects = list(dict.fromkeys(data.indicators(year)["project"]))
+    year = _year()
+    projects = list(_mine(year))
+    if not projects:
+        return
     with st.form("summary"):
         project = st.selectbox(t("col_project"), projects, key="summary_project")
         text = st.text_area(t("summary_form"), key="summary_text", height=150)
@@ -163,8 +200,10 @@ def summary_form() -> None:
 def _row_form(key: str, title: str, kind: str, fields) -> None:
     """A form that writes one row of an upload kind, validated and audited like a file."""
     st.subheader(t(title))
-    year = data.years()[0]
-    projects = list(dict.fromkeys(data.indicators(year)["project"]))
+    year = _year()
+    projects = list(_mine(year))
+    if not projects:
+        return
     with st.form(key):
         values = fields(year, projects)
         submitted = st.form_submit_button(t("save"))
@@ -186,7 +225,9 @@ def _adjustment_fields(year: int, projects: list[str]) -> dict[str, str]:
 
 def _revision_fields(year: int, projects: list[str]) -> dict[str, str]:
     # one choice of project and indicator together: a form does not rerun when its first box changes
-    pairs = list(data.indicators(year)[["project", "indicator"]].itertuples(index=False, name=None))
+    mine = data.indicators(year)
+    mine = mine[mine["project"].isin(projects)]
+    pairs = list(mine[["project", "indicator"]].itertuples(index=False, name=None))
     project, indicator = st.selectbox(
         t("indicator"), pairs, format_func=lambda pair: f"{pair[0]} — {pair[1]}", key="revise_indicator"
     )

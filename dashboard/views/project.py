@@ -77,7 +77,7 @@ def render() -> None:
     names = data.project_names(year, current_actor())  # only those the actor's unit may see
     asked = st.query_params.get("project")
     if asked and data.denied(year, asked, current_actor()):  # units13: opened by URL from another unit
-        st.error(t("no_access"))
+        st.error(t("no_access_project"))
         return
     if not names:
         st.info(t("none"))

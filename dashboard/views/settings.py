@@ -17,6 +17,11 @@ def _shown(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _key_help(section: str, key: str) -> str:
+    """The tooltip: the setting's name for ``perfboard config set`` (the label above it is in words)."""
+    return plain(t("setting_key_help", name=f"{section}.{key}"))
+
+
 def _choice(value: str) -> str:
     return t(f"mode_{value}") if f"mode_{value}" in TEXT else value
 
@@ -28,12 +33,14 @@ def _field(section: str, key: str, value, default):
         label = t("with_default", label=setting_label(section, key), value=_choice(default))
         options = list(CHOICES[(section, key)])
         return st.selectbox(
-            label, options, index=options.index(value), format_func=_choice, key=widget, help=f"{section}.{key}"
+            label, options, index=options.index(value), format_func=_choice, key=widget, help=_key_help(section, key)
         )
     label = t("with_default", label=setting_label(section, key), value=_shown(default))
     if (section, key) in whole_numbers():  # a count (e.g. of days): whole numbers only
-        return st.number_input(label, value=int(value), min_value=0, step=1, key=widget, help=f"{section}.{key}")
-    return st.number_input(label, value=float(value), min_value=0.0, format="%g", key=widget, help=f"{section}.{key}")
+        return st.number_input(label, value=int(value), min_value=0, step=1, key=widget, help=_key_help(section, key))
+    return st.number_input(
+        label, value=float(value), min_value=0.0, format="%g", key=widget, help=_key_help(section, key)
+    )
 
 
 def _level_fields(value: dict, default: dict) -> dict:
@@ -47,7 +54,7 @@ def _level_fields(value: dict, default: dict) -> dict:
                 value=float(weight),
                 min_value=0.0,
                 key=f"set_scoring_level_{level}",
-                help=plain(f"scoring.level_weights {level}"),
+                help=plain(t("setting_key_help", name=f"scoring.level_weights {level}")),
             )
     return new
 

@@ -32,7 +32,7 @@ WHAT = ("预算执行", "budget")
 
 def project_budget_lights(budget: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per project (rows of the ``measures.BUDGET`` measure): the budget light, the figure it used, and why grey."""
-    bands = BudgetPace.of(period.config)
+    bands = BudgetPace.at(period.config, period.final)
     out = budget[
         ["project_id", "spent", "execution_rate", "budget_in_force", "adjusted_month", "months_mask", "n_months"]
     ]
@@ -59,7 +59,7 @@ def explain_budget_light(facts: Facts, period: Period, lang: str) -> str:
         return explain_grey({"grey": grey}, period, lang, WHAT)
     if facts.get("budget_status") in (None, GREY) or grey is None:
         return "无预算执行数据" if lang != "en" else "no budget data"
-    bands = BudgetPace.of(period.config)
+    bands = BudgetPace.at(period.config, period.final)
     rate, tp, figure, status = (
         facts["execution_rate"],
         period.time_progress,
@@ -100,12 +100,33 @@ def _judge_rate(column: str):
     return judge
 
 
-def _explain_rate(label: str, label_en: str):
+def _explain_rate(label: str, label_en: str, measures: tuple[str, str]):
+    """``measures``: what the light measures, said first, so a leader sees why it differs from 及时性."""
+
     def explain(facts: Facts, period: Period, lang: str) -> str:
         said = explain_accumulating(facts, period, lang, lambda v: f"{v:.1f}%", label, label_en)
-        return said + adjusted_basis(facts, lang)
+        target = facts.get("target")
+        aim = (f"（目标{target}）" if lang != "en" else f" (target {target})") if target else ""
+        lead = f"{measures[0]}{aim}：" if lang != "en" else f"{measures[1]}{aim}: "
+        return lead + said + adjusted_basis(facts, lang)
 
     return explain
+
+
+# What each budget light measures, said at the start of its explanation: the same 39.8% at June can be
+# green for 执行率 (against the target's share of the year's budget) and yellow for 及时性 (against time).
+RATE_MEASURES = (
+    "执行率衡量已支出占全年预算的比例，对照目标按进度折算",
+    "execution measures spending against the year's budget and its target",
+)
+FUNDS_MEASURES = (
+    "到位率衡量已到位资金占全年预算的比例，对照目标按进度折算",
+    "funds received against the year's budget and its target",
+)
+TIMELINESS_MEASURES = (
+    "及时性衡量执行率是否跟上时间进度（月份/12）",
+    "timeliness measures execution against time progress (month/12)",
+)
 
 
 def judge_timeliness(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], period: Period) -> pd.DataFrame:
@@ -123,7 +144,10 @@ def judge_timeliness(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], 
 
 
 def explain_timeliness(facts: Facts, period: Period, lang: str) -> str:
-    return explain_budget_light(facts, period, lang)
+    said = explain_budget_light(facts, period, lang)
+    if facts.get("budget_status") in (None, GREY) or facts.get("budget_grey"):
+        return said
+    return (f"{TIMELINESS_MEASURES[0]}：" if lang != "en" else f"{TIMELINESS_MEASURES[1]}: ") + said
 
 
 RULES = (
@@ -135,7 +159,7 @@ RULES = (
         "有计划时：实际 + 计划剩余进度；否则按当前进度：实际 × 12 ÷ 月份",
         Accumulating.of,
         _judge_rate("execution_rate"),
-        _explain_rate("执行率", "execution"),
+        _explain_rate("执行率", "execution", RATE_MEASURES),
         WHAT,
         final_bands=Achieved.of,
     ),
@@ -147,7 +171,7 @@ RULES = (
         "同执行率",
         Accumulating.of,
         _judge_rate("funds_rate"),
-        _explain_rate("资金到位率", "funds received"),
+        _explain_rate("资金到位率", "funds received", FUNDS_MEASURES),
         WHAT,
         final_bands=Achieved.of,
     ),
@@ -161,5 +185,6 @@ RULES = (
         judge_timeliness,
         explain_timeliness,
         WHAT,
+        final_bands=BudgetPace.final,
     ),
 )

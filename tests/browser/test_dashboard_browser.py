@@ -87,9 +87,10 @@ def test_staff_uploads_for_an_assigned_project_is_refused_another_and_signs_out(
     page.get_by_role("button", name="确认写入").click()
     page.wait_for_selector("text=已写入：3 行")
     choose_file(page, DATA / "actuals" / "budget.csv")  # two projects that are not demo-staff's
-    page.wait_for_selector("text=校验通过：预算执行")  # the check of this file, not the last one's button
-    page.get_by_role("button", name="确认写入").click()
-    page.wait_for_selector("text=无权上传或修改这些项目的数据")
+    # refused before 校验通过, naming the projects, with no button to confirm (issue 14)
+    page.wait_for_selector("text=文件中有您无权填报的项目的数据")
+    assert page.locator("text=校验通过：预算执行").count() == 0
+    assert page.get_by_role("button", name="确认写入").count() == 0
     page.get_by_role("button", name="退出登录").click()
     page.get_by_label("密码").wait_for()  # the sign-in form ("登录" alone would match "退出登录")
     page.goto(f"{server}/?month=2020-06")  # signed out for good: the session has ended

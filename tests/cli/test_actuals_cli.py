@@ -337,8 +337,12 @@ def test_xlsx_dates_and_numbers(targets_db, tmp_path):
         "reference",
     ],
 )
-def test_templates_load(targets_db, kind):
-    for suffix in (".csv", ".xlsx"):
-        template = ROOT / "data" / "templates" / f"{kind}_template{suffix}"
-        out = run_cli("ingest", "actuals", str(template), db=targets_db, check=True)
-        assert "1 行" in out.stdout
+def test_templates_load_once_the_example_row_is_made_real(targets_db, tmp_path, kind):
+    """An unedited template is refused (its example row's 项目名称 starts with 示例); made real, it loads."""
+    template = ROOT / "data" / "templates" / f"{kind}_template.csv"
+    refused = run_cli("ingest", "actuals", str(template), db=targets_db)
+    assert refused.returncode == 1 and "请先删除示例行" in refused.stderr
+    edited = tmp_path / "edited.csv"
+    edited.write_text(template.read_text(encoding="utf-8-sig").replace("示例：", ""), encoding="utf-8")
+    out = run_cli("ingest", "actuals", str(edited), db=targets_db, check=True)
+    assert "1 行" in out.stdout

@@ -1,6 +1,7 @@
 """The command line's contract (docs/design.md §4): exit statuses, --db/--lang anywhere, the configuration at the edge."""
 
 import os
+import re
 import subprocess
 import sys
 import types
@@ -49,18 +50,20 @@ def test_help_lists_every_command():
     ],
 )
 def test_usage_errors_exit_2(argv, words):
-    result = run_cli(*argv)
+    result = run_cli("--lang", "en", *argv)
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert words in result.stderr + result.stdout
+    zh = run_cli(*argv)  # in Chinese by default (issue 14; tests/cli/test_cli_language.py has the wording)
+    assert zh.returncode == 2 and "Error:" not in zh.stderr and re.search("[\u4e00-\u9fff]", zh.stderr + zh.stdout)
 
 
 def test_month_outside_year_is_a_usage_error(tmp_path):
     result = run_cli("status", "--year", "2021", "--month", "2020-06", db=tmp_path / "x.duckdb")
-    assert result.returncode == 2 and "--month 2020-06 is not in --year 2021" in result.stderr
+    assert result.returncode == 2 and "--month 2020-06 不在 --year 2021 年内" in result.stderr
     result = run_cli(
         "export", "monitor", "--year", "2021", "--month", "2020-06", "--out", str(tmp_path), db=tmp_path / "x.duckdb"
     )
-    assert result.returncode == 2 and "is not in --year 2021" in result.stderr
+    assert result.returncode == 2 and "不在 --year 2021 年内" in result.stderr
 
 
 def test_missing_database_exits_2(tmp_path):
@@ -157,7 +160,7 @@ def test_user_assign_takes_several_projects(db_path):
     result = run_cli(
         "user", "assign", "li.staff", "--project", two[0], "--project", "没有", "--year", "2020", db=db_path
     )
-    assert result.returncode == 2 and "no project 没有 in 2020" in result.stderr
+    assert result.returncode == 2 and "2020年没有项目 没有" in result.stderr
     listed = run_cli("user", "list", db=db_path, check=True).stdout
     assert f"li.staff\tstaff\t{'、'.join(sorted(two))}" in listed
 
@@ -266,10 +269,14 @@ def test_budget_gap_mode_reaches_the_selfeval_score(db_path, tmp_path):
         return next(i["status"] for i in project["indicators"] if i["name"] == TIMELINESS)
 
     run_cli("demo", db=db_path, check=True)
-    assert light() == "green" and timeliness_score(tmp_path / "ratio") == 18.75
+    # ratio at December (issue 14: green only when fully executed): 97.0 ÷ 100 = 97% < 100 → yellow → 部分达成,
+    # top of its band 18.75 × 0.8 = 15.00
+    assert light() == "yellow" and timeliness_score(tmp_path / "ratio") == 15.0
     run_cli("config", "set", "budget.mode", "gap", db=db_path, check=True)
-    assert light() == "yellow"
-    assert timeliness_score(tmp_path / "gap") < 18.75
+    run_cli("config", "set", "budget.gap_yellow_points", "2", db=db_path, check=True)
+    # gap: 3.0 points behind, not under 2 → red → 未达成: less than the yellow's 15.00
+    assert light() == "red"
+    assert timeliness_score(tmp_path / "gap") < 15.0
 
 
 # -- a broken configuration or a missing input file: a message and exit 2, never a traceback --------
@@ -372,17 +379,17 @@ def test_missing_input_file_is_a_usage_error(tmp_path, argv):
     missing = tmp_path / "missing.toml"
     result = run_cli(*[a.replace("{missing}", str(missing)) for a in argv], db=db)
     assert result.returncode == 2, result.stderr
-    assert f"Usage: perfboard ingest {argv[1]}" in result.stderr and "does not exist" in result.stderr
+    assert f"用法：perfboard ingest {argv[1]}" in result.stderr and "不存在" in result.stderr
     assert str(missing) in result.stderr and not db.exists()  # refused before anything is opened
 
 
 def test_folder_as_input_file_is_a_usage_error(tmp_path):
     result = run_cli("ingest", "bindings", str(tmp_path), "--year", "2020", db=tmp_path / "x.duckdb")
-    assert result.returncode == 2 and "is a directory" in result.stderr
+    assert result.returncode == 2 and "是文件夹，不是文件" in result.stderr
 
 
 def test_missing_bindings_file_in_a_real_process(tmp_path):
     missing = tmp_path / "missing.toml"
     result = run_cli("ingest", "bindings", str(missing), "--year", "2020", db=tmp_path / "x.duckdb", subprocess_=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "Usage: perfboard ingest bindings" in result.stderr and "does not exist" in result.stderr
+    assert "用法：perfboard ingest bindings" in result.stderr and "不存在" in result.stderr

@@ -65,7 +65,21 @@ def test_template_loads(tmp_path, suffix):
     template = tmp_path / f"template{suffix}"
     run_cli("template", "targets", "--out", str(template), check=True)
     db = tmp_path / "t.duckdb"
-    out = run_cli("ingest", "targets", str(template), db=db, check=True)
+    refused = run_cli("ingest", "targets", str(template), db=db)  # unedited: its project is 示例：…
+    assert refused.returncode == 1 and "请先删除示例行" in refused.stderr
+    edited = tmp_path / f"edited{suffix}"
+    if suffix == ".csv":
+        edited.write_text(template.read_text(encoding="utf-8-sig").replace("示例：", ""), encoding="utf-8")
+    else:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(template)
+        for row in wb.worksheets[0].iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = cell.value.removeprefix("示例：")
+        wb.save(edited)
+    out = run_cli("ingest", "targets", str(edited), db=db, check=True)
     assert "1 个项目、5 个指标" in out.stdout
 
 

@@ -85,7 +85,7 @@ def test_loading_twice_duplicates_nothing(seeded):
 
 def test_init_is_idempotent(seeded):
     out = run_cli("init", db=seeded, check=True)
-    assert "up to date" in out.stdout
+    assert "已是最新" in out.stdout  # up to date, in Chinese by default (issue 14)
 
 
 @pytest.mark.parametrize(

@@ -123,10 +123,10 @@ def _step(step: str):
     from metrics.review_state import Step
 
     help_text = {
-        "submit": "提交: hand a project's month in for review.",
-        "approve": "审核通过: approve a submitted month (it is locked).",
-        "return": "退回: send a submitted month back to staff with a reason.",
-        "unlock": "解锁: an admin opens an approved month again, with a reason.",
+        "submit": "Hand a project's month in for review.",
+        "approve": "Approve a submitted month (it is locked).",
+        "return": "Send a submitted month back to staff with a reason.",
+        "unlock": "An admin opens an approved month again, with a reason.",
     }[step]
 
     @click.command(step, help=help_text)

@@ -82,9 +82,13 @@ def _status_table(report, lang: str) -> None:
         for p in report.projects
         for i in p.indicators
     ]
+    when = month_label(_first_of(report.year, report.period.month), lang)
+    if not table:  # a month of a year with no projects: one sentence, not an empty table
+        click.echo(f"{when}没有数据" if lang == "zh" else f"{when}: no data")
+        return
     unit = report.unit()
     click.echo(
-        f"{month_label(_first_of(report.year, report.period.month), lang)}  "
+        f"{when}  "
         + (
             f"执行率 {share(unit['execution_rate'])}（时间进度 {share(report.period.time_progress)}）"
             if lang == "zh"

@@ -57,7 +57,7 @@ def _as_dict(p: ProjectTexts) -> dict:
 @click.pass_context
 @with_edge
 def summaries(edge: Edge, ctx: click.Context, year: int | None, project: str | None, fmt: str) -> int:
-    """年末自评：每个指标的实际完成情况（草稿或已确认）/ year-end texts, drafted or confirmed."""
+    """Year-end texts, drafted or confirmed."""
     if ctx.invoked_subcommand is not None:
         return 0
     if year is None:

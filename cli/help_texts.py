@@ -52,6 +52,8 @@ COMMANDS: dict[str, str] = {
     "return": "退回某项目某月的数据（须写明原因）",
     "unlock": "解锁已审核的月份（须写明原因）",
     "summary": "年度总体目标的实际完成情况",
+    "summaries": "年末自评：每个指标的实际完成情况（草稿或已确认）",
+    "summaries confirm": "确认一个项目的草稿，或改写某一指标的实际完成情况",
 }
 
 # option name → (Chinese, English): used where an option has no help, and to put Chinese before English help
@@ -75,6 +77,14 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "from_year": ("起草所依据的年度，如 2020", ""),
     "reason": ("原因", "reason"),
     "first": ("项目名称，可跟多个（--project A B）", ""),
+    "png": ("同时导出为 PNG 图片（便于在聊天中转发）", ""),
+    "unit": ("限定账号只看这一实施单位（领导只审核该单位）", ""),
+    "department": ("实施单位所属的主管部门；单独使用时为整个主管部门", ""),
+    "no_unit": ("取消单位限定，恢复角色的通常范围", ""),
+    "as_user": ("以此账号的身份执行这一步", ""),
+    "indicator": ("三级指标名称，或“年度总体目标”", ""),
+    "text": ("代替草稿确认的文字", ""),
+    "user": ("以此账号的身份执行（按其角色和负责项目）", ""),
 }
 
 

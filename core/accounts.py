@@ -299,7 +299,7 @@ def authenticate(db_path, username: str, password: str, now: datetime | None = N
     """
     cfg, now = _cfg(), now or _now()
     refused = True
-    with db.write_transaction(db_path) as con:
+    with db.write_transaction(db_path, bump=False) as con:  # sessions and sign-in audits: no data changed
         row = con.execute(
             "SELECT password_hash, failed, locked_until FROM account WHERE username = ?", [username]
         ).fetchall()
@@ -359,7 +359,7 @@ def start_session(
     """
     token = secrets.token_urlsafe(32)
     now = now or _now()
-    with db.write_transaction(db_path) as con:
+    with db.write_transaction(db_path, bump=False) as con:
         con.execute("DELETE FROM web_session WHERE expires_at <= ?", [now])
         if replaces:
             con.execute("DELETE FROM web_session WHERE token_hash = ?", [_digest(replaces, user_agent)])
@@ -385,7 +385,7 @@ def resume_session(
 
 def end_session(db_path, token: str, user_agent: str | None = "") -> None:
     digest = _digest(token, user_agent)
-    with db.write_transaction(db_path) as con:
+    with db.write_transaction(db_path, bump=False) as con:
         row = con.execute("SELECT username FROM web_session WHERE token_hash = ?", [digest]).fetchall()
         con.execute("DELETE FROM web_session WHERE token_hash = ?", [digest])
         if row:

@@ -418,15 +418,20 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @contextmanager
-def write_transaction(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open, upgrade if needed, run the body as one transaction, bump the data version, close."""
+def write_transaction(path: Path | str | None = None, *, bump: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open, upgrade if needed, run the body as one transaction, bump the data version, close.
+
+    ``bump=False`` for writes no light, figure or form depends on (sign-in sessions): the dashboard's caches
+    key on the data version, and a sign-in must not throw away every computed status.
+    """
     con = connect(path)
     try:
         upgrade(con)
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
-            bump_data_version(con)
+            if bump:
+                bump_data_version(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -596,14 +596,20 @@ def admin_write(action, *args, actor: Actor):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _audit(path: str, ver: int, viewer: Actor, who: str | None, action: str | None, since, until) -> pd.DataFrame:
+def _audit(
+    path: str, ver: tuple[int, int], viewer: Actor, who: str | None, action: str | None, since, until
+) -> pd.DataFrame:
     with reading() as con:
         return accounts.audit_trail(con, viewer, who, action, since, until)
 
 
 def audit(viewer: Actor, who: str | None, action: str | None, since, until) -> pd.DataFrame:
-    """The audit entries ``viewer`` may read (admin: all; leader: their projects'; staff: PermissionDenied)."""
-    return _audit(str(db_path()), version(), viewer, who, action, since, until)
+    """The audit entries ``viewer`` may read (admin: all; leader: their projects'; staff: PermissionDenied).
+
+    Keyed on the latest entry too: sign-ins and sign-outs are audited without bumping the data version."""
+    with reading() as con:
+        (latest,) = con.execute("SELECT coalesce(max(audit_id), 0) FROM audit").fetchone()
+    return _audit(str(db_path()), (version(), int(latest)), viewer, who, action, since, until)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -128,6 +128,19 @@ def test_sessions_expire_and_sign_out(db):
     assert q(db, "SELECT count(*) FROM web_session")[0][0] == 0  # only token hashes were ever stored
 
 
+def test_signing_in_and_out_leaves_the_data_version_alone(db):
+    """The dashboard's caches key on the data version: a sign-in must not throw every computed light away
+    (the sign-in and sign-out are still audited)."""
+    before = q(db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0]
+    token = accounts.start_session(db, accounts.authenticate(db, "leader1", PW))
+    with pytest.raises(AuthError):
+        accounts.authenticate(db, "leader1", "wrong")
+    accounts.end_session(db, token)
+    assert q(db, "SELECT value FROM meta WHERE key = 'data_version'")[0][0] == before
+    actions = [a for (a,) in q(db, "SELECT action FROM audit WHERE actor = 'leader1' ORDER BY audit_id")]
+    assert actions[-3:] == ["sign-in", "sign-in", "sign-out"]
+
+
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
 

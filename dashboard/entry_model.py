@@ -15,6 +15,7 @@ import pandas as pd
 
 from core.accounts import Actor
 from core.numbers import month_label, num
+from ingest import actuals
 from ingest.actual_kinds import KINDS, Kind
 from ingest.actuals import Upload
 from metrics.rules import DEFAULT_RULE, REGISTRY
@@ -119,25 +120,6 @@ def preview(con: duckdb.DuckDBPyConnection, upload: Upload, lang: str) -> pd.Dat
 
 def replaced_rows(con: duckdb.DuckDBPyConnection, upload: Upload, lang: str) -> pd.DataFrame:
     """The current rows the upload would replace (same keys), in words: what the person is about to overwrite."""
-    kind = upload.kind
-    keys = upload.rows[list(kind.replaces)].drop_duplicates()
-    con.register("upload_keys", keys)
-    try:
-        match = " AND ".join(f"t.{k} = CAST(k.{k} AS {_KEY_TYPES[k]})" for k in kind.replaces)
-        current = con.execute(
-            f"SELECT t.* EXCLUDE (load_id, replaced_by) FROM {kind.table} t JOIN upload_keys k ON {match} "
-            f"WHERE t.replaced_by IS NULL LIMIT {PREVIEW_ROWS}"
-        ).df()
-    finally:
-        con.unregister("upload_keys")
+    current = actuals.replaced_rows(con, upload, PREVIEW_ROWS)
     stored = [c for c in upload.rows.columns if c in current.columns]
-    return _in_words(con, kind, current[stored], lang)
-
-
-_KEY_TYPES = {
-    "project_id": "INTEGER",
-    "indicator_id": "INTEGER",
-    "month": "DATE",
-    "item": "VARCHAR",
-    "ref_type": "VARCHAR",
-}
+    return _in_words(con, upload.kind, current[stored], lang)

@@ -874,18 +874,28 @@ def _closest(name: str, candidates: tuple[str, ...]) -> str:
     return f"，是否为“{close[0]}”？" if close else ""
 
 
-def replaced_count(con: duckdb.DuckDBPyConnection, upload: Upload) -> int:
-    """How many current rows a valid upload would replace (for the preview before confirming)."""
+def _replaced(con: duckdb.DuckDBPyConnection, upload: Upload, select: str, tail: str = "") -> pd.DataFrame:
+    """``SELECT {select}`` over the current rows a valid upload would replace (same keys), as ``t``."""
     kind = upload.kind
     keys = upload.rows[list(kind.replaces)].drop_duplicates()
     con.register("upload_keys", keys)
     try:
         match = " AND ".join(f"t.{k} = CAST(k.{k} AS {_KEY_TYPES[k]})" for k in kind.replaces)
         return con.execute(
-            f"SELECT count(*) FROM {kind.table} t JOIN upload_keys k ON {match} WHERE t.replaced_by IS NULL"
-        ).fetchall()[0][0]
+            f"SELECT {select} FROM {kind.table} t JOIN upload_keys k ON {match} WHERE t.replaced_by IS NULL {tail}"
+        ).df()  # fetched before the keys are unregistered
     finally:
         con.unregister("upload_keys")
+
+
+def replaced_count(con: duckdb.DuckDBPyConnection, upload: Upload) -> int:
+    """How many current rows a valid upload would replace (for the preview before confirming)."""
+    return int(_replaced(con, upload, "count(*) AS n")["n"].iloc[0])
+
+
+def replaced_rows(con: duckdb.DuckDBPyConnection, upload: Upload, limit: int) -> pd.DataFrame:
+    """The first ``limit`` current rows a valid upload would replace: what the person is about to overwrite."""
+    return _replaced(con, upload, "t.* EXCLUDE (load_id, replaced_by)", f"LIMIT {int(limit)}")
 
 
 _KEY_TYPES = {

@@ -40,13 +40,8 @@ STATE_OF_STEP = {
 COLUMNS = ["project_id", "month", "state", "actor", "happened_at", "reason"]
 
 
-def month_states(
-    con: duckdb.DuckDBPyConnection, year: int | None = None, project_ids: list[int] | None = None
-) -> pd.DataFrame:
-    """Each project-month with at least one step: its state, and who took the latest step, when and why.
-
-    Months with no step are absent (their state is ``State.OPEN``).  ``month`` is the first of the month.
-    """
+def _where(year: int | None, project_ids) -> tuple[str, list]:
+    """The WHERE clause (with its parameters) picking a year's steps and some projects' (None: all)."""
     where, params = [], []
     if year is not None:
         where.append("year(month) = ?")
@@ -54,11 +49,22 @@ def month_states(
     if project_ids is not None:
         where.append("list_contains(?, project_id)")
         params.append(list(project_ids))
+    return ("WHERE " + " AND ".join(where) if where else ""), params
+
+
+def month_states(
+    con: duckdb.DuckDBPyConnection, year: int | None = None, project_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Each project-month with at least one step: its state, and who took the latest step, when and why.
+
+    Months with no step are absent (their state is ``State.OPEN``).  ``month`` is the first of the month.
+    """
+    where, params = _where(year, project_ids)
     rows = con.execute(
         f"""
         SELECT project_id, month, arg_max(action, step_id), arg_max(actor, step_id),
                arg_max(happened_at, step_id), arg_max(reason, step_id)
-        FROM review_step {"WHERE " + " AND ".join(where) if where else ""}
+        FROM review_step {where}
         GROUP BY project_id, month ORDER BY project_id, month
         """,
         params,
@@ -85,16 +91,10 @@ def steps(
 
     Columns: step_id, project_id, month (first of the month, a date), action, actor, happened_at, reason.
     """
-    where, params = [], []
-    if year is not None:
-        where.append("year(month) = ?")
-        params.append(year)
-    if project_ids is not None:
-        where.append("list_contains(?, project_id)")
-        params.append(list(project_ids))
+    where, params = _where(year, project_ids)
     rows = con.execute(
         "SELECT step_id, project_id, month, action, actor, happened_at, reason FROM review_step "
-        f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY step_id",
+        f"{where} ORDER BY step_id",
         params,
     ).df()
     rows["month"] = pd.to_datetime(rows["month"]).dt.date

@@ -335,6 +335,35 @@ def latest_month(year: int) -> int:
     return _latest_month(str(db_path()), version(), year) or 12
 
 
+_WARMED: set[tuple] = set()
+
+
+def warm_overview(asked: str = "") -> None:
+    """Start judging the overview a user is about to see while they sign in: the month of the link they
+    opened (``?month=YYYY-MM``), else the newest year's latest month.  Once per data version and month, in
+    a background thread, into the same caches the page reads, so the first render after signing in finds
+    the year's lights judged.  Best effort: the page computes whatever is not ready."""
+    path, ver, cfg = str(db_path()), version(), config()
+    known = years()
+    if not known:
+        return
+    year = int(asked[:4]) if asked[:4].isdigit() and int(asked[:4]) in known else known[0]
+    month = int(asked[5:7]) if asked[5:7].isdigit() and 1 <= int(asked[5:7]) <= 12 else latest_month(year)
+    with _LOCK:
+        if (path, ver, year, month) in _WARMED:
+            return
+        _WARMED.add((path, ver, year, month))
+    threading.Thread(target=_warm, args=(path, ver, cfg, year, month), daemon=True, name="pb-warm").start()
+
+
+def _warm(path: str, ver: int, cfg: Config, year: int, month: int) -> None:
+    try:
+        _overview(path, ver, cfg, year, month)  # the whole year's report with it
+        _budget_curves(path, ver, year)
+    except Exception:  # noqa: BLE001  (a warm-up never fails a page: the page computes it again)
+        pass
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _budget_curves(path: str, ver: int, year: int) -> pd.DataFrame:
     with reading() as con:

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import pytest
 from browser_helpers import DEMO_PASSWORD, sign_in
+from playwright.sync_api import expect
 
 PHONE, DESK = {"width": 390, "height": 844}, {"width": 1440, "height": 1000}
 PROJECT = "上海体育系统人员培训经费"
@@ -69,7 +70,7 @@ def test_desk_shows_the_table_and_the_quadrant(server, leader, capsys):
     with capsys.disabled():
         print(f"\n[timing] overview first render after sign-in {first:.2f} s (1440 x 1000)")
     assert page.locator(".pb-card:visible").count() == 0
-    assert page.get_by_text("红灯指标", exact=True).is_visible()
+    expect(page.get_by_text("红灯指标", exact=True)).to_be_visible()  # the headline may still be drawing
     # the quadrant: its four corners named in the chart, the two named ones listed with links beneath
     page.wait_for_selector(".st-key-quadrant .js-plotly-plot")
     corners = page.locator(".st-key-quadrant .annotation-text").all_text_contents()

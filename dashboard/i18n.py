@@ -451,6 +451,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "您的账号尚未分配项目，请联系管理员。",
         "No projects are assigned to your account yet; ask an administrator.",
     ),
+    # lead: the project page's value history
+    "col_value": ("数值", "Value"),
+    "col_rating": ("评级", "Rating"),
+    "col_likelihood": ("完成目标可能性", "Likelihood"),
+    "col_deviation": ("偏差原因", "Deviation reason"),
+    "col_measures": ("纠偏措施", "Corrective measures"),
+    "col_note": ("备注", "Note"),
+    "col_load": ("写入编号", "Load"),
 }
 
 

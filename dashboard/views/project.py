@@ -12,6 +12,7 @@ from core.accounts import PermissionDenied
 from core.numbers import money
 from dashboard import charts, data
 from dashboard.i18n import lang, t
+from dashboard.project_tables import ledger_table, upload_table, value_history_table
 from dashboard.render import CARDS, FIGURES, LAYOUT_CSS, WIDE, card_html, matrix_html, plain
 from dashboard.views.common import chart_labels, current_actor, matrix_headers, year_and_month
 from ingest.revert import NothingToRevert
@@ -19,6 +20,22 @@ from metrics.status import missing_notice
 
 CHARTS_PER_PAGE = 12  # indicator paths drawn at once (each is a Plotly chart the browser lays out)
 ACCUMULATING = ("deliverable_count", "value_sum")  # rules whose actual is a running total (累计实际)
+
+
+VALUE_COLUMNS = {  # the value history's columns → i18n keys
+    "month": "month",
+    "value": "col_value",
+    "rating": "col_rating",
+    "likelihood": "col_likelihood",
+    "deviation_reason": "col_deviation",
+    "measures": "col_measures",
+    "note": "col_note",
+    "current": "col_current",
+    "load_id": "col_load",
+    "file_name": "file_label",
+    "loaded_by": "loaded_by",
+    "loaded_at": "loaded_at",
+}
 
 
 def _money(value) -> str:
@@ -30,7 +47,8 @@ def value_history(year: int, name: str, indicators: list[str]) -> None:
     with st.expander(t("history_of")):
         indicator = st.selectbox(t("indicator"), indicators, key="history_indicator")
         history = data.value_history(year, name, indicator)
-        st.dataframe(history, hide_index=True, width="stretch")
+        shown = value_history_table(history, lang()).rename(columns={k: t(v) for k, v in VALUE_COLUMNS.items()})
+        st.dataframe(shown, hide_index=True, width="stretch")
         actor = current_actor()
         facts_id = data.project_ids(year).get(name)
         loads = (
@@ -68,7 +86,8 @@ def changes(year: int, name: str) -> None:
     for title, ledger in ((t("budget_ledger"), budgets), (t("target_ledger"), targets)):
         if not ledger.empty:
             st.markdown(f"**{title}**")
-            st.dataframe(ledger.rename(columns=names), hide_index=True, width="stretch")
+            shown = ledger_table(ledger, lang(), amounts=ledger is budgets)
+            st.dataframe(shown.rename(columns=names), hide_index=True, width="stretch")
 
 
 def render() -> None:
@@ -151,7 +170,7 @@ def render() -> None:
     if history.empty:
         st.info(t("no_history"))
     else:
-        shown = history.rename(
+        shown = upload_table(history, lang()).rename(
             columns={
                 "loaded_at": t("loaded_at"),
                 "loaded_by": t("loaded_by"),

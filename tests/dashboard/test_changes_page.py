@@ -22,11 +22,11 @@ def test_the_project_page_shows_the_adjusted_budget_and_the_ledger(demo_db):
     tables = [d.value for d in at.dataframe]
     budget = next(t for t in tables if "调整前" in t.columns)
     assert list(budget.iloc[0][["生效月份", "调整前", "调整后", "批准文号", "现行"]]) == [
-        "2020-07",
-        35987000.0,
-        34000000.0,
+        "2020年7月",
+        "3,598.70万元",  # 35,987,000 元
+        "3,400.00万元",  # 34,000,000 元
         "沪体财〔2020〕35号",
-        True,
+        "是",
     ]
     target = next(t for t in tables if "调整前" in t.columns and "指标" in t.columns)
     assert list(target.iloc[0][["指标", "调整前", "调整后"]]) == ["藏品社会征集", "=100%", ">=90%"]

@@ -85,7 +85,7 @@ def test_value_history_and_revert_on_the_project_page(demo_db):
     at = app("2020-12", page="views/project.py", user="demo-staff", project="上海体育系统人员培训经费")
     at.selectbox(key="history_indicator").set_value("教练员岗位培训").run()
     history = at.dataframe[0].value
-    assert list(history["rating"][:2]) == ["partial", "missed"]
+    assert list(history["评级"][:2]) == ["部分达成", "未达成"]  # stored as partial, missed
     assert at.button(key="revert")  # staff may undo corrections of an assigned project
     other = app("2020-12", page="views/project.py", user="demo-staff", project="上海体育公共服务经费")
     assert not [b for b in other.button if b.key == "revert"]

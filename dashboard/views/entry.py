@@ -16,6 +16,7 @@ from dashboard.views.common import current_actor
 from ingest.actual_kinds import KINDS, LIKELIHOOD_WORDS, RATING_WORDS
 from ingest.entry import Entry
 from ingest.problems import Problem, ValidationFailed
+from ingest.review import LockedProblem, upload_locks
 from ingest.templates import TEMPLATE_KINDS, template_name
 
 
@@ -54,12 +55,24 @@ def templates() -> None:
         )
 
 
+def show_problems(problems) -> None:
+    """Every problem, nothing written: a locked month as a sentence of its own (it names the month, who
+    approved it and when, too long for a table cell), the rest as a table with line, column and reason."""
+    st.error(t("problems", n=len(problems)))
+    locked = [p for p in problems if isinstance(p, LockedProblem)]
+    for p in locked:
+        st.error(plain(p.reason(lang())))
+    rest = [p for p in problems if not isinstance(p, LockedProblem)]
+    if rest:
+        st.dataframe(problems_table(rest), hide_index=True, width="stretch")
+
+
 def problems_table(problems) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
                 t("file_label"): p.file,
-                t("rows_label"): p.line,
+                t("rows_label"): "—" if p.line is None else p.line,
                 t("column_label"): p.column or "",
                 t("value_label"): p.value or "",
                 t("reason_label"): p.reason(lang()),
@@ -93,14 +106,17 @@ def upload() -> None:
             st.error(t("busy"))
             return
     if checked.problems:
-        st.error(t("problems", n=len(checked.problems)))
-        st.dataframe(problems_table(checked.problems), hide_index=True, width="stretch")
+        show_problems(checked.problems)
         return
     with data.reading() as con:
         refused = entry_model.refused_projects(con, checked, current_actor())
         if refused:  # said before 校验通过, with the rows it concerns, and no confirm button
             named = "、".join(t("project_rows", project=name, n=n) for name, n in refused)
             st.error(plain(t("not_your_projects", projects=named)))
+            return
+        locks = upload_locks(con, checked.rows, file.name)  # approved months: refused before 校验通过 too
+        if locks:
+            show_problems(locks)
             return
         shown = entry_model.preview(con, checked, lang())
         overwritten = entry_model.replaced_rows(con, checked, lang()) if replaced else None
@@ -119,8 +135,7 @@ def upload() -> None:
             loaded = data.write_upload(content, file.name, current_actor())
         except ValidationFailed as failed:
             progress.empty()
-            st.error(t("problems", n=len(failed.problems)))
-            st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+            show_problems(failed.problems)
             return
         except DatabaseBusy:
             progress.empty()
@@ -170,8 +185,7 @@ def _write(save) -> None:
     try:
         save()
     except ValidationFailed as failed:
-        st.error(t("problems", n=len(failed.problems)))
-        st.dataframe(problems_table(failed.problems), hide_index=True, width="stretch")
+        show_problems(failed.problems)
         return
     except PermissionDenied as exc:
         st.error(plain(t("refused", reason=str(exc))))

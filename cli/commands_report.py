@@ -75,7 +75,7 @@ def _status_table(report, lang: str) -> None:
             i.level2,
             i.name,
             i.target,
-            _shown(i.actual, i.unit, lang),
+            _shown(i.actual, i.actual_unit, lang),
             labels[i.status],
             explained(i),
         ]

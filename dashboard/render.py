@@ -51,9 +51,6 @@ def light(status: str, lang: str, title: str = "") -> str:
     )
 
 
-RATE_RULES = ("budget_timeliness",)  # rules whose actual is 执行率 in points although the target has no unit
-
-
 def _actual(i: IndicatorStatus, lang: str) -> str:
     """The actual with its unit, as ``core.numbers`` writes every figure (10,800人次, 97%, 1小时22分)."""
     value = i.actual
@@ -61,7 +58,7 @@ def _actual(i: IndicatorStatus, lang: str) -> str:
         return "—"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)  # a rating or other text
-    return with_unit(value, "%" if i.rule in RATE_RULES else i.unit, lang)
+    return with_unit(value, i.actual_unit, lang)
 
 
 def _original(i: IndicatorStatus, lang: str) -> str:

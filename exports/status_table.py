@@ -66,7 +66,7 @@ HOURS = '[h]"小时"mm"分"'  # a duration cell holds days (Excel's time): hours
 
 def _rows(report: StatusReport, lang: str) -> list[tuple[dict, str | None]]:
     """The flat rows of ``status_rows`` with each indicator's unit beside them (same order)."""
-    units = [i.unit for p in report.projects for i in p.indicators]
+    units = [i.actual_unit for p in report.projects for i in p.indicators]
     return list(zip(status_rows(report, lang), units, strict=True))
 
 

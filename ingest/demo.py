@@ -160,6 +160,16 @@ RATED: dict[tuple[str, str], dict[int, tuple]] = {
             None,
         ),
     },
+    (PUBLICITY, "宣传服务经费"): {  # August's slow report (opinion_events): explained when it turned red
+        8: (
+            None,
+            None,
+            "有可能",
+            "8月一起热点舆情发现后核实耗时，1小时22分才上报，超过1小时时限",
+            "先报后核：发现即初报，核实情况随后续报；每月复盘上报时效",
+            None,
+        ),
+    },
     (TRAINING, "微课堂品质"): {
         6: (None, "达成", "确定能", None, None, None),
         12: (None, "达成", "确定能", None, None, None),

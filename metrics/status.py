@@ -120,6 +120,9 @@ class Judgement:
         return self.explain("en")
 
 
+RATE_RULES = (RuleName.BUDGET_TIMELINESS,)  # actuals in percent points whatever the target's unit
+
+
 @dataclass(frozen=True)
 class IndicatorStatus:
     """One indicator's verdict: what the target table says of it, and its judgement."""
@@ -140,6 +143,12 @@ class IndicatorStatus:
     @property
     def revised(self) -> bool:
         return self.target_original is not None and self.target_original != self.target
+
+    @property
+    def actual_unit(self) -> str | None:
+        """The unit the actual is in: the target's, except for rules whose actual is a rate in points though
+        the target has none (预算执行及时性 "及时" is judged on 执行率: 97 is 97%)."""
+        return "%" if self.judgement.rule in RATE_RULES else self.unit
 
     rule = property(lambda self: self.judgement.rule)
     status = property(lambda self: self.judgement.status)

@@ -169,7 +169,7 @@ def test_exports_page_makes_the_forms(demo_db):
     download = [b for b in at.get("download_button") if b.label == "下载 ZIP"]
     assert download
     warnings = [w.value for w in at.warning]
-    assert any("缺少偏差原因分析及改进措施" in w for w in warnings)
+    assert any("处为草稿，待填报人员确认或修改" in w for w in warnings)  # drafted 实际完成情况, not yet confirmed
 
 
 def test_summary_form(demo_db):

@@ -137,7 +137,7 @@ def indicator_path(
     numeric = path[pd.to_numeric(path["actual"], errors="coerce").notna()]
     months = [month_name(int(m), lang) for m in path["month"]]
     if numeric.empty:  # ratings and other texts: the light month by month, the rating where it changes
-        texts = [escape(str(a)) for a in path["actual"].fillna("—")]
+        texts = [escape(str(a)) for a in path["actual"].astype(object).fillna("—")]
         traces.append(
             {
                 "type": "scatter",

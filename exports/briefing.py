@@ -28,8 +28,7 @@ from core import clock
 from core.config import Config
 from core.numbers import money, month_label, num, share
 from exports.forms_pdf import prepare_font
-from metrics.forms import _budget_texts as budget_texts
-from metrics.forms import _texts as indicator_texts
+from metrics.entered_texts import budget_texts, indicator_texts
 from metrics.lights import BudgetPace
 from metrics.measures import budget_by_month
 from metrics.rules import Grey

@@ -2,7 +2,7 @@
 
 Submitting a month in which an indicator is red or yellow (its light as of that month, ``metrics.status``)
 needs its 偏差原因 and 纠偏措施, and in ``[cycle] likelihood_months`` (the half-year) its 完成目标可能性 too.
-They are read as the monitoring form reads them (``metrics.forms``): the latest entered up to the month
+They are read as the forms read them (``metrics.entered_texts``): the latest entered up to the month
 (``indicator_value`` for the indicator; for an indicator judged from the budget also ``budget_month``'s
 reason and measures for the project).  Targets of the prose (计划内目标) are not asked: nothing can be entered
 for them.  The 完成目标可能性 of a budget indicator is not asked: the form asks 全年预计执行数 for the money.
@@ -16,6 +16,7 @@ import duckdb
 
 from core.config import Config
 from metrics.due import stream_of_rule
+from metrics.entered_texts import budget_texts, indicator_texts
 from metrics.lights import RED, YELLOW
 from metrics.status import compute_status
 
@@ -46,37 +47,6 @@ class MissingExplanation:
         return f"{self.indicator} ({self.status}) lacks its {', '.join(FIELDS[k][1] for k in self.lacks)}"
 
 
-def _texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, dict]:
-    rows = con.execute(
-        """
-        SELECT indicator_id,
-               arg_max(deviation_reason, month) FILTER (WHERE nullif(trim(deviation_reason), '') IS NOT NULL),
-               arg_max(measures, month) FILTER (WHERE nullif(trim(measures), '') IS NOT NULL),
-               arg_max(likelihood, month) FILTER (WHERE nullif(trim(likelihood), '') IS NOT NULL)
-        FROM indicator_value
-        WHERE replaced_by IS NULL AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1)
-        GROUP BY indicator_id
-        """,
-        [year, year, month],
-    ).fetchall()
-    return {r[0]: {"reason": r[1], "measures": r[2], "likelihood": r[3]} for r in rows}
-
-
-def _budget_texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, dict]:
-    rows = con.execute(
-        """
-        SELECT project_id,
-               arg_max(reason, month) FILTER (WHERE nullif(trim(reason), '') IS NOT NULL),
-               arg_max(measures, month) FILTER (WHERE nullif(trim(measures), '') IS NOT NULL)
-        FROM budget_month
-        WHERE replaced_by IS NULL AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1)
-        GROUP BY project_id
-        """,
-        [year, year, month],
-    ).fetchall()
-    return {r[0]: {"reason": r[1], "measures": r[2]} for r in rows}
-
-
 def missing_explanations(
     con: duckdb.DuckDBPyConnection, config: Config, year: int, month: int, project_ids=None
 ) -> dict[int, list[MissingExplanation]]:
@@ -88,7 +58,7 @@ def missing_explanations(
         row = con.execute("SELECT name FROM project WHERE project_id = ?", [next(iter(wanted))]).fetchone()
         one = row[0] if row else None
     report = compute_status(con, config, year, month, one)
-    texts, budget = _texts(con, year, month), _budget_texts(con, year, month)
+    texts, budget = indicator_texts(con, year, month), budget_texts(con, year, month)
     ask_likelihood = month in config.cycle.likelihood_months
     out: dict[int, list[MissingExplanation]] = {}
     for project in report.projects:

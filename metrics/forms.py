@@ -16,6 +16,7 @@ import duckdb
 from core.config import Config, Scoring, SharePolicy
 from metrics import scoring
 from metrics.drafts import DRAFT_MARK, ProjectTexts, confirmed_texts, project_texts, written_summaries
+from metrics.entered_texts import budget_texts, indicator_texts
 from metrics.ratings import LIKELIHOOD_ZH, RATING_ZH, Rating
 from metrics.rules import between
 from metrics.status import PLAN_LEVEL1, IndicatorStatus, ProjectStatus, compute_status, missing_notice
@@ -77,41 +78,6 @@ class ProjectForm:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, dict]:
-    """Per indicator: the latest deviation reason, measures, likelihood, rating and note up to the month."""
-    rows = con.execute(
-        """
-        SELECT indicator_id,
-               arg_max(deviation_reason, month) FILTER (WHERE deviation_reason IS NOT NULL),
-               arg_max(measures, month) FILTER (WHERE measures IS NOT NULL),
-               arg_max(likelihood, month) FILTER (WHERE likelihood IS NOT NULL),
-               arg_max(note, month) FILTER (WHERE note IS NOT NULL)
-        FROM indicator_value
-        WHERE replaced_by IS NULL AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1)
-        GROUP BY indicator_id
-        """,
-        [year, year, month],
-    ).fetchall()
-    return {r[0]: {"reason": r[1], "measures": r[2], "likelihood": r[3], "note": r[4]} for r in rows}
-
-
-def _budget_texts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[int, dict]:
-    """Per project: the latest forecast (全年预计执行数), deviation reason and measures entered up to the month."""
-    rows = con.execute(
-        """
-        SELECT project_id,
-               CAST(arg_max(forecast, month) FILTER (WHERE forecast IS NOT NULL) AS DOUBLE),
-               arg_max(reason, month) FILTER (WHERE reason IS NOT NULL),
-               arg_max(measures, month) FILTER (WHERE measures IS NOT NULL)
-        FROM budget_month
-        WHERE replaced_by IS NULL AND month BETWEEN make_date(?, 1, 1) AND make_date(?, ?, 1)
-        GROUP BY project_id
-        """,
-        [year, year, month],
-    ).fetchall()
-    return {r[0]: {"forecast": r[1], "reason": r[2], "measures": r[3]} for r in rows}
 
 
 def _shown(i: IndicatorStatus) -> str:
@@ -252,9 +218,9 @@ def _forms(con, config: Config, year: int, month: int, project: str | None, scor
     report = compute_status(con, config, year, month, project)
     facts = _project_rows(con, year)
     levels = _levels(con, year)
-    texts = _texts(con, year, month)
+    texts = indicator_texts(con, year, month)
     summaries = written_summaries(con, year, month)
-    budgets = _budget_texts(con, year, month)
+    budgets = budget_texts(con, year, month)
     confirmed = confirmed_texts(con, year) if scored else {}
     forms = []
     for p in report.projects:

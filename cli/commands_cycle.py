@@ -16,6 +16,7 @@ from cli.options import MONTH, CommandError, Edge, with_edge, year_month
 from cli.textgrid import render
 from core import db
 from core.config import load_config
+from core.numbers import share
 
 
 @click.command("completeness")
@@ -66,17 +67,7 @@ def _table(view, edge: Edge) -> None:
         )
     )
     click.echo(render(header, table, max_width=24))
-    rates = [
-        [
-            r["project"],
-            str(r["due"]),
-            str(r["on_time"]),
-            str(r["late"]),
-            str(r["not_filed"]),
-            f"{r['on_time_rate']:.1%}",
-        ]
-        for r in view.projects.to_dict("records")
-    ]
+    rates = _rate_rows(view.projects, "project")
     rate_header = [
         edge.say(*w)
         for w in (
@@ -91,19 +82,17 @@ def _table(view, edge: Edge) -> None:
     click.echo("")
     click.echo(render(rate_header, rates, max_width=24))
     if not view.staff.empty:
-        staff = [
-            [
-                r["username"],
-                str(r["due"]),
-                str(r["on_time"]),
-                str(r["late"]),
-                str(r["not_filed"]),
-                f"{r['on_time_rate']:.1%}",
-            ]
-            for r in view.staff.to_dict("records")
-        ]
+        staff = _rate_rows(view.staff, "username")
         click.echo("")
         click.echo(render([edge.say("填报人员", "staff")] + rate_header[1:], staff, max_width=24))
+
+
+def _rate_rows(frame, who: str) -> list[list[str]]:
+    """On-time rates as table rows: who (a project or a staff member), due, on time, late, not filed, rate."""
+    return [
+        [r[who], *(str(r[k]) for k in ("due", "on_time", "late", "not_filed")), share(r["on_time_rate"])]
+        for r in frame.to_dict("records")
+    ]
 
 
 def _actor(edge: Edge, name: str | None):

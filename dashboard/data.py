@@ -777,11 +777,11 @@ def month_review(project_id: int, month) -> tuple[str, pd.DataFrame]:
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
 def _submit_refusal(path: str, ver: int, cfg: Config, project_id: int, name: str, month, today):
-    from ingest.review import ReviewRefused, _check_submittable
+    from ingest.review import ReviewRefused, check_submittable
 
     with reading() as con:
         try:
-            _check_submittable(con, cfg, project_id, name, month, today)
+            check_submittable(con, cfg, project_id, name, month, today)
         except ReviewRefused as refused:
             return refused
     return None

@@ -221,7 +221,7 @@ def take_step(
     if step == Step.SUBMIT and not checked:
         if config is None:
             raise TypeError("submitting needs the Config in force (loaded at the edge)")
-        _check_submittable(con, config, pid, name, month, today)
+        check_submittable(con, config, pid, name, month, today)
     (happened,) = con.execute(
         "INSERT INTO review_step (step_id, project_id, month, action, actor, happened_at, reason) "
         "VALUES (nextval('review_step_seq'), ?, ?, ?, ?, coalesce(?, current_localtimestamp()), ?) "
@@ -295,7 +295,9 @@ def blockers(
     }
 
 
-def _check_submittable(con, config: Config, pid: int, name: str, month: date, today: date | None) -> None:
+def check_submittable(con, config: Config, pid: int, name: str, month: date, today: date | None) -> None:
+    """Refuse (``ReviewRefused``) a month not begun, with due entries missing, or with red or yellow lights
+    unexplained; the submit step and the page's 提交 button ask the same question."""
     zh_m, en_m = _ym(month)
     today = today or clock.today()
     if month > today.replace(day=1):

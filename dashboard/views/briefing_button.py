@@ -17,23 +17,17 @@ def briefing_buttons(year: int, month: int, view: data.View) -> None:
     pdf, png = data.briefing_files(year, month, view)
     name = f"{year}年{month}月绩效简报"
     row = st.container(horizontal=True, gap="small")  # side by side, wrapping on a phone
-    row.download_button(
-        t("briefing_pdf"),
-        pdf,
-        file_name=f"{name}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        help=t("briefing_help"),
-        on_click="ignore",
-        key="briefing_pdf",
-    )
-    row.download_button(
-        t("briefing_png"),
-        png,
-        file_name=f"{name}.png",
-        mime="image/png",
-        icon=":material/image:",
-        help=t("briefing_help"),
-        on_click="ignore",
-        key="briefing_png",
-    )
+    for label, made, suffix, mime, icon in (
+        ("briefing_pdf", pdf, "pdf", "application/pdf", ":material/picture_as_pdf:"),
+        ("briefing_png", png, "png", "image/png", ":material/image:"),
+    ):
+        row.download_button(
+            t(label),
+            made,
+            file_name=f"{name}.{suffix}",
+            mime=mime,
+            icon=icon,
+            help=t("briefing_help"),
+            on_click="ignore",
+            key=label,
+        )

@@ -312,21 +312,21 @@ def missing_entries(
     return out
 
 
-TODO_COLUMNS = ["project_id", "project", "month", "stream", "deadline", "state", "missing", "overdue", "reason"]
+TO_DO_COLUMNS = ["project_id", "project", "month", "stream", "deadline", "state", "missing", "overdue", "reason"]
 
 
 def todo(con: duckdb.DuckDBPyConnection, config: Config, username: str, today: date | None = None) -> pd.DataFrame:
     """A staff member's to-do list: what their assigned projects still owe, up to the month being filed now.
 
     The reporting month's entries (本月需填报, with their deadline), anything overdue from earlier months of
-    the same year, and months returned to them (with the reviewer's reason).  Columns: ``TODO_COLUMNS``;
+    the same year, and months returned to them (with the reviewer's reason).  Columns: ``TO_DO_COLUMNS``;
     ``overdue`` is True past the deadline.
     """
     today = today or clock.today()
     current = reporting_month(config, today)
     ids = [p for (p,) in con.execute("SELECT project_id FROM assignment WHERE username = ?", [username]).fetchall()]
     if not ids:
-        return pd.DataFrame(columns=TODO_COLUMNS)
+        return pd.DataFrame(columns=TO_DO_COLUMNS)
     found = cells(con, config, current.year, current.month, ids, today)
     found = found[found["state"].isin([str(CellState.LATE), str(CellState.NOT_DUE), str(CellState.RETURNED)])]
     returned = found["state"] == str(CellState.RETURNED)
@@ -339,7 +339,7 @@ def todo(con: duckdb.DuckDBPyConnection, config: Config, username: str, today: d
     }
     found["reason"] = [reasons.get((int(p), m)) for p, m in zip(found["project_id"], found["month"], strict=True)]
     found["overdue"] = [today > d and not f for d, f in zip(found["deadline"], found["filed"], strict=True)]
-    return found[TODO_COLUMNS].reset_index(drop=True)
+    return found[TO_DO_COLUMNS].reset_index(drop=True)
 
 
 # -- on-time rates ------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ A batch of forms is fast because the work that does not depend on one form is do
   a project's own file are copied as they are into the combined file (one font there, pages numbered through)
   instead of being laid out a second time.
 
-Each file still embeds only the glyphs it uses.
+Each file still embeds only the glyphs it uses: its font program is assembled from the batch font's parts split
+once (``exports.pdf_font``), instead of fpdf2 subsetting the font again for every file.
 
 The indicator table merges each 一级 and 二级 label down its group (a cell spanning the rows, as the XLSX merges its
 ranges), and a figure never breaks across lines: each cell's text is wrapped here at spaces and between CJK characters
@@ -30,8 +31,11 @@ from fontTools import subset as ftsubset
 from fontTools.misc.arrayTools import intRect, unionRect
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.fonts import FontFace, SubsetMap
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
+from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, PDFFontStream, _build_cmap_blocks, _cid_font_widths
+from fpdf.syntax import Name, PDFArray, PDFContentStream, PDFString, Raw
 
+from exports.pdf_font import SparseCff
 from metrics.forms import (
     MISSING_MARK,
     ProjectForm,
@@ -100,6 +104,7 @@ class PreparedFont:
     chars: frozenset[str]
     codes: dict[str, int]  # glyph name → its code in every file of the batch
     bounds: dict[str, tuple] | None  # CFF outlines: each glyph's box, measured once for the batch
+    cff: SparseCff | None = None  # CID-keyed CFF outlines: the parts each file's font program is made of
     folder: tempfile.TemporaryDirectory | None = None  # removed with the last reference to this object
 
 
@@ -123,7 +128,11 @@ def _prepared(chars: frozenset[str]) -> PreparedFont:
     font.save(path)  # the full font's bounding box kept (recalcBBoxes=False): the same font header as before
     font.close()
     codes, bounds = _codes_and_bounds(path)
-    return PreparedFont(path, chars, codes, bounds, folder=folder)
+    try:
+        cff = SparseCff.from_font(path) if bounds is not None else None
+    except ValueError:  # not CID-keyed: fpdf2 subsets it per file
+        cff = None
+    return PreparedFont(path, chars, codes, bounds, cff, folder=folder)
 
 
 def _codes_and_bounds(path: Path) -> tuple[dict[str, int], dict[str, tuple] | None]:
@@ -141,24 +150,105 @@ def _codes_and_bounds(path: Path) -> tuple[dict[str, int], dict[str, tuple] | No
         font.close()
 
 
+def _box(font: PreparedFont, embedded: TTFFont) -> list[int] | None:
+    """The union of the boxes of the glyphs a file uses (.notdef included): the font box fontTools would find."""
+    if font.bounds is None:
+        return None
+    names = {".notdef", *embedded.subset.get_all_glyph_names()}
+    boxes = [font.bounds[n] for n in names if font.bounds.get(n) is not None]
+    return list(intRect(functools.reduce(unionRect, boxes))) if boxes else None
+
+
 def _output(pdf: FPDF, font: PreparedFont) -> bytes:
     """The finished PDF, its font's box set from the glyphs it uses.
 
-    fontTools would otherwise measure every glyph again for each file (a third of the time of a file); the box
-    is the one it would find (the union of the embedded glyphs' boxes, .notdef included), so a viewer renders the
+    With the batch font split (``font.cff``), the file's font program is assembled from its parts
+    (``_BatchFontOutput``); otherwise fpdf2 subsets the font, told the box so that fontTools does not measure every
+    glyph again (a third of the time of a file). The box is the one fontTools would find, so a viewer renders the
     glyphs exactly as before.
     """
     embedded = pdf.fonts["cjk"]
-    if font.bounds is not None:
-        names = {".notdef", *embedded.subset.get_all_glyph_names()}
-        boxes = [font.bounds[n] for n in names if font.bounds.get(n) is not None]
-        if boxes:
-            box = list(intRect(functools.reduce(unionRect, boxes)))
-            embedded.ttfont.recalcBBoxes = False
-            embedded.ttfont["CFF "].cff.topDictIndex[0].FontBBox = box
-            head = embedded.ttfont["head"]
-            head.xMin, head.yMin, head.xMax, head.yMax = box
+    if font.cff is not None:
+        return bytes(pdf.output(output_producer_class=_BatchFontOutput))
+    box = _box(font, embedded)
+    if box:
+        embedded.ttfont.recalcBBoxes = False
+        embedded.ttfont["CFF "].cff.topDictIndex[0].FontBBox = box
+        head = embedded.ttfont["head"]
+        head.xMin, head.yMin, head.xMax, head.yMax = box
     return bytes(pdf.output())
+
+
+class _BatchFontOutput(OutputProducer):
+    """fpdf2's output with the CJK font written from the batch's parts: the same PDF objects fpdf2 writes for a
+    CID-keyed CFF font (fpdf/output.py ``_add_fonts``), the font program from ``PreparedFont.cff``."""
+
+    def _add_fonts(self, *args):
+        font: PreparedFont = self.fpdf.prepared
+        embedded: TTFFont = self.fpdf.fonts["cjk"]
+        used = [(glyph, code) for glyph, code in embedded.subset.items() if glyph is not None]
+        cids = {code: _cid(glyph) for glyph, code in used}
+        name = f"MPDFAA+{embedded.name}"
+        composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
+        self._add_pdf_obj(composite, "fonts")
+        widths = _cid_font_widths({cids[code]: glyph.glyph_width for glyph, code in used})
+        cid_font = PDFFont(subtype="CIDFontType0", base_font=name, d_w=embedded.desc.missing_width, w=widths)
+        self._add_pdf_obj(cid_font, "fonts")
+        composite.descendant_fonts = PDFArray([cid_font])
+        bfchar = [
+            f"<{code:04X}> <{glyph.unicode and ''.join(map(chr, glyph.unicode)).encode('utf-16-be').hex().upper()}>\n"
+            for glyph, code in used
+            if isinstance(glyph.unicode, tuple) and glyph.unicode
+        ]
+        to_unicode = PDFContentStream(_cmap("Adobe", "UCS", 0, "Adobe-Identity-UCS", bfchar, "bfchar"))
+        self._add_pdf_obj(to_unicode, "fonts")
+        composite.to_unicode = to_unicode
+        registry, ordering, supplement = embedded.cff_ros or ("Adobe", "Identity", 0)
+        cmap_name = f"{registry}-{ordering}-UCS"
+        cidchar = [f"<{code:04X}> {cid}\n" for code, cid in sorted(cids.items())]
+        encoding = PDFContentStream(_cmap(registry, ordering, supplement, cmap_name, cidchar, "cidchar"))
+        encoding.type = Name("CMap")
+        encoding.c_map_name = Name(cmap_name)
+        encoding.c_i_d_system_info = Raw(
+            f"<< /Registry ({registry}) /Ordering ({ordering}) /Supplement {supplement} >>"
+        )
+        self._add_pdf_obj(encoding, "fonts")
+        composite.encoding = encoding
+        system_info = CIDSystemInfo()
+        system_info.registry = PDFString(registry, encrypt=True)
+        system_info.ordering = PDFString(ordering, encrypt=True)
+        system_info.supplement = supplement
+        self._add_pdf_obj(system_info, "fonts")
+        cid_font.c_i_d_system_info = system_info
+        descriptor = embedded.desc
+        descriptor.font_name = Name(name)
+        self._add_pdf_obj(descriptor, "fonts")
+        cid_font.font_descriptor = descriptor
+        gids = {glyph.glyph_id for glyph, _ in used}
+        program = PDFFontStream(contents=font.cff.program(gids, _box(font, embedded)))
+        program.subtype = Name("CIDFontType0C")
+        self._add_pdf_obj(program, "fonts")
+        descriptor.font_file3 = program
+        embedded.subset.pick.cache_clear()  # as fpdf2 does after writing a font
+        embedded.subset.get_glyph.cache_clear()
+        embedded.close()
+        return {embedded.i: composite}
+
+
+def _cid(glyph) -> int:
+    """A glyph's CID: from its name in a CID-keyed font (cid01234), else its glyph id (as fpdf2 does)."""
+    name = glyph.glyph_name
+    return int(name[3:]) if name.startswith("cid") and name[3:].isdigit() else glyph.glyph_id
+
+
+def _cmap(registry: str, ordering: str, supplement: int, name: str, entries: list[str], operator: str) -> bytes:
+    """A CMap stream as fpdf2 writes it (a block per 100 entries)."""
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+        f"<</Registry ({registry})\n/Ordering ({ordering})\n/Supplement {supplement}\n>> def\n"
+        f"/CMapName /{name} def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        f"{_build_cmap_blocks(entries, operator)}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+    ).encode("latin-1")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -213,6 +303,7 @@ class _Pdf(FPDF):
 
 def _new_pdf(font: PreparedFont) -> _Pdf:
     pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf.prepared = font
     pdf.add_font("cjk", "", str(font.path))
     embedded = pdf.fonts["cjk"]
     embedded.subset = _SharedSubset(embedded, font.codes)

@@ -31,11 +31,12 @@ from fontTools import subset as ftsubset
 from fontTools.misc.arrayTools import intRect, unionRect
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.fonts import FontFace, SubsetMap, TTFFont
+from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, PDFFontStream, _build_cmap_blocks, _cid_font_widths
 from fpdf.syntax import Name, PDFArray, PDFContentStream, PDFString, Raw
 
 from exports.pdf_font import SparseCff
+from exports.pdf_table import TableCell, cell_lines, draw_table
 from metrics.forms import (
     MISSING_MARK,
     ProjectForm,
@@ -258,6 +259,7 @@ def _cmap(registry: str, ordering: str, supplement: int, name: str, entries: lis
 Cell = tuple[str, int] | tuple[str, int, int]  # (text, columns spanned[, rows spanned])
 Rows = list[list[Cell]]
 FONT_SIZE = 8  # pt, the table's text
+LINE_HEIGHT = 5  # mm, a line of a cell
 MIN_FONT_SIZE = 5  # pt: a figure is shrunk this far to stay on one line, never further
 CELL_PADDING = 2.3  # mm taken from a cell's width: fpdf2's margin on both sides, and a little air
 # what never breaks: a figure with its separators, sign and percent (1,234,567.80  97.5%  -92.3%), or a Latin word
@@ -332,72 +334,85 @@ def _money(v: float | None) -> str:
 def _table(pdf: _Pdf, rows: Rows, heads: set[int] = frozenset()) -> None:
     """Rows of (text, colspan[, rowspan]) cells over the eight columns; rows in ``heads`` are shaded.
 
-    A cell spanning rows takes its columns in the rows below, which list only their other cells."""
+    A cell spanning rows takes its columns in the rows below, which list only their other cells. Drawn by
+    ``pdf_table.draw_table`` as fpdf2's ``table()`` would draw it, without its general layout machinery."""
     covered: dict[int, int] = {}  # column → rows still taken by a cell spanning rows from above
-    with pdf.table(
-        col_widths=WIDTHS, line_height=5, text_align="LEFT", first_row_as_headings=False, borders_layout="ALL"
-    ) as table:
-        for k, cells in enumerate(rows):
-            row, col = table.row(), 0
-            for text, span, *down in cells:
-                while covered.get(col, 0) > 0:
-                    col += 1
-                rowspan = down[0] if down else 1
-                size, lines = _cell_font(pdf, _fit(text), sum(WIDTHS[col : col + span]))
-                row.cell(lines, colspan=span, rowspan=rowspan, style=_style(text, k in heads, size))
-                for c in range(col, col + span):
-                    covered[c] = rowspan
-                col += span
-            covered = {c: n - 1 for c, n in covered.items() if n > 1}
+    table: list[list[TableCell]] = []
+    for k, cells in enumerate(rows):
+        row, col = [], 0
+        for text, span, *down in cells:
+            while covered.get(col, 0) > 0:
+                col += 1
+            rowspan = down[0] if down else 1
+            width = sum(WIDTHS[col : col + span])
+            size, wrapped = _cell_font(pdf, _fit(text), width)
+            fill, color = _colors(text, k in heads)
+            row.append(TableCell(_lines(pdf, wrapped, width, size), col, span, rowspan, size, fill, color))
+            for c in range(col, col + span):
+                covered[c] = rowspan
+            col += span
+        covered = {c: n - 1 for c, n in covered.items() if n > 1}
+        table.append(row)
+    draw_table(pdf, table, WIDTHS, LINE_HEIGHT)
 
 
-def _style(text: str, head: bool, size: float) -> FontFace | None:
-    """Red on yellow for a gap (【待补充】), grey for a header row, and the cell's own font size when shrunk."""
-    fill = (255, 242, 204) if text.startswith(MISSING_MARK) else ((242, 242, 242) if head else None)
-    color = (192, 0, 0) if text.startswith(MISSING_MARK) else None
-    shrunk = size if size != FONT_SIZE else None
-    if fill is None and color is None and shrunk is None:
-        return None
-    return FontFace(color=color, fill_color=fill, size_pt=shrunk)
+def _lines(pdf: _Pdf, wrapped: str, width: float, size: float) -> tuple[str, ...]:
+    """The lines a cell prints: those of ``_wrap``; a line still wider than the cell (a word longer than the column)
+    is cut where fpdf2's ``multi_cell`` cuts it."""
+    lines = cell_lines(wrapped)
+    room = width - 2 * pdf.c_margin
+    if all(_width(pdf, line, size) <= room for line in lines):
+        return lines
+    pdf.set_font_size(size)
+    try:
+        return tuple(
+            pdf.multi_cell(width, LINE_HEIGHT, wrapped, max_line_height=LINE_HEIGHT, dry_run=True, output="LINES")
+        )
+    finally:
+        pdf.set_font_size(FONT_SIZE)
+
+
+def _colors(text: str, head: bool) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
+    """Fill and text colour: red on yellow for a gap (【待补充】), grey for a header row, else none and black."""
+    if text.startswith(MISSING_MARK):
+        return (255, 242, 204), (192, 0, 0)
+    return ((242, 242, 242) if head else None), None
 
 
 def _cell_font(pdf: _Pdf, text: str, width: float) -> tuple[float, str]:
     """The font size of a cell and its text wrapped to the column: smaller only when a figure is wider than it."""
     room = width - CELL_PADDING
     size = FONT_SIZE
-    pdf.set_font_size(FONT_SIZE)
-    widest = max((_width(pdf, m.group()) for m in FIGURE.finditer(text)), default=0.0)
+    widest = max((_width(pdf, m.group(), FONT_SIZE) for m in FIGURE.finditer(text)), default=0.0)
     if widest > room:
         size = max(MIN_FONT_SIZE, int(FONT_SIZE * room / widest * 4) / 4)
-        pdf.set_font_size(size)
-    try:
-        return size, _wrap(pdf, text, room)
-    finally:
-        pdf.set_font_size(FONT_SIZE)
+    return size, _wrap(pdf, text, room, size)
 
 
-def _width(pdf: _Pdf, text: str) -> float:
-    """The printed width of ``text`` in mm at the current size: the font's own widths, without fpdf2's per-call
-    style handling (``get_string_width``), which would cost a tenth of a form's time here."""
-    return pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+def _width(pdf: _Pdf, text: str, size: float) -> float:
+    """The printed width of ``text`` in mm at ``size`` pt: the font's own widths, without fpdf2's per-call style
+    handling (``get_string_width``), which would cost a tenth of a form's time here."""
+    return pdf.current_font.get_text_width(text, size, None)[1] / pdf.k
 
 
-def _wrap(pdf: _Pdf, text: str, room: float) -> str:
-    """``text`` broken into lines no wider than ``room`` (mm) at spaces and between CJK characters, never inside a
-    figure or a Latin word (those fpdf2 would cut where the line is full)."""
+def _wrap(pdf: _Pdf, text: str, room: float, size: float | None = None) -> str:
+    """``text`` broken into lines no wider than ``room`` (mm) at ``size`` pt (the current size by default), at spaces
+    and between CJK characters, never inside a figure or a Latin word (those fpdf2 would cut where the line is
+    full)."""
+    size = size or pdf.font_size_pt
     out = []
     for paragraph in text.replace("\t", " ").split("\n"):
-        if _width(pdf, paragraph) <= room:  # most cells: one line, measured once
+        if _width(pdf, paragraph, size) <= room:  # most cells: one line, measured once
             out.append(paragraph)
             continue
         line, used, end = "", 0.0, 0
         for m in UNBREAKABLE.finditer(paragraph):
             gap, token = paragraph[end : m.start()], m.group()
             end = m.end()
-            step = _width(pdf, gap + token)
+            step = _width(pdf, gap + token, size)
             if line and used + step > room:
                 out.append(line)
-                line, used = token, _width(pdf, token)
+                line, used = token, _width(pdf, token, size)
             else:
                 line, used = line + gap + token, used + step
         out.append(line)

@@ -4,13 +4,17 @@ each project starting on a new page (docs/domain.md §5–6).
 A batch of forms is fast because the work that does not depend on one form is done once:
 
 - the CJK font (19 MB, 65,000 glyphs) is cut once per batch down to the characters the batch prints
-  (``prepare_font``, kept per process), so each file loads and subsets a small font instead of the whole one;
+  (``prepare_font``, kept per process), and fpdf2 parses that small font once per batch (``_Pdf.add_font``);
 - every file of the batch gives a glyph the same code (its place in the batch's font), so the pages drawn for
   a project's own file are copied as they are into the combined file (one font there, pages numbered through)
-  instead of being laid out a second time.
+  instead of being laid out a second time;
+- each file still embeds only the glyphs it uses, but its font program is assembled from the batch font's parts
+  split once (``exports.pdf_font``, written by ``_BatchFontOutput``) instead of fpdf2 subsetting the font again
+  for every file;
+- the table is drawn by ``exports.pdf_table`` with the geometry of fpdf2's ``table()`` but none of its general
+  layout machinery (the same pages, pixel for pixel).
 
-Each file still embeds only the glyphs it uses: its font program is assembled from the batch font's parts split
-once (``exports.pdf_font``), instead of fpdf2 subsetting the font again for every file.
+Together: about 17 ms of CPU per form in a batch of 2,000 on the development machine (from 120 ms).
 
 The indicator table merges each 一级 and 二级 label down its group (a cell spanning the rows, as the XLSX merges its
 ranges), and a figure never breaks across lines: each cell's text is wrapped here at spaces and between CJK characters
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -61,6 +66,9 @@ PAGE_CHARS = "第页，共" + "".join(chr(c) for c in range(32, 127))
 # Tables fpdf2 drops from the font it embeds anyway (fpdf/output.py); dropped here once for the batch.
 DROPPED_TABLES = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT"]
 DROPPED_TABLES += ["EBLC", "EBSC", "SVG ", "CPAL", "COLR"]
+
+
+LOGGER = logging.getLogger(__name__)
 
 
 class FontMissing(RuntimeError):
@@ -189,6 +197,9 @@ class _BatchFontOutput(OutputProducer):
         font: PreparedFont = self.fpdf.prepared
         embedded: TTFFont = self.fpdf.fonts["cjk"]
         used = [(glyph, code) for glyph, code in embedded.subset.items() if glyph is not None]
+        if embedded.missing_glyphs:  # as fpdf2 says it
+            missing = ", ".join(repr(chr(c)) for c in embedded.missing_glyphs[:10])
+            LOGGER.warning("Font %s is missing the following glyphs: %s", embedded.name, missing)
         cids = {code: _cid(glyph) for glyph, code in used}
         name = f"MPDFAA+{embedded.name}"
         composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")

@@ -414,9 +414,10 @@ def _cell_font(pdf: _Pdf, text: str, width: float) -> tuple[float, str]:
 
 
 def _width(pdf: _Pdf, text: str, size: float) -> float:
-    """The printed width of ``text`` in mm at ``size`` pt: the font's own widths, without fpdf2's per-call style
-    handling (``get_string_width``), which would cost a tenth of a form's time here."""
-    return pdf.current_font.get_text_width(text, size, None)[1] / pdf.k
+    """The printed width of ``text`` in mm at ``size`` pt, as fpdf2's ``TTFFont.get_text_width`` finds it, without its
+    per-call handling (``get_string_width``: styles, shaping), which would cost a tenth of a form's time here."""
+    widths = pdf.current_font.cw  # per character, in thousandths of the size (a missing one: the default width)
+    return sum(map(widths.__getitem__, map(ord, text))) * size * 0.001 / pdf.k
 
 
 def _wrap(pdf: _Pdf, text: str, room: float, size: float | None = None) -> str:

@@ -104,6 +104,7 @@ def draw_table(pdf: FPDF, rows: Sequence[Sequence[TableCell]], widths: Sequence[
     for w in widths:
         col_x.append(col_x[-1] + w / total * width)
     plan = layout(rows, line_height)
+    glyphs: dict[str, str] = {}  # character → its code in the font, as a character ("" when the font lacks it)
     for i, cells in enumerate(rows):
         if pdf.will_page_break(plan.keep[i]):
             pdf._perform_page_break()  # as the table does: footer, new page, the font set again
@@ -126,7 +127,10 @@ def draw_table(pdf: FPDF, rows: Sequence[Sequence[TableCell]], widths: Sequence[
             size = cell.size / k
             text = []
             for n, line in enumerate(cell.lines):
-                codes = "".join(chr(c) for c in map(pick, map(ord, line)) if c)
+                for char in set(line).difference(glyphs):  # each character's code, its glyph marked as used
+                    code = pick(ord(char))
+                    glyphs[char] = chr(code) if code else ""
+                codes = "".join(map(glyphs.__getitem__, line))
                 if codes:
                     baseline = (pdf.h - (line_top + n * line_height) - 0.5 * line_height - 0.3 * size) * k
                     escaped = escape_parens(codes.encode("utf-16-be").decode("latin-1"))

@@ -6,8 +6,13 @@ An XLSX is a zip of XML parts.  A few megabytes can unpack to gigabytes (one she
 with it.  So the archive's own directory is checked first (sizes and compression ratios, no
 decompression), then the first worksheet's XML is streamed once in small chunks and its ``<row>`` and
 ``<c>`` elements counted, stopping as soon as a limit is passed.  Only a file within every limit reaches
-openpyxl (read-only, streaming).  ``zipfile`` never yields more than a part's declared size, so
-the sizes checked here bound what the parser can be made to read.
+a parser.  ``zipfile`` never yields more than a part's declared size, so the sizes checked here bound
+what the parser can be made to read.
+
+The same pass notes what decides which parser may read the sheet (``ingest.xlsx_cells``): the
+furthest row and column any cell names (calamine holds the sheet as one dense block of that size),
+whether every cell names its place, and whether any cell holds an error or a number too long for a
+double, which calamine cannot give back as openpyxl does.
 """
 
 from __future__ import annotations
@@ -46,9 +51,16 @@ class SheetScan:
 
     part: str
     rows: int = 0  # <row> elements
-    cells: int = 0  # <c> elements
+    cells: int = 0  # <c> elements (and the others whose name starts with c: <col>, <cfRule>…)
     dimension: tuple[int, int] | None = None  # rows, columns as <dimension ref> declares them
     merged: list[str] = field(default_factory=list)
+    name: str = ""  # the sheet's name in the workbook
+    max_row: int = 0  # the furthest row and column any referenced cell names
+    max_col: int = 0
+    errors: bool = False  # a cell of type "e" (#DIV/0!, #N/A)
+    long_numbers: bool = False  # a number of 16 digits or more, exact as an int but not as a double
+    date1904: bool = False  # dates counted from 1904: calamine reads one before 1904 as a time of day
+    unplaced: bool = False  # a cell with no reference (<c>) or an odd one (a1, $A$1, A0): a reader places it
 
 
 def inspect_xlsx(path: Path, name: str, limits: Limits) -> tuple[SheetScan | None, list[Problem]]:
@@ -89,7 +101,10 @@ def _inspect(zf: zipfile.ZipFile, name: str, limits: Limits) -> tuple[SheetScan 
     sheet = _first_sheet(zf, parts, workbook)
     if sheet is None:
         return None, [Problem(name, "no_worksheet")]
-    return _scan_sheet(zf, sheet, name, limits)
+    scan, problems = _scan_sheet(zf, sheet[0], name, limits)
+    if scan is not None:
+        scan.name, scan.date1904 = sheet[1], _date1904(_xml(zf, parts.get(workbook)))
+    return scan, problems
 
 
 def past_limits(name: str, rows: int, cells: int, limits: Limits) -> Problem | None:
@@ -158,8 +173,17 @@ def _workbook_part(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo]) -> st
     return "xl/workbook.xml" if "xl/workbook.xml" in parts else None
 
 
-def _first_sheet(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], workbook: str) -> str | None:
-    """The part of the first worksheet in the workbook's order (the one openpyxl's ``worksheets[0]`` reads)."""
+def _date1904(book: ElementTree.Element | None) -> bool:
+    """Does the workbook count its dates from 1904 (old Mac Excel)?"""
+    for node in book.iter() if book is not None else ():
+        if _local(node.tag) == "workbookPr":
+            return (node.get("date1904") or "").lower() in ("1", "true")
+    return False
+
+
+def _first_sheet(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], workbook: str) -> tuple[str, str] | None:
+    """The part and name of the first worksheet in the workbook's order (the one openpyxl's ``worksheets[0]``
+    reads)."""
     folder, base = posixpath.split(workbook)
     book = _xml(zf, parts.get(workbook))
     rels = _xml(zf, parts.get(posixpath.join(folder, "_rels", base + ".rels")))
@@ -177,7 +201,7 @@ def _first_sheet(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], workboo
         if rid in targets:
             target = targets[rid]
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            return part if part in parts else None
+            return (part, sheet.get("name") or "") if part in parts else None
     return None
 
 
@@ -196,6 +220,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> tu
             return None, [problem]
         prefix = (root.group(1) + b":") if root.group(1) else b""
         row, cell = b"<" + prefix + b"row", b"<" + prefix + b"c"
+        places = _Places(prefix)
         tail = b""
         chunk = head
         while chunk:
@@ -205,12 +230,90 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> tu
             problem = _over((scan.rows, 1), name, limits) or _cells_over(scan.cells, name, limits)
             if problem:
                 return None, [problem]
+            places.note(scan, text)
             if b"mergeCell" in text and len(merged) < 1000:
                 merged.update(m.decode() for m in _MERGE.findall(text))
             tail = chunk[-64:]
             chunk = fh.read(CHUNK)
     scan.merged = sorted(merged, key=_merge_order)
     return scan, []
+
+
+class _Places:
+    """Where the cells say they are, and what calamine would read differently, noted chunk by chunk.
+
+    Finding the furthest row by reading every cell's reference costs more than the rest of the scan,
+    so each chunk takes the references near its end as the furthest so far and asks one regular
+    expression whether any reference in the chunk lies beyond them (in a sheet written top to bottom,
+    none does); only then are the chunk's references read one by one."""
+
+    def __init__(self, prefix: bytes):
+        self.opening = b"<" + prefix + b'c r="'
+        self.refs = re.compile(re.escape(self.opening) + _REF)
+        # a cell that does not say where it is, or says it oddly (a1, $A$1, A0, A01): readers place it as they will
+        self.unplaced = re.compile(
+            re.escape(b"<" + prefix + b"c")
+            + rb'(?:(?=[\s/>])(?! r="| (?:r=?)?\Z)| r="(?!'
+            + _REF
+            + rb"|[A-Za-z0-9$]{0,12}\Z))"  # a tag cut by the chunk's end is read whole with the next chunk
+        )
+        self.long_number = re.compile(re.escape(b"<" + prefix + b"v>") + rb"\s*[-+]?\d{16}")
+        self.beyond: re.Pattern[bytes] | None = None
+        self.beyond_of = (-1, -1)
+
+    def note(self, scan: SheetScan, text: bytes) -> None:
+        scan.errors = scan.errors or b'"e"' in text or b"'e'" in text  # t="e": and now and then a text "e"
+        scan.long_numbers = scan.long_numbers or self.long_number.search(text) is not None
+        if scan.unplaced:
+            return
+        if self.unplaced.search(text):
+            scan.unplaced = True
+            return
+        self._furthest(scan, self.refs.findall(text[-2048:]))
+        if self._beyond(scan).search(text):
+            self._furthest(scan, self.refs.findall(text))
+
+    @staticmethod
+    def _furthest(scan: SheetScan, refs: list[tuple[bytes, bytes]]) -> None:
+        if refs:
+            scan.max_col = max(scan.max_col, *(_column_number(c) for c in {c for c, _ in refs}))
+            scan.max_row = max(scan.max_row, *(int(r) for _, r in refs))
+
+    def _beyond(self, scan: SheetScan) -> re.Pattern[bytes]:
+        """A reference to a column or row past the furthest found so far."""
+        if self.beyond_of != (scan.max_col, scan.max_row):
+            col = _greater(_letters(scan.max_col).encode() if scan.max_col else b"", b"A", b"A", b"Z", 3)
+            row = _greater(str(scan.max_row).encode() if scan.max_row else b"", b"1", b"0", b"9", 7)
+            pattern = re.escape(self.opening) + rb"(?:" + col + rb"[1-9]\d{0,6}|[A-Z]{1,3}" + row + rb')"'
+            self.beyond, self.beyond_of = re.compile(pattern), (scan.max_col, scan.max_row)
+        return self.beyond
+
+
+_REF = rb'([A-Z]{1,3})([1-9]\d{0,6})"'
+
+
+def _greater(value: bytes, first: bytes, low: bytes, high: bytes, longest: int) -> bytes:
+    """A regular expression for the strings of ``first``–``high`` then ``low``–``high`` characters (no leading
+    zero, up to ``longest`` long) that sort after ``value``: the longer ones, then those of its length that
+    leave its path at a higher character ("F" → [G-Z] or two letters or more)."""
+    n, top = len(value), high[0]
+    options = []
+    if n < longest:
+        options.append(b"[%s-%s][%s-%s]{%d,%d}" % (first, high, low, high, n, longest - 1))
+    for i, ch in enumerate(value):
+        if ch < top:
+            rest = b"[%s-%s]{%d}" % (low, high, n - i - 1) if i < n - 1 else b""
+            options.append(re.escape(value[:i]) + b"[%c-%c]" % (ch + 1, top) + rest)
+    return b"(?:" + b"|".join(options) + b")" if options else b"(?!)"
+
+
+def _letters(number: int) -> str:
+    """1 → A, 27 → AA: the column as Excel labels it."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _dimension(head: bytes) -> tuple[int, int] | None:

@@ -1,0 +1,84 @@
+"""The cells of an XLSX upload's first sheet read by calamine (Rust), ten times as fast as openpyxl.
+
+``ingest.tables`` asks ``open_sheet`` first and reads with openpyxl (streaming) when it says no.  The
+rows, their numbers and their text are what openpyxl gives (``tests/ingest/test_xlsx_cells.py`` reads
+every workbook of the tests both ways); what calamine would give otherwise is sent to openpyxl:
+
+- calamine holds the whole sheet in memory, as one dense block from its first to its last used row
+  and column (32 bytes a cell) after a list of the cells it found (40 bytes a cell, plus its text).
+  ``ingest.workbook.inspect_xlsx`` has already refused a sheet of more ``<c>`` elements than
+  ``[limits] max_cells`` or more XML than ``max_uncompressed_mb``, which bounds the list and the text;
+  the block is bounded here: calamine reads only a sheet whose every cell names its place and whose
+  furthest row × furthest column is within ``max_cells``.  A sparse sheet (a cell in A1 and one in
+  XFD1048576: 17 billion cells, 512 GiB, a crash, not an exception) goes to openpyxl, which streams it
+  and counts it past the limits.
+- calamine gives an error cell (#DIV/0!) as an empty string, and a number as a double: a sheet with an
+  error, or with a number of 16 digits or more (exact as openpyxl's int, not as a double), goes to
+  openpyxl; so does a workbook counting its dates from 1904 (a date before 1904 is negative there, and
+  calamine reads it as a time of day).  ``formulas_as_text`` (the formula instead of its value) is openpyxl's alone.
+- a part calamine cannot parse goes to openpyxl, which reads it or names the damage.
+
+Cells are counted towards the limits as openpyxl counts them: each row as far as its last value,
+every row up to the last one (the empty rows between too).  Cells without a value after a row's
+last value (a border drawn on, an empty text) are not counted: calamine keeps none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from core.config import Limits
+from ingest.workbook import SheetScan, past_limits
+
+
+def fits(scan: SheetScan, limits: Limits) -> bool:
+    """May calamine read this sheet: is its dense block within ``max_cells``, and is its text what openpyxl's is?"""
+    return (
+        not scan.unplaced
+        and scan.max_row * scan.max_col <= limits.max_cells
+        and not scan.errors
+        and not scan.long_numbers
+        and not scan.date1904
+    )
+
+
+def open_sheet(path: Path, scan: SheetScan, limits: Limits):
+    """The first worksheet loaded by calamine, or None when openpyxl must read it (see the module's docstring)."""
+    if not fits(scan, limits):
+        return None
+    from python_calamine import CalamineWorkbook  # imported here: only XLSX uploads pay for it
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        try:
+            return book.get_sheet_by_name(scan.name)
+        finally:
+            book.close()
+    except BaseException as exc:  # a part calamine cannot parse: openpyxl reads it, or names the damage
+        if isinstance(exc, Exception) or type(exc).__name__ == "PanicException":  # a Rust panic is no Exception
+            return None
+        raise
+
+
+def sheet_rows(sheet, name: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows of a loaded sheet as text, numbered as the spreadsheet numbers them.
+
+    calamine's rows start at row 1 but at the first used column: the columns left of it are put back,
+    so a cell keeps the place (and the row the length) that openpyxl gives it."""
+    from ingest.tables import ReadingStopped, cell_text  # tables imports this module: import it back here
+
+    left = [""] * sheet.start[1]
+    cells = 0
+    for number, values in enumerate(sheet.iter_rows(), start=1):
+        texts = [v.strip() if type(v) is str else cell_text(v) for v in values]  # most cells are text
+        end = len(texts)
+        while end and not texts[end - 1]:
+            end -= 1
+        if end:
+            cells += len(left) + end
+        problem = past_limits(name, number, cells, limits)
+        if problem:
+            raise ReadingStopped([problem])
+        if end:
+            yield number, left + texts[:end] if left else texts[:end]

@@ -242,35 +242,31 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> tu
 class _Places:
     """Where the cells say they are, and what calamine would read differently, noted chunk by chunk.
 
-    Finding the furthest row by reading every cell's reference costs more than the rest of the scan,
-    so each chunk takes the references near its end as the furthest so far and asks one regular
-    expression whether any reference in the chunk lies beyond them (in a sheet written top to bottom,
-    none does); only then are the chunk's references read one by one."""
+    Reading every cell's reference would cost more than the rest of the scan, so each chunk takes the
+    references near its end as the furthest so far and asks one regular expression whether any cell
+    of the chunk lies beyond them or does not say where it is (in a sheet written top to bottom, none
+    does); only then are the chunk's references read one by one."""
 
     def __init__(self, prefix: bytes):
-        self.opening = b"<" + prefix + b'c r="'
-        self.refs = re.compile(re.escape(self.opening) + _REF)
+        self.cell = re.escape(b"<" + prefix + b"c")
+        self.refs = re.compile(self.cell + rb' r="' + _REF)
         # a cell that does not say where it is, or says it oddly (a1, $A$1, A0, A01): readers place it as they will
-        self.unplaced = re.compile(
-            re.escape(b"<" + prefix + b"c")
-            + rb'(?:(?=[\s/>])(?! r="| (?:r=?)?\Z)| r="(?!'
-            + _REF
-            + rb"|[A-Za-z0-9$]{0,12}\Z))"  # a tag cut by the chunk's end is read whole with the next chunk
-        )
-        self.long_number = re.compile(re.escape(b"<" + prefix + b"v>") + rb"\s*[-+]?\d{16}")
-        self.beyond: re.Pattern[bytes] | None = None
-        self.beyond_of = (-1, -1)
+        self.unplacing = rb'(?=[\s/>])(?! r="| (?:r=?)?\Z)| r="(?!' + _REF + rb"|[A-Za-z0-9$]{0,12}\Z)"
+        self.unplaced = re.compile(self.cell + rb"(?:" + self.unplacing + rb")")  # a tag cut by the chunk's end
+        self.long_number = re.compile(re.escape(b"<" + prefix + b"v>") + rb"\s*[-+]?\d{16}")  # is read whole next
+        self.watch: re.Pattern[bytes] | None = None
+        self.watch_of = (-1, -1)
 
     def note(self, scan: SheetScan, text: bytes) -> None:
-        scan.errors = scan.errors or b'"e"' in text or b"'e'" in text  # t="e": and now and then a text "e"
+        scan.errors = scan.errors or b' t="e"' in text or b" t='e'" in text
         scan.long_numbers = scan.long_numbers or self.long_number.search(text) is not None
         if scan.unplaced:
             return
-        if self.unplaced.search(text):
-            scan.unplaced = True
-            return
         self._furthest(scan, self.refs.findall(text[-2048:]))
-        if self._beyond(scan).search(text):
+        if self._watch(scan).search(text):
+            if self.unplaced.search(text):
+                scan.unplaced = True
+                return
             self._furthest(scan, self.refs.findall(text))
 
     @staticmethod
@@ -279,14 +275,15 @@ class _Places:
             scan.max_col = max(scan.max_col, *(_column_number(c) for c in {c for c, _ in refs}))
             scan.max_row = max(scan.max_row, *(int(r) for _, r in refs))
 
-    def _beyond(self, scan: SheetScan) -> re.Pattern[bytes]:
-        """A reference to a column or row past the furthest found so far."""
-        if self.beyond_of != (scan.max_col, scan.max_row):
+    def _watch(self, scan: SheetScan) -> re.Pattern[bytes]:
+        """A cell that does not say where it is, or says a column or row past the furthest found so far."""
+        if self.watch_of != (scan.max_col, scan.max_row):
             col = _greater(_letters(scan.max_col).encode() if scan.max_col else b"", b"A", b"A", b"Z", 3)
             row = _greater(str(scan.max_row).encode() if scan.max_row else b"", b"1", b"0", b"9", 7)
-            pattern = re.escape(self.opening) + rb"(?:" + col + rb"[1-9]\d{0,6}|[A-Z]{1,3}" + row + rb')"'
-            self.beyond, self.beyond_of = re.compile(pattern), (scan.max_col, scan.max_row)
-        return self.beyond
+            beyond = rb' r="(?:' + col + rb"[1-9]\d{0,6}|[A-Z]{1,3}" + row + rb')"'
+            self.watch = re.compile(self.cell + rb"(?:" + self.unplacing + rb"|" + beyond + rb")")
+            self.watch_of = (scan.max_col, scan.max_row)
+        return self.watch
 
 
 _REF = rb'([A-Z]{1,3})([1-9]\d{0,6})"'

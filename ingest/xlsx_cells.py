@@ -70,15 +70,20 @@ def sheet_rows(sheet, name: str, limits: Limits) -> Iterator[tuple[int, list[str
 
     left = [""] * sheet.start[1]
     cells = 0
+    strip = str.strip
     for number, values in enumerate(sheet.iter_rows(), start=1):
-        texts = [v.strip() if type(v) is str else cell_text(v) for v in values]  # most cells are text
+        try:
+            texts = list(map(strip, values))  # a row of text only, as most are: stripped in C
+        except TypeError:
+            texts = [v.strip() if type(v) is str else cell_text(v) for v in values]
         end = len(texts)
         while end and not texts[end - 1]:
             end -= 1
         if end:
             cells += len(left) + end
-        problem = past_limits(name, number, cells, limits)
-        if problem:
-            raise ReadingStopped([problem])
+        if number > limits.max_rows or cells > limits.max_cells:
+            raise ReadingStopped([past_limits(name, number, cells, limits)])
         if end:
-            yield number, left + texts[:end] if left else texts[:end]
+            if end < len(texts):
+                del texts[end:]
+            yield number, left + texts if left else texts

@@ -55,6 +55,7 @@ class SheetScan:
     dimension: tuple[int, int] | None = None  # rows, columns as <dimension ref> declares them
     merged: list[str] = field(default_factory=list)
     name: str = ""  # the sheet's name in the workbook
+    plain_path: bool = False  # found as calamine finds it (workbook._plain): the part it would read is this one
     max_row: int = 0  # the furthest row and column any referenced cell names
     max_col: int = 0
     errors: bool = False  # a cell of type "e" (#DIV/0!, #N/A)
@@ -101,9 +102,10 @@ def _inspect(zf: zipfile.ZipFile, name: str, limits: Limits) -> tuple[SheetScan 
     sheet = _first_sheet(zf, parts, workbook)
     if sheet is None:
         return None, [Problem(name, "no_worksheet")]
-    scan, problems = _scan_sheet(zf, sheet[0], name, limits)
+    scan, problems = _scan_sheet(zf, sheet.part, name, limits)
     if scan is not None:
-        scan.name, scan.date1904 = sheet[1], _date1904(_xml(zf, parts.get(workbook)))
+        scan.name, scan.plain_path = sheet.name, sheet.plain
+        scan.date1904 = _date1904(_xml(zf, parts.get(workbook)))
     return scan, problems
 
 
@@ -181,7 +183,14 @@ def _date1904(book: ElementTree.Element | None) -> bool:
     return False
 
 
-def _first_sheet(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], workbook: str) -> tuple[str, str] | None:
+@dataclass
+class _FirstSheet:
+    part: str
+    name: str
+    plain: bool  # found as any reader finds it (see ``_plain``)
+
+
+def _first_sheet(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], workbook: str) -> _FirstSheet | None:
     """The part and name of the first worksheet in the workbook's order (the one openpyxl's ``worksheets[0]``
     reads)."""
     folder, base = posixpath.split(workbook)
@@ -189,20 +198,40 @@ def _first_sheet(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], workboo
     rels = _xml(zf, parts.get(posixpath.join(folder, "_rels", base + ".rels")))
     if book is None or rels is None:
         return None
-    targets = {
-        r.get("Id"): r.get("Target") or ""
-        for r in rels
-        if _local(r.tag) == "Relationship" and (r.get("Type") or "").endswith(WORKSHEET)
-    }
-    for sheet in book.iter():
-        if _local(sheet.tag) != "sheet":
-            continue
-        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+    relations = [r for r in rels if _local(r.tag) == "Relationship"]
+    targets = {r.get("Id"): r.get("Target") or "" for r in relations if (r.get("Type") or "").endswith(WORKSHEET)}
+    sheets = [node for node in book.iter() if _local(node.tag) == "sheet"]
+    for sheet in sheets:
+        ids = [v for k, v in sheet.attrib.items() if _local(k) == "id"]
+        rid = ids[0] if ids else None
         if rid in targets:
             target = targets[rid]
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            return (part, sheet.get("name") or "") if part in parts else None
+            if part not in parts:
+                return None
+            name = sheet.get("name") or ""
+            names = [s.get("name") for s in sheets]
+            plain = _plain(workbook, target, names.count(name), len(ids), [r.get("Id") for r in relations].count(rid))
+            return _FirstSheet(part, name, plain)
     return None
+
+
+_PLAIN_TARGET = re.compile(r"/xl/worksheets/[\w.-]+\.xml|worksheets/[\w.-]+\.xml")
+
+
+def _plain(workbook: str, target: str, same_name: int, ids: int, same_id: int) -> bool:
+    """Is the first worksheet found as calamine finds it, so the part scanned here is the part it reads?
+
+    Found by its name (no other sheet has it) in xl/workbook.xml, through one relationship id, to a
+    target that reads the same whether or not a reader resolves it against xl/.  A workbook that asks
+    for more (a part elsewhere, two sheets of one name) is read by openpyxl, which streams."""
+    return (
+        workbook == "xl/workbook.xml"
+        and same_name == 1
+        and ids == 1
+        and same_id == 1
+        and bool(_PLAIN_TARGET.fullmatch(target))
+    )
 
 
 def _scan_sheet(zf: zipfile.ZipFile, part: str, name: str, limits: Limits) -> tuple[SheetScan | None, list[Problem]]:

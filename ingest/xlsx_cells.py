@@ -11,7 +11,9 @@ every workbook of the tests both ways); what calamine would give otherwise is se
   the block is bounded here: calamine reads only a sheet whose every cell names its place and whose
   furthest row × furthest column is within ``max_cells``.  A sparse sheet (a cell in A1 and one in
   XFD1048576: 17 billion cells, 512 GiB, a crash, not an exception) goes to openpyxl, which streams it
-  and counts it past the limits.
+  and counts it past the limits.  The bounds hold for the part scanned, so calamine reads only a sheet
+  it finds where the scan found it (``workbook._plain``: xl/workbook.xml, a name no other sheet has, a
+  plain target).
 - calamine gives an error cell (#DIV/0!) as an empty string, and a number as a double: a sheet with an
   error, or with a number of 16 digits or more (exact as openpyxl's int, not as a double), goes to
   openpyxl; so does a workbook counting its dates from 1904 (a date before 1904 is negative there, and
@@ -35,7 +37,8 @@ from ingest.workbook import SheetScan, past_limits
 def fits(scan: SheetScan, limits: Limits) -> bool:
     """May calamine read this sheet: is its dense block within ``max_cells``, and is its text what openpyxl's is?"""
     return (
-        not scan.unplaced
+        scan.plain_path
+        and not scan.unplaced
         and scan.max_row * scan.max_col <= limits.max_cells
         and not scan.errors
         and not scan.long_numbers

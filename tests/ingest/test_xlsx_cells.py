@@ -5,6 +5,7 @@ shown going to openpyxl."""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -251,3 +252,21 @@ def test_a_damaged_sheet_is_a_problem_in_the_users_language(tmp_path):
     path = write_zip(tmp_path / "cut.xlsx", workbook_parts(deflated("xl/worksheets/sheet1.xml", xml)))
     rows, problems = read_raw(path)
     assert [p.code for p in problems] == ["xlsx_damaged"] and "已损坏" in problems[0].format("zh")
+
+
+def test_calamine_reads_only_the_part_the_scan_bounded(tmp_path, monkeypatch):
+    """A relationship to "xl/worksheets/sheet1.xml" is xl/xl/worksheets/sheet1.xml to openpyxl and the scan,
+    but may be xl/worksheets/sheet1.xml to calamine: with a small sheet at the first and a sparse one
+    (A1, XFD1048576) at the second, calamine must not be asked (it would die on the sparse one)."""
+    small = f'<row r="1">{text_cell("项目名称", "A1")}</row><row r="2">{text_cell("甲", "A2")}</row>'
+    sparse = f'<row r="1">{text_cell("a", "A1")}</row><row r="1048576">{text_cell("b", "XFD1048576")}</row>'
+    parts = workbook_parts(deflated("xl/xl/worksheets/sheet1.xml", sheet_head() + small.encode() + sheet_tail()))
+    rels = next(p for p in parts if p.name == "xl/_rels/workbook.xml.rels")
+    xml = zlib.decompress(rels.data, -15).replace(b'Target="worksheets/', b'Target="xl/worksheets/')
+    parts = [p for p in parts if p is not rels] + [
+        deflated(rels.name, xml),
+        deflated("xl/worksheets/sheet1.xml", sheet_head() + sparse.encode() + sheet_tail()),
+    ]
+    path = write_zip(tmp_path / "two_paths.xlsx", parts)
+    rows, problems, used = _read(path, DEFAULT_LIMITS, monkeypatch, calamine=True)
+    assert not used and not problems and rows == [(1, ["项目名称"]), (2, ["甲"])]

@@ -60,6 +60,7 @@ class SheetScan:
     max_col: int = 0
     errors: bool = False  # a cell of type "e" (#DIV/0!, #N/A)
     long_numbers: bool = False  # a number of 16 digits or more, exact as an int but not as a double
+    strings_declared: float = 0  # shared strings xl/sharedStrings.xml declares (calamine makes room for them)
     date1904: bool = False  # dates counted from 1904: calamine reads one before 1904 as a time of day
     unplaced: bool = False  # a cell with no reference (<c>) or an odd one (a1, $A$1, A0): a reader places it
 
@@ -106,7 +107,30 @@ def _inspect(zf: zipfile.ZipFile, name: str, limits: Limits) -> tuple[SheetScan 
     if scan is not None:
         scan.name, scan.plain_path = sheet.name, sheet.plain
         scan.date1904 = _date1904(_xml(zf, parts.get(workbook)))
+        scan.strings_declared = _strings_declared(zf, infos)
     return scan, problems
+
+
+_SST = re.compile(rb"<(?:\w+:)?sst\b([^>]*)>")
+_UNIQUE = re.compile(rb"""(?<![\w:.-])uniqueCount\s*=\s*["']([^"']*)["']""")
+
+
+def _strings_declared(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> float:
+    """How many shared strings xl/sharedStrings.xml declares (``uniqueCount``; inf when it cannot be told).
+
+    calamine reserves room for that many strings before reading one (24 bytes each: "4000000000" asks for
+    96 GB, and the process dies), and reads that part by this name whatever the relationships say."""
+    declared = 0.0
+    for info in infos:
+        if info.filename != "xl/sharedStrings.xml":
+            continue
+        with zf.open(info) as fh:
+            root = _SST.search(fh.read(64 * 1024))
+        if root is None:
+            return float("inf")
+        for value in _UNIQUE.findall(root.group(1)):
+            declared = max(declared, int(value) if value.isdigit() else float("inf"))
+    return declared
 
 
 def past_limits(name: str, rows: int, cells: int, limits: Limits) -> Problem | None:

@@ -13,7 +13,8 @@ every workbook of the tests both ways); what calamine would give otherwise is se
   XFD1048576: 17 billion cells, 512 GiB, a crash, not an exception) goes to openpyxl, which streams it
   and counts it past the limits.  The bounds hold for the part scanned, so calamine reads only a sheet
   it finds where the scan found it (``workbook._plain``: xl/workbook.xml, a name no other sheet has, a
-  plain target).
+  plain target).  calamine also makes room for as many shared strings as the workbook declares
+  (``uniqueCount``) before reading one: a declared count past ``max_cells`` goes to openpyxl.
 - calamine gives an error cell (#DIV/0!) as an empty string, and a number as a double: a sheet with an
   error, or with a number of 16 digits or more (exact as openpyxl's int, not as a double), goes to
   openpyxl; so does a workbook counting its dates from 1904 (a date before 1904 is negative there, and
@@ -40,6 +41,7 @@ def fits(scan: SheetScan, limits: Limits) -> bool:
         scan.plain_path
         and not scan.unplaced
         and scan.max_row * scan.max_col <= limits.max_cells
+        and scan.strings_declared <= limits.max_cells
         and not scan.errors
         and not scan.long_numbers
         and not scan.date1904

@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 from helpers import ROOT
-from hostile_files import GENERATORS, deflated, sheet_head, sheet_tail, text_cell, workbook_parts, write_zip
+from hostile_files import (
+    GENERATORS,
+    MAIN_NS,
+    REL_NS,
+    deflated,
+    sheet_head,
+    sheet_tail,
+    text_cell,
+    workbook_parts,
+    write_zip,
+)
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -270,3 +280,32 @@ def test_calamine_reads_only_the_part_the_scan_bounded(tmp_path, monkeypatch):
     path = write_zip(tmp_path / "two_paths.xlsx", parts)
     rows, problems, used = _read(path, DEFAULT_LIMITS, monkeypatch, calamine=True)
     assert not used and not problems and rows == [(1, ["项目名称"]), (2, ["甲"])]
+
+
+def _with_strings(path: Path, unique_count: str) -> Path:
+    """A sheet whose A1 is shared string 0 ("甲"), and a string table declaring ``unique_count`` strings."""
+    sheet = deflated(
+        "xl/worksheets/sheet1.xml", sheet_head() + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + sheet_tail()
+    )
+    table = f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="{unique_count}"><si><t>甲</t></si></sst>'
+    parts = workbook_parts(sheet, [deflated("xl/sharedStrings.xml", table.encode())])
+    types = next(p for p in parts if p.name == "[Content_Types].xml")
+    rels = next(p for p in parts if p.name == "xl/_rels/workbook.xml.rels")
+    strings = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    more_types = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{strings}"/></Types>'
+    more_rels = f'<Relationship Id="rId9" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    parts = [p for p in parts if p not in (types, rels)] + [
+        deflated(types.name, zlib.decompress(types.data, -15).replace(b"</Types>", more_types.encode())),
+        deflated(rels.name, zlib.decompress(rels.data, -15).replace(b"</Relationships>", more_rels.encode())),
+    ]
+    return write_zip(path, parts)
+
+
+def test_a_string_table_declaring_billions_never_reaches_calamine(tmp_path, monkeypatch):
+    """calamine reserves 24 bytes for each declared shared string before reading one: uniqueCount="4000000000"
+    asks for 96 GB and the process dies.  Past max_cells (2,000,000) declared, openpyxl reads the sheet."""
+    rows, problems, used = _read(_with_strings(tmp_path / "one.xlsx", "1"), DEFAULT_LIMITS, monkeypatch, calamine=True)
+    assert used and rows == [(1, ["甲"])]
+    path = _with_strings(tmp_path / "billions.xlsx", "4000000000")
+    rows, problems, used = _read(path, DEFAULT_LIMITS, monkeypatch, calamine=True)
+    assert not used and rows == [(1, ["甲"])]

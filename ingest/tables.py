@@ -284,7 +284,7 @@ def _iter_xlsx(path: Path, name: str, formulas_as_text: bool, limits: Limits) ->
     sheet = None if formulas_as_text else xlsx_cells.open_sheet(path, scan, limits)
     any_row = False
     if sheet is not None:
-        for row in xlsx_cells.sheet_rows(sheet, name, limits):
+        for row in xlsx_cells.sheet_rows(sheet, scan, name, limits):
             any_row = True
             yield row
     else:

@@ -58,6 +58,7 @@ class SheetScan:
     plain_path: bool = False  # found as calamine finds it (workbook._plain): the part it would read is this one
     max_row: int = 0  # the furthest row and column any referenced cell names
     max_col: int = 0
+    last_row: int = 0  # the number of the last <row r="…"> element, cells or not
     errors: bool = False  # a cell of type "e" (#DIV/0!, #N/A)
     long_numbers: bool = False  # a number of 16 digits or more, exact as an int but not as a double
     strings_declared: float = 0  # shared strings xl/sharedStrings.xml declares (calamine makes room for them)
@@ -303,15 +304,21 @@ class _Places:
     def __init__(self, prefix: bytes):
         self.cell = re.escape(b"<" + prefix + b"c")
         self.refs = re.compile(self.cell + rb' r="' + _REF)
-        # a cell that does not say where it is, or says it oddly (a1, $A$1, A0, A01): readers place it as they will
+        # a cell that does not say where it is, or says it oddly (a1, $A$1, A0, A01): readers place it as they
+        # will.  A tag cut by the chunk's end is not one: the next chunk reads it whole.
         self.unplacing = rb'(?=[\s/>])(?! r="| (?:r=?)?\Z)| r="(?!' + _REF + rb"|[A-Za-z0-9$]{0,12}\Z)"
-        self.unplaced = re.compile(self.cell + rb"(?:" + self.unplacing + rb")")  # a tag cut by the chunk's end
-        self.long_number = re.compile(re.escape(b"<" + prefix + b"v>") + rb"\s*[-+]?\d{16}")  # is read whole next
+        self.unplaced = re.compile(self.cell + rb"(?:" + self.unplacing + rb")")
+        self.long_number = re.compile(re.escape(b"<" + prefix + b"v") + rb"(?:\s[^>]*)?>\s*[-+]?\d{16}")
+        self.row = b"<" + prefix + b'row r="'
         self.watch: re.Pattern[bytes] | None = None
         self.watch_of = (-1, -1)
 
     def note(self, scan: SheetScan, text: bytes) -> None:
         scan.errors = scan.errors or b' t="e"' in text or b" t='e'" in text
+        last = text.rfind(self.row)
+        if last >= 0:
+            number = re.match(rb"\d{1,7}", text[last + len(self.row) : last + len(self.row) + 8])
+            scan.last_row = int(number.group()) if number else scan.last_row
         scan.long_numbers = scan.long_numbers or self.long_number.search(text) is not None
         if scan.unplaced:
             return

@@ -66,15 +66,18 @@ def open_sheet(path: Path, scan: SheetScan, limits: Limits):
         raise
 
 
-def sheet_rows(sheet, name: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+def sheet_rows(sheet, scan: SheetScan, name: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
     """The non-empty rows of a loaded sheet as text, numbered as the spreadsheet numbers them.
 
     calamine's rows start at row 1 but at the first used column: the columns left of it are put back,
-    so a cell keeps the place (and the row the length) that openpyxl gives it."""
+    so a cell keeps the place (and the row the length) that openpyxl gives it.  Its rows end at the
+    last cell with a value; openpyxl's go on to the last <row> element (a row given a height, say),
+    and count towards ``max_rows``: so do they here."""
     from ingest.tables import ReadingStopped, cell_text  # tables imports this module: import it back here
 
     left = [""] * sheet.start[1]
     cells = 0
+    number = 0
     strip = str.strip
     for number, values in enumerate(sheet.iter_rows(), start=1):
         try:
@@ -92,3 +95,5 @@ def sheet_rows(sheet, name: str, limits: Limits) -> Iterator[tuple[int, list[str
             if end < len(texts):
                 del texts[end:]
             yield number, left + texts if left else texts
+    if scan.last_row > max(number, limits.max_rows):  # empty rows below the last value, as openpyxl walks them
+        raise ReadingStopped([past_limits(name, limits.max_rows + 1, cells, limits)])

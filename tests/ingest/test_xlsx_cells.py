@@ -99,6 +99,15 @@ def _raw_cells(path: Path, cells: list[str]) -> Path:
     )
 
 
+def _height_row(path: Path) -> Path:
+    """Three rows of values, then row 12 given a height and no cell: openpyxl walks to row 12 (past SMALL's 10)."""
+    body = "".join(f'<row r="{r}">{text_cell(f"第{r}行", f"A{r}")}</row>' for r in (1, 2, 3))
+    body += '<row r="12" ht="30" customHeight="1"/>'
+    return write_zip(
+        path, workbook_parts(deflated("xl/worksheets/sheet1.xml", sheet_head() + body.encode() + sheet_tail()))
+    )
+
+
 CACHED = [  # formulas with the values Excel cached for them, read as the values (data_only)
     '<c r="{ref}" t="str"><f>B1&amp;"x"</f><v>abc</v></c>',
     '<c r="{ref}"><f>1+1</f><v>2</v></c>',
@@ -134,6 +143,7 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     books["long.xlsx"] = _raw_cells(folder / "long.xlsx", LONG)
     books["spaced_number.xlsx"] = _raw_cells(folder / "spaced_number.xlsx", ['<c r="{ref}" t="n"><v> 7 </v></c>'])
     books["unplaced.xlsx"] = _raw_cells(folder / "unplaced.xlsx", [text_cell("项目名称"), "<c><v>1</v></c>"])
+    books["height_row.xlsx"] = _height_row(folder / "height_row.xlsx")
     for name in HOSTILE:
         path = GENERATORS[name](folder)
         books[path.name] = path
@@ -144,7 +154,7 @@ NAMES = sorted(
     [p.name for p in (ROOT / "data" / "templates").glob("*.xlsx")]
     + [p.name for p in (ROOT / "tests" / "data").rglob("*.xlsx")]
     + ["values.xlsx", "values_1904.xlsx", "offset.xlsx", "inline.xlsx", "shared.xlsx"]
-    + ["cached.xlsx", "errors.xlsx", "long.xlsx", "spaced_number.xlsx", "unplaced.xlsx"]
+    + ["cached.xlsx", "errors.xlsx", "long.xlsx", "spaced_number.xlsx", "unplaced.xlsx", "height_row.xlsx"]
     + ["row_gap.xlsx", "wide_sparse.xlsx", "entity.xlsx", "bad_crc.xlsx", "truncated.xlsx", "merged.xlsx"]
 )
 
@@ -187,7 +197,8 @@ EXPECTED_READER = {
     "spaced_number.xlsx": False,  # calamine cannot parse " 7 "; openpyxl reads 7
     "unplaced.xlsx": False,  # <c> with no reference: its place is not known before reading
     "wide_sparse.xlsx": False,  # A and XFD on 300 rows: a dense block of 4,915,200 cells > 2,000,000
-    "row_gap.xlsx": True,  # A1 and A1048576: a dense block of 1,048,576 cells, within 2,000,000
+    "row_gap.xlsx": True,
+    "height_row.xlsx": True,  # calamine's rows end at row 3; the row given a height (12) still counts  # A1 and A1048576: a dense block of 1,048,576 cells, within 2,000,000
 }
 
 

@@ -1,4 +1,4 @@
-"""The cells of an XLSX upload's first sheet read by calamine (Rust), ten times as fast as openpyxl.
+"""The cells of an XLSX upload's first sheet read by calamine (Rust), some 15 times as fast as openpyxl.
 
 ``ingest.tables`` asks ``open_sheet`` first and reads with openpyxl (streaming) when it says no.  The
 rows, their numbers and their text are what openpyxl gives (``tests/ingest/test_xlsx_cells.py`` reads
@@ -14,11 +14,14 @@ every workbook of the tests both ways); what calamine would give otherwise is se
   and counts it past the limits.  The bounds hold for the part scanned, so calamine reads only a sheet
   it finds where the scan found it (``workbook._plain``: xl/workbook.xml, a name no other sheet has, a
   plain target).  calamine also makes room for as many shared strings as the workbook declares
-  (``uniqueCount``) before reading one: a declared count past ``max_cells`` goes to openpyxl.
+  (``uniqueCount``) before reading one: a declared count past ``max_cells`` goes to openpyxl.  So the
+  zip's size limits alone do not bound calamine's memory; with these checks it is at most some
+  100 bytes a cell allowed plus the text: the largest legal sheet of tickets (1,048,575 rows × 6,
+  ``[limits]`` raised to fit) peaks at about 800 MiB, calamine's block most of it.
 - calamine gives an error cell (#DIV/0!) as an empty string, and a number as a double: a sheet with an
   error, or with a number of 16 digits or more (exact as openpyxl's int, not as a double), goes to
   openpyxl; so does a workbook counting its dates from 1904 (a date before 1904 is negative there, and
-  calamine reads it as a time of day).  ``formulas_as_text`` (the formula instead of its value) is openpyxl's alone.
+  calamine reads it as a time of day).  ``formulas_as_text`` (the formula, not its value) is openpyxl's.
 - a part calamine cannot parse goes to openpyxl, which reads it or names the damage.
 
 Cells are counted towards the limits as openpyxl counts them: each row as far as its last value,

@@ -12,8 +12,8 @@ subprocess (so a crash or a timeout costs that line only):
 - status: ``compute_status`` for one month vs one bare DuckDB aggregate of the rows it reads;
 - upload: ``ingest_actuals`` (validate + commit, as ``perfboard ingest actuals``) of a CSV of hotline
   tickets for one project, into a fresh copy of the city, vs DuckDB ``read_csv`` of the same file;
-- xlsx: the same for an XLSX (``--xlsx-rows``; 1048575 is the largest legal sheet) vs an openpyxl
-  read-only pass over it;
+- xlsx: the same for an XLSX (``--xlsx-rows``; 1048575 is the largest legal sheet) vs a bare calamine
+  pass over it (the reader the upload uses);
 - export: ``export_selfeval`` of the N self-evaluations as XLSX (a file each, the combined file, the ZIP) vs
   the same cells written with no formatting (xlsxwriter, one sheet, no formats);
 - pdf: the same as PDF for a sample city of ``--pdf-sample`` projects, per form, extrapolated to N, vs the
@@ -52,7 +52,7 @@ SURFACES = ("status", "upload", "xlsx", "export", "pdf", "overview")
 LIMIT_LABELS = {
     "status": "bare DuckDB aggregate",
     "upload": "DuckDB read_csv",
-    "xlsx": "openpyxl read-only pass",
+    "xlsx": "calamine pass over every row",
     "export": "same cells, xlsxwriter, no formats",
     "pdf": "same text, bare PDF",
     "overview": "empty Streamlit page",

@@ -3,8 +3,8 @@
 CSV comes as Excel in China saves it: UTF-8, UTF-8 with BOM, or GBK/GB18030; any line ending
 (CR LF, LF, or the old Mac CR).  A quote that never closes, a misplaced quote or an endless cell is
 refused with its line, never read as some other table.  XLSX is looked into first
-(``ingest.workbook``: size, compression, rows and cells within ``[limits]``) and then read
-streaming with openpyxl; merged cells and title rows above the header are reported, never
+(``ingest.workbook``: size, compression, rows and cells within ``[limits]``) and then read by
+calamine, or streaming with openpyxl where calamine would read it otherwise (``ingest.xlsx_cells``); merged cells and title rows above the header are reported, never
 guessed around.  Every reader stops at the first limit passed, so no file can exhaust the
 server; the message says which limit and how to split the file.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.config import DEFAULT_LIMITS, Limits
+from ingest import xlsx_cells
 from ingest.problems import Problem
 from ingest.workbook import MB, inspect_xlsx, merged_cells_problem, past_limits
 
@@ -275,32 +276,44 @@ def _trimmed(cells: list[str]) -> list[str]:
 
 
 def _iter_xlsx(path: Path, name: str, formulas_as_text: bool, limits: Limits) -> Iterator[tuple[int, list[str]]]:
-    """The first worksheet, once ``inspect_xlsx`` found it within every limit, read streaming (values only)."""
+    """The first worksheet, once ``inspect_xlsx`` found it within every limit: read by calamine when
+    ``ingest.xlsx_cells`` says it reads it as openpyxl would, else by openpyxl, streaming."""
     scan, problems = inspect_xlsx(path, name, limits)
     if problems:
         raise ReadingStopped(problems)
+    sheet = None if formulas_as_text else xlsx_cells.open_sheet(path, scan, limits)
+    any_row = False
+    if sheet is not None:
+        for row in xlsx_cells.sheet_rows(sheet, scan, name, limits):
+            any_row = True
+            yield row
+    else:
+        for row in _openpyxl_rows(path, name, formulas_as_text, limits):
+            any_row = True
+            yield row
+    merged = merged_cells_problem(scan, name)
+    if merged:
+        raise ReadingStopped([merged])
+    if not any_row:
+        raise ReadingStopped([Problem(name, "empty_file")])
+
+
+def _openpyxl_rows(path: Path, name: str, formulas_as_text: bool, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    """The first worksheet read streaming by openpyxl (formulas as text, or a sheet calamine may not read)."""
     from openpyxl import load_workbook  # imported here: only XLSX uploads pay for it
 
     try:
         wb = load_workbook(path, read_only=True, data_only=not formulas_as_text)
     except Exception as exc:  # a corrupt or mislabelled file: say so, don't crash
         raise ReadingStopped([_damaged(name, exc)]) from None
-    any_row = False
     try:
-        for row in _sheet_rows(wb, name, limits):
-            any_row = True
-            yield row
+        yield from _sheet_rows(wb, name, limits)
     except ReadingStopped:
         raise
     except Exception as exc:  # a part openpyxl cannot parse (bad XML, an entity, a wrong cell reference)
         raise ReadingStopped([_damaged(name, exc)]) from None
     finally:
         wb.close()
-    merged = merged_cells_problem(scan, name)
-    if merged:
-        raise ReadingStopped([merged])
-    if not any_row:
-        raise ReadingStopped([Problem(name, "empty_file")])
 
 
 def _damaged(name: str, exc: Exception) -> Problem:

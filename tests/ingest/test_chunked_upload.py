@@ -157,3 +157,30 @@ def test_every_sample_reads_alike_in_chunks_of_one(db, name, monkeypatch):
     cut = _check(db, DATA / "actuals" / name)
     assert [p.format() for p in cut.problems] == [p.format() for p in whole.problems]
     assert cut.rows.astype(str).equals(whole.rows.astype(str)) and cut.months == whole.months
+
+
+def test_an_xlsx_read_by_calamine_is_checked_to_its_last_chunk(db, tmp_path, chunks_of_three, monkeypatch):
+    """The same seven tickets as an XLSX, read by calamine (ingest.xlsx_cells): the bad one on row 8, alone in
+    the last chunk [8], refuses the whole file and nothing is written; the good file loads all 7."""
+    from ingest import xlsx_cells
+
+    read_by = []
+    real = xlsx_cells.open_sheet
+    monkeypatch.setattr(xlsx_cells, "open_sheet", lambda *a: read_by.append(real(*a)) or read_by[-1])
+
+    def book(name: str, last: str) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.append(TICKET_HEAD.strip().split(","))
+        for i in range(1, 8):
+            ws.append([f"T{i}", PROJECT, f"2020-03-0{i} 09:00", last if i == 7 else f"2020-03-0{i} 10:00", None])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    before = _content(db)
+    with pytest.raises(ValidationFailed) as refused:
+        ingest_actuals([book("bad.xlsx", "昨天")], db)
+    assert [(p.code, p.line) for p in refused.value.problems] == [("not_a_datetime", 8)]
+    assert _content(db) == before
+    (loaded,) = ingest_actuals([book("good.xlsx", "2020-03-07 10:00")], db)
+    assert loaded.rows == 7 and read_by and all(sheet is not None for sheet in read_by)

@@ -101,11 +101,14 @@ def _merge_text(ws, first_row, first_col, last_row, last_col, value: str, fmt, g
         ws.write_string(first_row, first_col, value, use)
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: two characters wide (counted by regex: it is a hot loop)
+
+
 def _lines(text: str, width_chars: float) -> int:
     """How many lines a wrapped text needs in a column this wide (a CJK character is two characters)."""
     total = 0
     for part in (text or "").split("\n"):
-        width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+        width = len(part) + len(_WIDE.findall(part))
         total += max(1, -(-width // max(int(width_chars) - 1, 1)))
     return total
 
@@ -373,7 +376,7 @@ COMBINED_MAX_SHEETS = 1000
 NO_UNIT = "未填单位"
 
 
-def combined_groups(forms: list[ProjectForm], max_sheets: int = COMBINED_MAX_SHEETS) -> list[tuple[str, list]]:
+def combined_groups(forms: list[ProjectForm], max_sheets: int | None = None) -> list[tuple[str, list]]:
     """The combined workbooks to write, as (label, forms): ``("", forms)``, one with every project, up to
     ``max_sheets`` projects; beyond, one per 实施单位 (labelled with the unit, units in name order, each
     unit's projects in the forms' order), and a unit with more than ``max_sheets`` projects in parts of
@@ -384,6 +387,7 @@ def combined_groups(forms: list[ProjectForm], max_sheets: int = COMBINED_MAX_SHE
     and writing it holds every sheet's cells in memory until the file is closed.  A unit's own
     workbook is what a finance bureau sends to, or asks of, each unit; the single files stay as they are.
     """
+    max_sheets = max_sheets or COMBINED_MAX_SHEETS
     if len(forms) <= max_sheets:
         return [("", forms)]
     by_unit: dict[str, list[ProjectForm]] = {}
@@ -401,14 +405,11 @@ def combined_groups(forms: list[ProjectForm], max_sheets: int = COMBINED_MAX_SHE
 
 
 class XlsxBatch:
-    """A workbook per form, and the combined workbooks (``combined_groups``), for ``forms._write_all``;
-    ``forms_pdf.PdfBatch`` does the same for PDF."""
+    """A workbook per form (``files``) and the combined workbooks (``combined_parts``) for
+    ``forms._write_all``, as ``forms_pdf.PdfBatch`` does for PDF."""
 
     def __init__(
-        self,
-        forms: list[ProjectForm],
-        render: Callable[[list[ProjectForm]], bytes],
-        max_sheets: int = COMBINED_MAX_SHEETS,
+        self, forms: list[ProjectForm], render: Callable[[list[ProjectForm]], bytes], max_sheets: int | None = None
     ) -> None:
         self._forms, self._render, self._max_sheets = forms, render, max_sheets
 
@@ -416,11 +417,8 @@ class XlsxBatch:
         for form in self._forms:
             yield self._render([form])
 
-    def combined(self) -> bytes:
-        """One workbook with every form, however many."""
-        return self._render(self._forms)
-
     def combined_parts(self) -> Iterator[tuple[str, bytes]]:
-        """The combined workbooks as (label, content): one labelled "" up to ``max_sheets`` forms, else per unit."""
+        """The combined workbooks as (label, content): one labelled "" with every form, or one per unit
+        beyond ``COMBINED_MAX_SHEETS`` forms (``combined_groups``)."""
         for label, chunk in combined_groups(self._forms, self._max_sheets):
             yield label, self._render(chunk)

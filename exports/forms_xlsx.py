@@ -40,6 +40,8 @@ class _Workbook(xlsxwriter.Workbook):
     longer than all the forms' cells.  Here xlsxwriter still checks the name (length, characters,
     apostrophes, the default ``SheetN``) against an empty sheet list, and the names already used are
     kept lower-cased in a set: the same refusal (``DuplicateWorksheetName``, case ignored like Excel).
+    It overrides a private method: tests/exports/test_forms_xlsx_batch.py checks the refusals against
+    xlsxwriter's own, so an xlsxwriter that changes it is noticed.
     """
 
     def __init__(self, filename=None, options=None) -> None:
@@ -349,7 +351,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name: each of []:*?/\\ becomes _, and an apostrophe at either end; cut to 31
     characters; a name already in ``taken`` (the lower-cased names given so far: Excel ignores case) gets
     _2, _3… within the 31."""
-    clean = re.sub(r"^'|'$", "_", _cut(name.translate(_FORBIDDEN), 31)) or "sheet"
+    clean = re.sub(r"^'|'\Z", "_", _cut(name.translate(_FORBIDDEN), 31)) or "sheet"
     candidate, k = clean, 2
     while candidate.lower() in taken:
         suffix = f"_{k}"

@@ -199,8 +199,8 @@ def export_ours(a) -> dict:
 
             return timed(export)
 
-    notes = {"forms": forms[0], "combined": combined[0]}
-    return {"times": {a.surface: runs_of(a.runs, a.max_seconds, once)}, "notes": notes}
+    times = runs_of(a.runs, a.max_seconds, once)  # before the notes: the runs fill them in
+    return {"times": {a.surface: times}, "notes": {"forms": forms[0], "combined": combined[0]}}
 
 
 def export_limit(a) -> dict:

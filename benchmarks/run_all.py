@@ -14,8 +14,9 @@ subprocess (so a crash or a timeout costs that line only):
   tickets for one project, into a fresh copy of the city, vs DuckDB ``read_csv`` of the same file;
 - xlsx: the same for an XLSX (``--xlsx-rows``; 1048575 is the largest legal sheet) vs a bare calamine
   pass over it (the reader the upload uses);
-- export: ``export_selfeval`` of the N self-evaluations as XLSX (a file each, the combined file, the ZIP) vs
-  the same cells written with no formatting (xlsxwriter, one sheet, no formats);
+- export: ``export_selfeval`` of the N self-evaluations as XLSX (a file each, the combined workbook, one per
+  unit beyond 1,000 projects, and the ZIP) vs the same cells written with no formatting (xlsxwriter, a file
+  each with one sheet and no formats, one combined sheet, the ZIP);
 - pdf: the same as PDF for a sample city of ``--pdf-sample`` projects, per form, extrapolated to N, vs the
   same text in a bare PDF (no font embedded);
 - overview: ``perfboard serve`` on a copy of the city, a leader signed in (Playwright, Debian's Chromium):
@@ -181,7 +182,9 @@ def label(line: dict, args) -> str:
     if name in ("upload", "xlsx"):
         return f"{'CSV' if name == 'upload' else 'XLSX'} upload, {notes.get('rows', 0):,} rows"
     if name == "export":
-        return f"export {notes.get('forms', args.projects):,} self-evaluations, XLSX"
+        combined = notes.get("combined", 1)
+        per_unit = f" ({combined:,} combined workbooks)" if combined > 1 else ""
+        return f"export {notes.get('forms', args.projects):,} self-evaluations, XLSX{per_unit}"
     if name == "pdf":
         return f"export {args.projects:,} self-evaluations, PDF" + ("*" if line.get("extrapolated") else "")
     return name

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from core import db
 from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
 from core.config import Config
 from exports.forms_pdf import monitor_batch, selfeval_batch
-from exports.forms_xlsx import workbook_bytes, write_monitor, write_selfeval
+from exports.forms_xlsx import XlsxBatch, workbook_bytes, write_monitor, write_selfeval
 from ingest.summaries import DraftsPending
 from metrics.forms import FormIndicator, ProjectForm, monitoring_forms, pending_drafts, self_evaluations
 
@@ -141,7 +141,7 @@ def export_selfeval(
     if fmt == "pdf":
         renderer = selfeval_batch(forms, title, notes)  # the font prepared once
     else:
-        renderer = _XlsxRenderer(forms, lambda chunk: workbook_bytes(chunk, write_selfeval, title, notes))
+        renderer = XlsxBatch(forms, lambda chunk: workbook_bytes(chunk, write_selfeval, title, notes))
     files = _write_all(out, f"自评表_{year}", forms, renderer, fmt, progress)
     warnings = [f"{f.name}：{w}" for f in forms for w in f.warnings] + [f"{k}：{v}" for k, v in notes.items()]
     return Exported(files, forms, warnings)
@@ -163,23 +163,9 @@ def export_monitor(
     if fmt == "pdf":
         renderer = monitor_batch(forms, title)
     else:
-        renderer = _XlsxRenderer(forms, lambda chunk: workbook_bytes(chunk, write_monitor, title))
+        renderer = XlsxBatch(forms, lambda chunk: workbook_bytes(chunk, write_monitor, title))
     files = _write_all(out, f"监控表_{year}年1-{month}月", forms, renderer, fmt, progress)
     return Exported(files, forms, [f"{f.name}：{w}" for f in forms for w in f.warnings])
-
-
-class _XlsxRenderer:
-    """A workbook per form and one with a sheet per form (what ``forms_pdf.PdfBatch`` does for PDF)."""
-
-    def __init__(self, forms: list[ProjectForm], render: Callable[[list[ProjectForm]], bytes]) -> None:
-        self._forms, self._render = forms, render
-
-    def files(self) -> Iterator[bytes]:
-        for form in self._forms:
-            yield self._render([form])
-
-    def combined(self) -> bytes:
-        return self._render(self._forms)
 
 
 def _write_all(out: Path, stem: str, forms: list[ProjectForm], renderer, fmt: str, progress) -> list[Path]:
@@ -191,12 +177,15 @@ def _write_all(out: Path, stem: str, forms: list[ProjectForm], renderer, fmt: st
         files.append(path)
         if progress:
             progress((k + 1) / (len(forms) + 1))
-    combined = out / f"{stem}_全部项目.{fmt}"
-    combined.write_bytes(renderer.combined())
+    combined = []  # one file with every form; XLSX beyond 1,000 forms: one per unit (forms_xlsx.combined_groups)
+    parts = renderer.combined_parts() if hasattr(renderer, "combined_parts") else [("", renderer.combined())]
+    for label, content in parts:
+        combined.append(out / f"{stem}_{safe_file_name(label) + '_' if label else ''}全部项目.{fmt}")
+        combined[-1].write_bytes(content)
     archive = out / f"{stem}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in [*files, combined]:
+        for path in [*files, *combined]:
             zf.write(path, path.name)
     if progress:
         progress(1.0)
-    return [*files, combined, archive]
+    return [*files, *combined, archive]

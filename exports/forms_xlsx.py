@@ -3,14 +3,20 @@
 Eight columns, merged header cells, borders, A4 print setup and a frozen header.  Every
 text from the data is written as a string (a target such as ``=100%`` never becomes a
 formula, and a note starting with ``=``, ``+``, ``-`` or ``@`` stays inert).
+
+``XlsxBatch`` writes a workbook per project and the combined workbooks (``combined_groups``:
+one with every project, or one per 实施单位 beyond ``COMBINED_MAX_SHEETS`` projects).
 """
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import astuple
 
 import xlsxwriter
+from xlsxwriter.exceptions import DuplicateWorksheetName
 
 from metrics.forms import (
     MISSING_MARK,
@@ -24,6 +30,44 @@ from metrics.forms import (
 
 WIDTHS = [12, 12, 22, 22, 28, 8, 10, 32]  # 实际完成值 wide enough for its 实际完成情况 sentence
 DASH = "—"
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """xlsxwriter's workbook with the unique sheet-name check in constant time.
+
+    xlsxwriter (3.3.1) compares each new sheet's name, lower-cased, with every existing sheet's:
+    O(n²), some 200 million comparisons for a combined workbook of 20,000 sheets, which then took
+    longer than all the forms' cells.  Here xlsxwriter still checks the name (length, characters,
+    apostrophes, the default ``SheetN``) against an empty sheet list, and the names already used are
+    kept lower-cased in a set: the same refusal (``DuplicateWorksheetName``, case ignored like Excel).
+    It overrides a private method: tests/exports/test_forms_xlsx_batch.py checks the refusals against
+    xlsxwriter's own, so an xlsxwriter that changes it is noticed.
+    """
+
+    def __init__(self, filename=None, options=None) -> None:
+        super().__init__(filename, options)
+        self._used_names: set[str] = set()
+        self.styles: _Styles | None = None  # the forms' formats, made once per workbook
+
+    def _check_sheetname(self, sheetname, is_chartsheet=False):
+        sheets, self.worksheets_objs = self.worksheets_objs, []
+        try:
+            name = super()._check_sheetname(sheetname, is_chartsheet)
+        finally:
+            self.worksheets_objs = sheets
+        if name.lower() in self._used_names:
+            raise DuplicateWorksheetName(f"Sheetname '{name}', with case ignored, is already in use.")
+        self._used_names.add(name.lower())
+        return name
+
+
+def _styles(wb: xlsxwriter.Workbook) -> _Styles:
+    """The formats, made once per ``_Workbook`` (every sheet the same 11, not 11 more per sheet)."""
+    if not isinstance(wb, _Workbook):
+        return _Styles(wb)
+    if wb.styles is None:
+        wb.styles = _Styles(wb)
+    return wb.styles
 
 
 class _Styles:
@@ -59,11 +103,14 @@ def _merge_text(ws, first_row, first_col, last_row, last_col, value: str, fmt, g
         ws.write_string(first_row, first_col, value, use)
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: two characters wide (counted by regex: it is a hot loop)
+
+
 def _lines(text: str, width_chars: float) -> int:
     """How many lines a wrapped text needs in a column this wide (a CJK character is two characters)."""
     total = 0
     for part in (text or "").split("\n"):
-        width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+        width = len(part) + len(_WIDE.findall(part))
         total += max(1, -(-width // max(int(width_chars) - 1, 1)))
     return total
 
@@ -139,7 +186,7 @@ def _merge_groups(ws, s: _Styles, form: ProjectForm, start: int, col: int, key, 
 
 def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title: str, note: str = "") -> None:
     """One project's 项目支出绩效自评表 on a new sheet of ``wb``."""
-    s = _Styles(wb)
+    s = _styles(wb)
     ws = wb.add_worksheet(sheet)
     row = _header(ws, s, form, title, f"（{form.year}年度）")
     # 项目资金（元）
@@ -213,7 +260,7 @@ def write_selfeval(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title
 
 def write_monitor(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title: str) -> None:
     """One project's 项目支出绩效目标执行监控表 for months 1–N on a new sheet of ``wb``."""
-    s = _Styles(wb)
+    s = _styles(wb)
     ws = wb.add_worksheet(sheet)
     n = form.months
     row = _header(ws, s, form, title, f"（{form.year}年1–{n}月）")
@@ -289,21 +336,34 @@ def write_monitor(wb: xlsxwriter.Workbook, sheet: str, form: ProjectForm, title:
     _setup(ws, 4)
 
 
+_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+
+
+def _cut(text: str, units: int) -> str:
+    """``text`` cut to ``units`` characters as Excel counts them (UTF-16: one beyond U+FFFF counts two)."""
+    text = text[:units]
+    while len(text.encode("utf-16-le")) > 2 * units:
+        text = text[:-1]
+    return text
+
+
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
+    """A valid, unique sheet name: each of []:*?/\\ becomes _, and an apostrophe at either end; cut to 31
+    characters; a name already in ``taken`` (the lower-cased names given so far: Excel ignores case) gets
+    _2, _3… within the 31."""
+    clean = re.sub(r"^'|'\Z", "_", _cut(name.translate(_FORBIDDEN), 31)) or "sheet"
     candidate, k = clean, 2
-    while candidate in taken:
+    while candidate.lower() in taken:
         suffix = f"_{k}"
-        candidate, k = clean[: 31 - len(suffix)] + suffix, k + 1
-    taken.add(candidate)
+        candidate, k = _cut(clean, 31 - len(suffix)) + suffix, k + 1
+    taken.add(candidate.lower())
     return candidate
 
 
 def workbook_bytes(forms: list[ProjectForm], writer, title: str, notes: dict[str, str] | None = None) -> bytes:
     """All ``forms`` in one workbook, a sheet per project."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = _Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     taken: set[str] = set()
     for form in forms:
         if writer is write_selfeval:
@@ -312,3 +372,55 @@ def workbook_bytes(forms: list[ProjectForm], writer, title: str, notes: dict[str
             writer(wb, sheet_name(form.name, taken), form, title)
     wb.close()
     return buffer.getvalue()
+
+
+COMBINED_MAX_SHEETS = 1000
+NO_UNIT = "未填单位"
+
+
+def combined_groups(forms: list[ProjectForm], max_sheets: int | None = None) -> list[tuple[str, list]]:
+    """The combined workbooks to write, as (label, forms): ``("", forms)``, one with every project, up to
+    ``max_sheets`` projects; beyond, one per 实施单位 (labelled with the unit, units in name order, each
+    unit's projects in the forms' order), and a unit with more than ``max_sheets`` projects in parts of
+    ``max_sheets`` labelled 单位_1, 单位_2….
+
+    Why: a workbook of 20,000 sheets is no form anyone reads.  LibreOffice Calc opens at most 10,000
+    sheets, Excel's tab bar cannot be navigated at that count and its memory grows with every sheet,
+    and writing it holds every sheet's cells in memory until the file is closed.  A unit's own
+    workbook is what a finance bureau sends to, or asks of, each unit; the single files stay as they are.
+    """
+    max_sheets = max_sheets or COMBINED_MAX_SHEETS
+    if len(forms) <= max_sheets:
+        return [("", forms)]
+    by_unit: dict[str, list[ProjectForm]] = {}
+    for form in forms:
+        by_unit.setdefault(form.unit or NO_UNIT, []).append(form)
+    groups = []
+    for unit in sorted(by_unit):
+        mine = by_unit[unit]
+        if len(mine) <= max_sheets:
+            groups.append((unit, mine))
+        else:
+            parts = range(0, len(mine), max_sheets)
+            groups += [(f"{unit}_{k + 1}", mine[start : start + max_sheets]) for k, start in enumerate(parts)]
+    return groups
+
+
+class XlsxBatch:
+    """A workbook per form (``files``) and the combined workbooks (``combined_parts``) for
+    ``forms._write_all``, as ``forms_pdf.PdfBatch`` does for PDF."""
+
+    def __init__(
+        self, forms: list[ProjectForm], render: Callable[[list[ProjectForm]], bytes], max_sheets: int | None = None
+    ) -> None:
+        self._forms, self._render, self._max_sheets = forms, render, max_sheets
+
+    def files(self) -> Iterator[bytes]:
+        for form in self._forms:
+            yield self._render([form])
+
+    def combined_parts(self) -> Iterator[tuple[str, bytes]]:
+        """The combined workbooks as (label, content): one labelled "" with every form, or one per unit
+        beyond ``COMBINED_MAX_SHEETS`` forms (``combined_groups``)."""
+        for label, chunk in combined_groups(self._forms, self._max_sheets):
+            yield label, self._render(chunk)

@@ -38,6 +38,18 @@ def safe_file_name(name: str) -> str:
     return cleaned[:80]
 
 
+def unique_file_name(name: str, taken: set[str]) -> str:
+    """``safe_file_name``, with _2, _3… when two projects would get the same file: names that differ only in
+    punctuation or past 80 characters would otherwise overwrite each other and repeat in the ZIP. Case is
+    ignored, as Windows and macOS ignore it; ``taken`` holds the lower-cased names given so far."""
+    base = safe_file_name(name)
+    candidate, k = base, 2
+    while candidate.lower() in taken:
+        candidate, k = f"{base}_{k}", k + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
 def form_digest(form: ProjectForm) -> str:
     return hashlib.sha256(json.dumps(form.as_dict(), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
@@ -170,9 +182,9 @@ def export_monitor(
 
 def _write_all(out: Path, stem: str, forms: list[ProjectForm], renderer, fmt: str, progress) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    files = []
+    files, taken = [], {"全部项目"}  # the combined file's own name is never a project's
     for k, (form, content) in enumerate(zip(forms, renderer.files(), strict=True)):
-        path = out / f"{stem}_{safe_file_name(form.name)}.{fmt}"
+        path = out / f"{stem}_{unique_file_name(form.name, taken)}.{fmt}"
         path.write_bytes(content)
         files.append(path)
         if progress:

@@ -5,14 +5,15 @@ fpdf2's ``FPDF.table()`` lays out any table: per cell it builds a text line obje
 simpler: fixed columns, text already wrapped to its column (``forms_pdf._wrap``), one font. This module draws them
 with the same geometry as ``FPDF.table(borders_layout="ALL", v_align=MIDDLE, text_align="LEFT")`` (fpdf/table.py:
 row heights from the text, rows under a merged cell padded to fit it, a page break before a row, or a block of rows
-joined by a merged cell, that does not fit) and the same PDF operators per cell (a rectangle, then a text object
+joined by a merged cell, that does not fit; a block taller than a page is continued on the next, its merged labels
+repeated, where fpdf2 refuses it) and the same PDF operators per cell (a rectangle, then a text object
 per line), so the pages look the same and their text is read back the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fpdf import FPDF
 from fpdf.util import escape_parens
@@ -103,13 +104,17 @@ def draw_table(pdf: FPDF, rows: Sequence[Sequence[TableCell]], widths: Sequence[
     col_x = [pdf.l_margin]
     for w in widths:
         col_x.append(col_x[-1] + w / total * width)
+    rows = list(rows)
     plan = layout(rows, line_height)
     glyphs: dict[str, str] = {}  # character → its code in the font, as a character ("" when the font lacks it)
-    for i, cells in enumerate(rows):
+    i = 0
+    while i < len(rows):
         if pdf.will_page_break(plan.keep[i]):
-            pdf._perform_page_break()  # as the table does: footer, new page, the font set again
-            if pdf.will_page_break(plan.keep[i]):  # fpdf2's table refuses it too: a merged cell is never split
-                raise ValueError(f"The row with index {i} is too high and cannot be rendered on a single page")
+            if plan.keep[i] <= pdf.h - pdf.t_margin - pdf.b_margin:
+                pdf._perform_page_break()  # as the table does: footer, new page, the font set again
+            else:  # merged cells taller than any page: fill this one, continue on the next
+                rows, plan = _fill_page(pdf, rows, i, line_height)
+        cells = rows[i]
         y = pdf.y
         out = []
         if not pdf.current_font_is_set_on_page:  # the font named on this page (and listed in its resources)
@@ -141,4 +146,49 @@ def draw_table(pdf: FPDF, rows: Sequence[Sequence[TableCell]], widths: Sequence[
             out += text
         pdf._out("\n".join(out))
         pdf.y = y + plan.heights[i]
+        i += 1
     pdf.x = pdf.l_margin
+
+
+def _fill_page(
+    pdf: FPDF, rows: list[list[TableCell]], first: int, line_height: float
+) -> tuple[list[list[TableCell]], _Layout]:
+    """The rows cut so that the block from row ``first`` fills the page from here; on a new page when not even its
+    first row fits here. A single row taller than a page cannot be cut: ValueError, as fpdf2's table raises."""
+    whole, plan, before, new_page = rows, layout(rows, line_height), len(rows), False
+    while pdf.will_page_break(plan.keep[first]):
+        cut = _rows_that_fit(plan.heights, first, pdf.h - pdf.b_margin - pdf.y, before)
+        if cut > first:
+            rows, before = split_before(rows, cut), cut
+        elif new_page:
+            raise ValueError(f"The row with index {first} is too high and cannot be rendered on a single page")
+        else:
+            pdf._perform_page_break()
+            rows, before, new_page = whole, len(whole), True
+        plan = layout(rows, line_height)
+    return rows, plan
+
+
+def _rows_that_fit(heights: list[float], first: int, room: float, before: int) -> int:
+    """Where to cut a block of rows: after as many rows from ``first`` as fit in ``room``, and before the last cut
+    tried (a cut can pad the rows above it, so each try cuts earlier); ``first`` when not one row fits."""
+    end, used = first, 0.0
+    while end < before - 1 and used + heights[end] <= room:
+        used += heights[end]
+        end += 1
+    return end
+
+
+def split_before(rows: Sequence[Sequence[TableCell]], cut: int) -> list[list[TableCell]]:
+    """The rows with every cell that spans across row ``cut`` ended above it and continued from it, its text
+    repeated: a 一级/二级 label merged over more rows than a page holds heads each page it reaches, as a printed
+    form continued over pages does."""
+    out = [list(cells) for cells in rows]
+    continued = []
+    for start in range(cut):
+        for k, cell in enumerate(out[start]):
+            if start + cell.rowspan > cut:
+                out[start][k] = replace(cell, rowspan=cut - start)
+                continued.append(replace(cell, rowspan=start + cell.rowspan - cut))
+    out[cut] = sorted([*continued, *out[cut]], key=lambda c: c.col)
+    return out

@@ -6,13 +6,15 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 
 import pytest
 from fontTools.cffLib import CFFFontSet
 from fpdf.fonts import FontFace
 
 from exports import forms_pdf, pdf_font
-from exports.pdf_table import TableCell, layout
+from exports.pdf_table import TableCell, layout, split_before
+from metrics.forms import FormIndicator, ProjectForm
 
 needs_font = pytest.mark.skipif(
     not any(forms_pdf.Path(p).is_file() for p, _ in forms_pdf.FONT_CANDIDATES), reason="no CJK font"
@@ -125,3 +127,53 @@ def test_the_direct_table_looks_like_fpdf2s_table(tmp_path):
         png = root.with_suffix(".pgm").read_bytes()
         rendered.append(png)
     assert rendered[0] == rendered[1]  # the same pixels at 60 dpi
+
+
+def test_a_merged_cell_cut_before_a_row_continues_from_it_with_its_text():
+    rows = [
+        [TableCell(("产出指标",), 0, rowspan=4), TableCell(("a",), 1)],
+        [TableCell(("b",), 1)],
+        [TableCell(("c",), 1)],
+        [TableCell(("d",), 1)],
+    ]
+    cut = split_before(rows, 2)
+    # 产出指标 spanned rows 0–3: now rows 0–1, and again from row 2 over rows 2–3, first in its row (column 0)
+    assert cut[0][0] == TableCell(("产出指标",), 0, rowspan=2)
+    assert cut[2] == [TableCell(("产出指标",), 0, rowspan=2), TableCell(("c",), 1)]
+    assert cut[1] == rows[1] and cut[3] == rows[3]
+
+
+@needs_font
+def test_a_level_with_more_indicators_than_a_page_holds_is_continued_on_the_next_pages(tmp_path):
+    indicator = FormIndicator(
+        "产出指标",
+        "数量指标",
+        "完成第{}项工作，名称长到要写两三行的三级指标",
+        ">=48期",
+        "全年完成50期，达到年度目标",
+        1.0,
+        1.0,
+        "",
+        "green",
+    )
+    form = ProjectForm(
+        2020,
+        12,
+        "很大的项目",
+        "单位",
+        "主管",
+        100,
+        100,
+        90,
+        0.9,
+        10,
+        9,
+        indicators=[replace(indicator, level3=indicator.level3.format(k)) for k in range(40)],
+    )
+    path = tmp_path / "form.pdf"
+    path.write_bytes(forms_pdf.selfeval_pdf([form], "2020年项目支出绩效自评表"))  # fpdf2's table refused it
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 3  # 40 indicators of three lines each: about 15 to a page
+    assert all("产出指标" in p and "数量指标" in p for p in pages)  # each page the block reaches names its level
+    assert all(f"完成第{k}项" in "".join(pages) for k in range(40))

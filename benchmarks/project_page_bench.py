@@ -8,9 +8,11 @@ bindings and twelve months of values; and a leader account. Then times, each bes
 - **status**: ``compute_status`` of the project for the as-of month alone (what the page's lights cost);
 - **page, cold / warm**: the whole 项目 page through ``streamlit.testing.v1.AppTest``, signed in as the
   leader: cold is the first render in a fresh process (every cache empty; the overview is rendered first
-  and not timed), warm a rerun of the same page;
+  and not timed), warm a rerun of the same page, then the month slider one step back (a month not shown);
 - **browser** (``--browser``): ``perfboard serve`` and Debian's Chromium, signed in: from opening
-  ``/project?project=…&month=…`` until the last indicator chart is drawn (cold, then warm).
+  ``/project?project=…&month=…`` until the last indicator chart is drawn (cold, then warm: a reload of the
+  page, which loads the chart library again); then the month slider moved one step back, twice, within
+  the page, until the lights show that month and the server has finished the page.
 
 Wall and CPU seconds (user + system of this process, all threads) for each; ``--profile`` prints the
 top functions of a cold page render by cumulative time.
@@ -189,6 +191,9 @@ def page(path: Path, name: str, month: int, profile: bool) -> None:
     assert not at.exception, at.exception
     charts = len(at.get("plotly_chart"))
     line("page, warm (AppTest)", clocked(at.run))
+    at.session_state["month_2020"] = month - 1  # the month slider one step back
+    line(f"page, month {month - 1} (AppTest)", clocked(at.run))
+    assert not at.exception, at.exception
     print(f"  ({charts} charts drawn)")
     if profiler:
         out = io.StringIO()
@@ -226,8 +231,20 @@ def browser(path: Path, name: str, month: int) -> None:
                     ):
                         page.wait_for_selector(selector, timeout=180_000)
                         marks.append(f"{what} {time.perf_counter() - started:.2f} s")
+                    took = time.perf_counter() - started
+                    print(f"{'browser, ' + label:<28} {took:6.3f} s wall  ({', '.join(marks)})", flush=True)
+                page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=180_000)
+                for step in range(1, 3):  # the month slider moved back within the page (no reload)
+                    slider = page.get_by_role("slider")
+                    slider.focus()
+                    started = time.perf_counter()
+                    slider.press("ArrowLeft")
+                    page.wait_for_selector(f'#pb-matrix[data-month="2020-{month - step:02d}"]', timeout=180_000)
+                    shown = time.perf_counter() - started
+                    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=180_000)
+                    took = time.perf_counter() - started
                     print(
-                        f"{'browser, ' + label:<28} {time.perf_counter() - started:6.3f} s wall  ({', '.join(marks)})"
+                        f"{f'browser, month {month - step}':<28} {took:6.3f} s wall  (lights {shown:.2f} s)", flush=True
                     )
             finally:
                 chrome.close()

@@ -14,7 +14,7 @@ from metrics.measures import MEASURES, only_project, run
 from metrics.paths import COLUMNS, indicator_paths, months_of
 from metrics.status import compute_status
 
-MONTHS = (1, 6, 9, 12)  # 9: the demo's 绩效目标调整 takes effect (target_revision of 2020-09)
+MONTHS = (1, 6, 12)  # the revision of September: test_revised_target_is_judged_from_its_month
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,10 @@
 Each month's point is what ``compute_status`` says as of that month (a test compares them), so the chart
 and the light never disagree.  The months are judged in one pass instead of twelve status runs: what does
 not depend on the month is read once (the targets in force, which change only in a month with a
-绩效目标调整, and the rules they resolve to), each measure is one query for all the months (``months_of``),
-read for the project alone (``measures.only_project``), and each rule then judges the project's indicators
-once per month, with that month's ``Period``, exactly as the status engine does.
+绩效目标调整, and the rules they resolve to); each measure is one query for all the months (``months_of``)
+over the project's rows alone (``measures.PROJECT_ROWS``, as ``measures.only_project`` reads them); and
+each rule then judges the project's indicators once per month, with that month's ``Period``, exactly as
+the status engine does.  Rules that judged several months in one call would remove most of what is left.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from core.config import Config
-from metrics.measures import MEASURES, PROJECT_ROWS, Measure, frame, only_project
+from metrics.measures import MEASURES, PROJECT_ROWS, Measure, frame
 from metrics.rules import REGISTRY, Period, RuleName
 from metrics.rules.base import no_green_at_risk
 from metrics.rules.budget import project_budget_lights
@@ -81,11 +82,10 @@ def indicator_paths(
     if row is None or last_month < 1:
         return pd.DataFrame(columns=COLUMNS)
     months = list(range(1, last_month + 1))
-    with only_project(row[0]):
-        targets = targets_by_month(con, year, project, months)
-        rules = {RuleName(n) for t in targets.values() for n in t["rule"].unique()}
-        wanted = sorted({"budget"} | {m for name in rules for m in REGISTRY[name].measures})
-        measured = {name: months_of(con, MEASURES[name], year, months, config, row[0]) for name in wanted}
+    targets = targets_by_month(con, year, project, months)
+    rules = {RuleName(n) for t in targets.values() for n in t["rule"].unique()}
+    wanted = sorted({"budget"} | {m for name in rules for m in REGISTRY[name].measures})
+    measured = {name: months_of(con, MEASURES[name], year, months, config, row[0]) for name in wanted}
     parts = []
     for month in months:
         period = Period(year, month, config)

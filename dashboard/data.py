@@ -872,3 +872,25 @@ def _quadrant(path: str, ver: int, cfg: Config, year: int, month: int, key: tupl
 def quadrant(year: int, month: int, view: View | None = None) -> pd.DataFrame:
     """The place on the budget × results chart of every project ``view`` shows (``overview_model.quadrant``)."""
     return _quadrant(str(db_path()), version(), config(), year, month, (view or View()).key)
+
+
+# projpage
+@st.cache_data(max_entries=64, show_spinner=False)
+def _project_id(path: str, ver: int, year: int, name: str) -> int | None:
+    with reading() as con:
+        row = con.execute("SELECT project_id FROM project WHERE year = ? AND name = ?", [year, name]).fetchone()
+    return row[0] if row else None
+
+
+def project_id(year: int, name: str) -> int | None:
+    """One project's id (the project page asks on every rerun; ``project_ids`` reads the whole year uncached)."""
+    return _project_id(str(db_path()), version(), year, name)
+
+
+def project_paths(year: int, project: str, month: int) -> pd.DataFrame:
+    """Months 1…``month`` of each indicator's path, judged once per data version up to the latest month with
+    data (or ``month`` when later): a month's point does not depend on the months after it, so moving the
+    project page's month slider back reuses the paths judged already."""
+    upto = max(month, latest_month(year))
+    paths = _indicator_paths(str(db_path()), version(), config(), year, project, upto)
+    return paths[paths["month"] <= month]

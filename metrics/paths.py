@@ -1,20 +1,77 @@
 """Each indicator of one project month by month: the path the project page draws (docs/design.md, 项目).
 
-The lights are those of ``compute_status`` as of each month, so the chart and the light never disagree;
-the measures read only the project's rows (``measures.only_project``), so twelve months of one project
-cost far less than one month of a city-scale year.
+Each month's point is what ``compute_status`` says as of that month (a test compares them), so the chart
+and the light never disagree.  The months are judged in one pass instead of twelve status runs: what does
+not depend on the month is read once (the targets in force, which change only in a month with a
+绩效目标调整, and the rules they resolve to); each measure is one query for all the months (``months_of``)
+over the project's rows alone (``measures.PROJECT_ROWS``, as ``measures.only_project`` reads them); and
+each rule then judges the project's indicators once per month, with that month's ``Period``, exactly as
+the status engine does.  Rules that judged several months in one call would remove most of what is left.
 """
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import pandas as pd
 
 from core.config import Config
-from metrics.measures import only_project
-from metrics.status import compute_status
+from metrics.measures import MEASURES, PROJECT_ROWS, Measure, frame
+from metrics.rules import REGISTRY, Period, RuleName
+from metrics.rules.base import no_green_at_risk
+from metrics.rules.budget import project_budget_lights
+from metrics.status import _resolve_rules, _targets  # status.py keeps them private; see targets_by_month
 
 COLUMNS = ["indicator", "month", "actual", "expected", "status"]
+_PARAM = re.compile(r"\$([a-z_]+)\b")
+ORDER = {"project": "project_id", "indicator": "indicator_id", "item": "project_id, item", "month": "project_id, m"}
+
+
+def months_of(
+    con: duckdb.DuckDBPyConnection, measure: Measure, year: int, months: list[int], config: Config, scope: int
+) -> dict[int, pd.DataFrame]:
+    """One measure as of each of ``months``, in one query for one project (``scope``): a frame per month,
+    with the rows and columns that ``measures.run`` gives for that month alone.
+
+    The measure's SQL is repeated once per month with its parameters renamed (``$end`` → ``$end_6``) and
+    the copies joined by UNION ALL under the project's rows (``measures.PROJECT_ROWS``)."""
+    params: dict = {"scope": scope}
+    copies = []
+    for month in months:
+        renamed = _PARAM.sub(lambda found, m=month: f"${found[1]}_{m}", measure.sql)
+        copies.append(f"SELECT {month} AS as_of, * FROM ({renamed})")
+        params |= {f"{k}_{month}": v for k, v in measure.params(year, month, config).items()}
+    rows = ", ".join(f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items())
+    sql = f"WITH {rows} SELECT * FROM ({' UNION ALL '.join(copies)}) ORDER BY as_of, {ORDER[measure.key]}"
+    every = frame(con, sql, params)
+    empty = every.iloc[0:0].drop(columns="as_of")
+    split = {int(m): f.drop(columns="as_of").reset_index(drop=True) for m, f in every.groupby("as_of", sort=False)}
+    return {m: split.get(m, empty) for m in months}
+
+
+def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, months: list[int]) -> dict:
+    """The project's indicators with the target in force and its rule, for each month: read again only in
+    a month in which some 绩效目标调整 takes effect (the targets in between are those of the month before).
+
+    ``status._targets`` and ``status._resolve_rules`` are the status engine's own steps (so the paths cannot
+    read targets differently); status.py would make them public as they are."""
+    revised = {
+        m
+        for (m,) in con.execute(
+            "SELECT DISTINCT month(month) FROM target_revision WHERE replaced_by IS NULL AND year(month) = ?", [year]
+        ).fetchall()
+    }
+    out: dict[int, pd.DataFrame] = {}
+    current = None
+    for month in months:
+        if current is None or month in revised:
+            rows = _targets(con, year, month, project)
+            current = rows[rows["indicator_id"].notna()].copy()
+            current["indicator_id"] = current["indicator_id"].astype("int64")
+            current["rule"] = _resolve_rules(current)
+        out[month] = current
+    return out
 
 
 def indicator_paths(
@@ -22,11 +79,47 @@ def indicator_paths(
 ) -> pd.DataFrame:
     """One row per indicator and month 1…``last_month``: actual and expected to date, and the light."""
     row = con.execute("SELECT project_id FROM project WHERE year = ? AND name = ?", [year, project]).fetchone()
-    if row is None:
+    if row is None or last_month < 1:
         return pd.DataFrame(columns=COLUMNS)
-    rows = []
-    with only_project(row[0]):
-        for month in range(1, last_month + 1):
-            for p in compute_status(con, config, year, month, project).projects:
-                rows.extend((i.name, month, i.actual, i.expected, i.status) for i in p.indicators)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    months = list(range(1, last_month + 1))
+    targets = targets_by_month(con, year, project, months)
+    rules = {RuleName(n) for t in targets.values() for n in t["rule"].unique()}
+    wanted = sorted({"budget"} | {m for name in rules for m in REGISTRY[name].measures})
+    measured = {name: months_of(con, MEASURES[name], year, months, config, row[0]) for name in wanted}
+    parts = []
+    for month in months:
+        period = Period(year, month, config)
+        measures = {name: by_month[month] for name, by_month in measured.items()}
+        measures["budget_light"] = project_budget_lights(measures["budget"], period)
+        for name, group in targets[month].groupby("rule", sort=False):
+            judged = no_green_at_risk(REGISTRY[RuleName(name)].judge(group, measures, period))
+            parts.append(judged[["indicator_id", "actual", "expected", "status"]].assign(month=month))
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    return _points(pd.concat(parts, ignore_index=True), targets)
+
+
+def _points(verdicts: pd.DataFrame, targets: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    """The verdicts as the status report reads them (NaN as None, a float actual rounded to 4 places), each
+    month's indicators in the report's order: by seq, stable over the order the rules judged them in."""
+    words = pd.concat(targets.values()).drop_duplicates("indicator_id").set_index("indicator_id")
+    ids = verdicts["indicator_id"].to_numpy()
+    points = pd.DataFrame(
+        {
+            "indicator": words["name"].reindex(ids).to_numpy(dtype=object),
+            "seq": words["seq"].reindex(ids).to_numpy(),
+            "month": verdicts["month"].to_numpy(),
+            "actual": [_round(_known(v)) for v in verdicts["actual"].to_numpy(dtype=object)],
+            "expected": [_known(v) for v in verdicts["expected"].to_numpy(dtype=object)],
+            "status": [str(s) for s in verdicts["status"]],
+        }
+    )
+    return points.sort_values(["month", "seq"], kind="stable")[COLUMNS].reset_index(drop=True)
+
+
+def _known(value):
+    return None if pd.api.types.is_scalar(value) and pd.isna(value) else value
+
+
+def _round(value):
+    return round(value, 4) if isinstance(value, float) else value

@@ -50,7 +50,7 @@ def value_history(year: int, name: str, indicators: list[str]) -> None:
         shown = value_history_table(history, lang()).rename(columns={k: t(v) for k, v in VALUE_COLUMNS.items()})
         st.dataframe(shown, hide_index=True, width="stretch")
         actor = current_actor()
-        facts_id = data.project_ids(year).get(name)
+        facts_id = data.project_id(year, name)
         loads = (
             sorted({int(x) for x in history.loc[history["current"], "load_id"]}, reverse=True) if len(history) else []
         )
@@ -135,7 +135,7 @@ def render() -> None:
     with st.container(key=CARDS):
         st.html(card_html(project, lang(), open_all=True))
 
-    paths = data.indicator_paths(year, name, month)
+    paths = data.project_paths(year, name, month)
     shown = list(enumerate(project.indicators))
     pages = -(-len(shown) // CHARTS_PER_PAGE)
     if pages > 1:  # a project with many indicators: the browser draws one page of paths at a time

@@ -1,0 +1,95 @@
+"""The project page's paths judge all the months in one pass; each month must still say exactly what
+``compute_status`` says as of that month (no timing here: benchmarks/project_page_bench.py measures speed)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from core import db
+from core.config import load_config
+from metrics.measures import MEASURES, only_project, run
+from metrics.paths import COLUMNS, indicator_paths, months_of
+from metrics.status import compute_status
+
+MONTHS = (1, 6, 12)  # the revision of September: test_revised_target_is_judged_from_its_month
+
+
+@pytest.fixture(scope="module")
+def demo(demo_template):
+    con = db.connect(demo_template, read_only=True)
+    try:
+        yield con, load_config(con)
+    finally:
+        con.close()
+
+
+def known(value):
+    """None for a missing value however the frame holds it (None or NaN)."""
+    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def test_every_demo_project_path_equals_the_status_of_each_month(demo):
+    con, config = demo
+    names = [n for (n,) in con.execute("SELECT name FROM project WHERE year = 2020 ORDER BY project_id").fetchall()]
+    assert len(names) == 5
+    for name in names:
+        paths = indicator_paths(con, config, 2020, name, 12)
+        assert list(paths.columns) == COLUMNS
+        (pid,) = con.execute("SELECT project_id FROM project WHERE name = ?", [name]).fetchone()
+        for month in MONTHS:
+            with only_project(pid):
+                (project,) = compute_status(con, config, 2020, month, name).projects
+            got = paths[paths["month"] == month]
+            assert list(got["indicator"]) == [i.name for i in project.indicators], (name, month)
+            assert list(got["status"]) == [i.status for i in project.indicators], (name, month)
+            assert [known(a) for a in got["actual"]] == [known(i.actual) for i in project.indicators], (name, month)
+            assert [known(e) for e in got["expected"]] == [known(i.expected) for i in project.indicators], (name, month)
+
+
+def test_revised_target_is_judged_from_its_month(demo):
+    """The demo revises indicator 12's target in September: months before judge the table's target, months
+    from September the revised one, as the status of each month does (the targets are read again then)."""
+    con, config = demo
+    (name, indicator) = con.execute(
+        "SELECT p.name, i.level3 FROM indicator i JOIN project p USING (project_id) WHERE i.indicator_id = 12"
+    ).fetchone()
+    paths = indicator_paths(con, config, 2020, name, 12)
+    for month in (8, 9):
+        whole = compute_status(con, config, 2020, month, name).projects[0]
+        expected = next(i for i in whole.indicators if i.name == indicator)
+        row = paths[(paths["month"] == month) & (paths["indicator"] == indicator)].iloc[0]
+        assert (row["status"], known(row["expected"])) == (expected.status, known(expected.expected))
+
+
+def test_one_query_per_measure_gives_each_months_rows(demo):
+    """``months_of`` (every month in one query) returns, month by month, the rows ``measures.run`` gives."""
+    con, config = demo
+    (pid,) = con.execute("SELECT project_id FROM project WHERE name = '上海体育文史业务经费'").fetchone()
+    for name, measure in MEASURES.items():
+        together = months_of(con, measure, 2020, list(MONTHS), config, pid)
+        for month in MONTHS:
+            alone = run(con, measure, 2020, month, config, pid)
+            got = together[month]
+            assert list(got.columns) == list(alone.columns), name
+            assert len(got) == len(alone), (name, month)
+            for column in alone.columns:  # dtypes may widen (an int column with a NULL in another month)
+                pairs = zip(got[column].to_numpy(dtype=object), alone[column].to_numpy(dtype=object), strict=True)
+                assert all(same(a, b) for a, b in pairs), (name, month, column)
+
+
+def same(a, b) -> bool:
+    a, b = known(a), known(b)
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return a == b
+
+
+def test_unknown_project_or_no_month_gives_no_rows(demo):
+    con, config = demo
+    assert indicator_paths(con, config, 2020, "没有这个项目", 12).empty
+    assert indicator_paths(con, config, 2020, "上海体育文史业务经费", 0).empty

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from core.config import Config
 
@@ -122,24 +123,6 @@ def _hotline_limits(config: Config) -> dict:
     return {"accept_hours": config.hotline.accept_limit_hours, "closed_states": list(config.hotline.closed_states)}
 
 
-HOTLINE = Measure(
-    "hotline",
-    "project",
-    _HOTLINE_MONTHS
-    + """
-    SELECT project_id,
-           sum(received)::BIGINT AS received, sum(accepted)::BIGINT AS accepted,
-           sum(accepted_on_time)::BIGINT AS accepted_on_time, sum(closed)::BIGINT AS closed,
-           (sum(accepted) / nullif(sum(received), 0))::DOUBLE AS accept_rate,
-           (sum(accepted_on_time) / nullif(sum(received), 0))::DOUBLE AS ontime_rate,
-           (sum(closed) / nullif(sum(received), 0))::DOUBLE AS close_rate,
-           bit_or(1::BIGINT << month(month)) AS months_mask,
-           count(DISTINCT month) AS n_months
-    FROM both_ GROUP BY project_id
-    """,
-    _hotline_limits,
-)
-
 # Per project and month (for targets that every month must meet): the same counts, month by month.
 HOTLINE_MONTHS = Measure(
     "hotline_months",
@@ -150,6 +133,27 @@ HOTLINE_MONTHS = Measure(
            accepted_on_time::BIGINT AS accepted_on_time, closed::BIGINT AS closed
     FROM both_
     """,
+    _hotline_limits,
+)
+
+# Per project: the months added up. Read from the month-by-month rows, so when a status needs both (every
+# hotline rule does) the tickets are scanned once (``run_all``), not once for each.
+_HOTLINE_TOTALS = """
+    SELECT project_id,
+           sum(received)::BIGINT AS received, sum(accepted)::BIGINT AS accepted,
+           sum(accepted_on_time)::BIGINT AS accepted_on_time, sum(closed)::BIGINT AS closed,
+           (sum(accepted) / nullif(sum(received), 0))::DOUBLE AS accept_rate,
+           (sum(accepted_on_time) / nullif(sum(received), 0))::DOUBLE AS ontime_rate,
+           (sum(closed) / nullif(sum(received), 0))::DOUBLE AS close_rate,
+           bit_or(1::BIGINT << m) AS months_mask,
+           count(DISTINCT m) AS n_months
+    FROM hotline_months GROUP BY project_id
+"""
+
+HOTLINE = Measure(
+    "hotline",
+    "project",
+    f"WITH hotline_months AS ({HOTLINE_MONTHS.sql}) {_HOTLINE_TOTALS}",
     _hotline_limits,
 )
 
@@ -380,6 +384,28 @@ def only_project(project_id: int) -> Iterator[None]:
         _SCOPE.reset(token)
 
 
+ORDER = {"project": "project_id", "indicator": "indicator_id", "item": "project_id, item", "month": "project_id, m"}
+
+# A measure read from another measure's rows when both are asked for: the rows are scanned once.
+FROM_ROWS_OF = {"hotline": ("hotline_months", _HOTLINE_TOTALS)}
+# The scans of the largest tables start first, so that the two at a time end together.
+LONGEST_FIRST = ("hotline_months", "hotline", "values", "opinion_hours", "opinion_events", "budget")
+
+
+def _table(
+    con: duckdb.DuckDBPyConnection, measure: Measure, year: int, month: int, config: Config, scope: int | None
+) -> pa.Table:
+    params = measure.params(year, month, config)
+    prefix = ""
+    if scope is not None:
+        prefix = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()) + " "
+        params["scope"] = scope
+    con.complete()
+    return con.sql(
+        f"{prefix}SELECT * FROM ({measure.sql}) ORDER BY {ORDER[measure.key]}", params=params
+    ).to_arrow_table()
+
+
 def run(
     con: duckdb.DuckDBPyConnection,
     measure: Measure,
@@ -389,18 +415,7 @@ def run(
     scope: int | None = None,
 ) -> pd.DataFrame:
     """One measure alone, one row per key (``scope``: only that project's rows, see ``only_project``)."""
-    order = {
-        "project": "project_id",
-        "indicator": "indicator_id",
-        "item": "project_id, item",
-        "month": "project_id, m",
-    }[measure.key]
-    params = measure.params(year, month, config)
-    prefix = ""
-    if scope is not None:
-        prefix = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()) + " "
-        params["scope"] = scope
-    return frame(con, f"{prefix}SELECT * FROM ({measure.sql}) ORDER BY {order}", params)
+    return _table(con, measure, year, month, config, scope).to_pandas()
 
 
 def run_all(
@@ -409,21 +424,33 @@ def run_all(
     """The named measures, two at a time: DuckDB works while Python waits, so the queries overlap.
 
     Each runs on its own cursor (a connection to the same database): only committed data is read,
-    which is all a status ever reads.
+    which is all a status ever reads.  A measure of ``FROM_ROWS_OF`` whose source is also asked for is
+    then added up from the source's rows (the same SQL as when it runs alone, over those rows).
     """
 
     scope = _SCOPE.get()  # read here: the pool's threads do not carry this thread's context
+    derived = {n: FROM_ROWS_OF[n] for n in names if n in FROM_ROWS_OF and FROM_ROWS_OF[n][0] in names}
+    direct = sorted(
+        (n for n in names if n not in derived), key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else 99
+    )
 
-    def one(measure: Measure) -> pd.DataFrame:
+    def one(name: str) -> pa.Table:
         cursor = con.cursor()
         try:
-            return run(cursor, measure, year, month, config, scope)
+            return _table(cursor, MEASURES[name], year, month, config, scope)
         finally:
             cursor.close()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        frames = pool.map(one, [MEASURES[name] for name in names])
-        return dict(zip(names, frames, strict=True))
+        tables = dict(zip(direct, pool.map(one, direct), strict=True))
+    for name, (source, sql) in derived.items():
+        cursor = con.cursor()
+        try:
+            cursor.register(source, tables[source])
+            tables[name] = cursor.sql(f"SELECT * FROM ({sql}) ORDER BY {ORDER[MEASURES[name].key]}").to_arrow_table()
+        finally:
+            cursor.close()
+    return {name: tables[name].to_pandas() for name in names}
 
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list) -> pd.DataFrame:

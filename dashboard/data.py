@@ -130,7 +130,7 @@ def config() -> Config:
 # -- cached queries: each takes the path and data version so a write invalidates it -------------
 @st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
 def _status(path: str, ver: int, cfg: Config, year: int, month: int, project: str | None) -> StatusReport:
-    basis = _basis(path, ver, year) if project is None else None
+    basis = _basis(path, ver, cfg, year) if project is None else None
     with reading() as con:
         if project is None:
             return compute_status(con, cfg, year, month, basis=basis)
@@ -193,19 +193,20 @@ def denied(year: int, name: str, actor: Actor) -> bool:
 
 
 # -- the overview: judged once per data version and month; each page of it made once ------------------
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _basis(path: str, ver: int, year: int) -> StatusBasis:
-    """The year's targets read and prepared once per data version (``metrics.status.status_basis``): a month
-    not seen before then costs only its measures and its judging."""
+@st.cache_resource(max_entries=2, show_spinner=False, hash_funcs=BY_DIGEST)
+def _basis(path: str, ver: int, cfg: Config, year: int) -> StatusBasis:
+    """The year's targets and the measures' month-independent rows, made once per data version and
+    configuration (``metrics.status.status_basis``): a month not seen before then costs only the month's
+    step of its measures and its judging."""
     with reading() as con:
-        return status_basis(con, year)
+        return status_basis(con, year, config=cfg)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False, hash_funcs=BY_DIGEST)
 def _full_report(path: str, ver: int, cfg: Config, year: int, month: int) -> StatusReport:
     """The whole year's report, shared (not copied) between sessions: only the pages made from it are
     copied out.  Few are kept: at 20,000 projects one report holds some hundred MB."""
-    basis = _basis(path, ver, year)
+    basis = _basis(path, ver, cfg, year)
     with reading() as con:
         return compute_status(con, cfg, year, month, basis=basis)
 

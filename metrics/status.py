@@ -19,11 +19,12 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core import clock
 from core.config import Config
 from metrics.lights import GREY, WORST_FIRST, Light
-from metrics.measures import frame, run_all
+from metrics.measures import frame, run_all, year_rows
 from metrics.rules import DEFAULT_RULE, REGISTRY, Grey, Period, RuleName, UnknownRule, rule
 from metrics.rules.base import explain_demoted, explain_grey, explain_revised, missing_months, no_green_at_risk
 from metrics.rules.budget import explain_budget_light, project_budget_lights
@@ -498,16 +499,21 @@ def _prepare(rows: pd.DataFrame) -> Targets:
 
 @dataclass(frozen=True)
 class StatusBasis:
-    """A year's targets prepared once (``Targets``), for every month before the first target revision.
+    """What a year's status needs whatever the month, made once: the targets (``Targets``, for every month
+    before the first target revision) and the measures' month-independent rows (``measures.year_rows``,
+    for the configuration whose digest it holds).
 
     The dashboard keeps one per data version (dashboard/data.py) and passes it to ``compute_status``, so a
-    month not seen before costs its measures and its judging only; from ``first_revision`` on, the targets
-    in force are read again for the month (the result is the same either way)."""
+    month not seen before costs only the month's step of its measures and its judging; from
+    ``first_revision`` on the targets in force are read again for the month, and another configuration
+    reads its rows again (the result is the same either way)."""
 
     year: int
     project: str | None
     first_revision: int | None  # the first month of the year with a 绩效目标调整 (None: none)
     targets: Targets
+    kept: Mapping[str, pa.Table] = field(default_factory=dict, repr=False)  # ``measures.year_rows``
+    digest: str | None = None  # the ``Config`` the kept rows were counted with
 
     def serves(self, year: int, month: int, project: str | None) -> bool:
         return (
@@ -517,13 +523,20 @@ class StatusBasis:
         )
 
 
-def status_basis(con: duckdb.DuckDBPyConnection, year: int, project: str | None = None) -> StatusBasis:
-    """The month-independent inputs of ``year``'s status (or one project's): see ``StatusBasis``."""
+def status_basis(
+    con: duckdb.DuckDBPyConnection, year: int, project: str | None = None, config: Config | None = None
+) -> StatusBasis:
+    """The month-independent inputs of ``year``'s status (or one project's): see ``StatusBasis``.  With
+    ``config``, the measures' rows too (they depend on its limits)."""
     row = con.execute(
         "SELECT min(month(month)) FROM target_revision WHERE replaced_by IS NULL AND year(month) = ?", [year]
     ).fetchone()
     first = int(row[0]) if row and row[0] is not None else None
-    return StatusBasis(year, project, first, _prepare(_targets(con, year, 12, project, revised=False)))
+    targets = _prepare(_targets(con, year, 12, project, revised=False))
+    if config is None or project is not None:  # one project's rows are cheap to read for each month
+        return StatusBasis(year, project, first, targets)
+    kept = year_rows(con, list(targets.wanted), year, config)
+    return StatusBasis(year, project, first, targets, kept, config.digest)
 
 
 def compute_status(
@@ -546,7 +559,8 @@ def compute_status(
         targets = basis.targets
     else:
         targets = _prepare(_targets(con, year, month, project))
-    measures = run_all(con, list(targets.wanted), year, month, config)
+    same = basis is not None and basis.year == year and basis.project == project and basis.digest == config.digest
+    measures = run_all(con, list(targets.wanted), year, month, config, basis.kept if same else None)
     measures["budget_light"] = budget = project_budget_lights(measures["budget"], period)
 
     judged: dict[RuleName, pd.DataFrame] = {

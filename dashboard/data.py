@@ -12,7 +12,9 @@ cached result that depends on it takes the ``Config`` in its key (hashed by its 
 admin's changed threshold shows on the next rerun.
 
 The overview at city scale judges the year once per data version and month (``_full_report``, shared,
-not copied, and few kept), and keeps from it what its pages need: the projects and units worst first
+not copied, and few kept), from the year's month-independent inputs made once per data version
+(``_basis``: the targets and rules, and the hotline tickets counted by month), and keeps from it what its
+pages need: the projects and units worst first
 (``overview``), each page's lights matrix (``matrix``) and the attention list (``attention``); a
 project's own status and month-by-month paths read only that project's rows (``measures.only_project``).
 

@@ -10,6 +10,9 @@ outside the timing, best of ``--runs`` after a warm-up:
 
 - status: ``compute_status(con, config, 2020, month)``;
 - status + JSON: the same call and ``report.to_dict()`` (explanations are rendered lazily);
+- month switch: ``status_basis`` once (the year's targets and the measures' month-independent rows, which
+  the dashboard keeps per data version), then ``compute_status(..., basis=...)`` for the nearest other
+  months, best of them (wall and CPU seconds);
 - bare DuckDB: one query aggregating every row status reads (each stream summed per project or
   indicator, the indicator list joined to its bindings), no rules, no explanations;
 
@@ -150,8 +153,21 @@ def prepare(projects: int, given: Path | None) -> Path:
     return path
 
 
+def cpu_timed(fn) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, every thread of this process) of one call."""
+    started, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def switch_months(month: int, runs: int) -> list[int]:
+    """Other months than ``month``, nearest first (the month slider's steps)."""
+    near = sorted((m for m in range(1, 13) if m != month), key=lambda m: (abs(m - month), m))
+    return near[: max(1, runs)]
+
+
 def bench(path: Path, month: int, runs: int, max_seconds: float, memory: bool) -> dict:
-    from metrics.status import compute_status
+    from metrics.status import compute_status, status_basis
 
     counts = row_counts(path)
     projects = counts["project"]
@@ -171,6 +187,16 @@ def bench(path: Path, month: int, runs: int, max_seconds: float, memory: bool) -
         )
         con.execute(BARE, [end]).fetchall()  # warm-up
         bare = best_of(runs, lambda: con.execute(BARE, [end]).fetchall())
+        # the dashboard's month switch: the year's basis made once per data version, then each month
+        made: list = []
+        basis_time = cpu_timed(lambda: made.append(status_basis(con, YEAR, config=config)))
+        switch = min(
+            (
+                cpu_timed(lambda m=m: compute_status(con, config, YEAR, m, basis=made[0]))
+                for m in switch_months(month, runs)
+            ),
+            key=lambda t: t[0],
+        )
     finally:
         con.close()
     mem = None
@@ -185,6 +211,10 @@ def bench(path: Path, month: int, runs: int, max_seconds: float, memory: bool) -
     print(f"status {full:.3f} s · bare DuckDB {bare:.3f} s · ratio {full / bare:.1f}×{peak('status')}{runs_note}")
     if with_json is not None:
         print(f"status + JSON {with_json:.3f} s · ratio {with_json / bare:.1f}×{peak('json')}")
+    print(
+        f"month switch (the year's basis kept, as the dashboard does) {switch[0]:.3f} s, CPU {switch[1]:.3f} s"
+        f" · basis, once per data version {basis_time[0]:.3f} s, CPU {basis_time[1]:.3f} s"
+    )
     if mem:
         print(
             f"fresh process: status {mem['seconds']:.3f} s, + JSON {mem['json_seconds']:.3f} s"
@@ -208,7 +238,15 @@ def bench(path: Path, month: int, runs: int, max_seconds: float, memory: bool) -
         goals.append(f"peak < {goal / 1024:g} GiB {verdict(mem['status'] < goal, mem['json'] < goal)}")
     if goals:
         print(f"goal at {projects:,} projects: " + " · ".join(goals))
-    return {"projects": projects, "status": full, "json": with_json, "bare": bare, "mem": mem}
+    return {
+        "projects": projects,
+        "status": full,
+        "json": with_json,
+        "bare": bare,
+        "mem": mem,
+        "switch": switch[0],
+        "basis": basis_time[0],
+    }
 
 
 def main() -> None:

@@ -12,7 +12,9 @@ cached result that depends on it takes the ``Config`` in its key (hashed by its 
 admin's changed threshold shows on the next rerun.
 
 The overview at city scale judges the year once per data version and month (``_full_report``, shared,
-not copied, and few kept), and keeps from it what its pages need: the projects and units worst first
+not copied, and few kept), from the year's month-independent inputs made once per data version
+(``_basis``: the targets and rules, and the hotline tickets counted by month), and keeps from it what its
+pages need: the projects and units worst first
 (``overview``), each page's lights matrix (``matrix``) and the attention list (``attention``); a
 project's own status and month-by-month paths read only that project's rows (``measures.only_project``).
 
@@ -58,7 +60,7 @@ from ingest.entry import Entry, enter_value
 from metrics import measures
 from metrics.paths import indicator_paths as _paths_of
 from metrics.review_state import month_states as review_states
-from metrics.status import StatusReport, compute_status, latest_month_with_data
+from metrics.status import StatusBasis, StatusReport, compute_status, latest_month_with_data, status_basis
 
 _LOCK = threading.RLock()
 BY_DIGEST = {Config: lambda c: c.digest}  # a cached function taking the Config keys on its fingerprint
@@ -130,9 +132,10 @@ def config() -> Config:
 # -- cached queries: each takes the path and data version so a write invalidates it -------------
 @st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
 def _status(path: str, ver: int, cfg: Config, year: int, month: int, project: str | None) -> StatusReport:
+    basis = _basis(path, ver, cfg, year) if project is None else None
     with reading() as con:
         if project is None:
-            return compute_status(con, cfg, year, month)
+            return compute_status(con, cfg, year, month, basis=basis)
         row = con.execute("SELECT project_id FROM project WHERE year = ? AND name = ?", [year, project]).fetchone()
         with measures.only_project(row[0] if row else -1):  # one project's rows, not the city's
             return compute_status(con, cfg, year, month, project)
@@ -192,12 +195,22 @@ def denied(year: int, name: str, actor: Actor) -> bool:
 
 
 # -- the overview: judged once per data version and month; each page of it made once ------------------
+@st.cache_resource(max_entries=2, show_spinner=False, hash_funcs=BY_DIGEST)
+def _basis(path: str, ver: int, cfg: Config, year: int) -> StatusBasis:
+    """The year's targets and the measures' month-independent rows, made once per data version and
+    configuration (``metrics.status.status_basis``): a month not seen before then costs only the month's
+    step of its measures and its judging."""
+    with reading() as con:
+        return status_basis(con, year, config=cfg)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False, hash_funcs=BY_DIGEST)
 def _full_report(path: str, ver: int, cfg: Config, year: int, month: int) -> StatusReport:
     """The whole year's report, shared (not copied) between sessions: only the pages made from it are
     copied out.  Few are kept: at 20,000 projects one report holds some hundred MB."""
+    basis = _basis(path, ver, cfg, year)
     with reading() as con:
-        return compute_status(con, cfg, year, month)
+        return compute_status(con, cfg, year, month, basis=basis)
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from core.accounts import Actor, visible_project_ids
@@ -50,12 +51,7 @@ def summarise(report: StatusReport, units: pd.DataFrame) -> Overview:
     """The overview of ``report``; ``units`` maps ``project_id`` to ``unit`` (the project table's column)."""
     p = report.project_frame[["project_id", "project", "status", "budget_status", "budget", "spent", "n_months"]]
     p = p.rename(columns={"project": "name"}).reset_index(drop=True)
-    counts = report.indicator_frame.pivot_table(
-        index="project_id", columns="status", values="indicator_id", aggfunc="count", fill_value=0
-    )
-    counts = counts.reindex(columns=LIGHTS, fill_value=0)
-    p = p.merge(counts, left_on="project_id", right_index=True, how="left")
-    p[LIGHTS] = p[LIGHTS].fillna(0).astype("int64")
+    p = p.join(_light_counts(report.indicator_frame, p["project_id"]))
     p["spent"] = p["spent"].where(p["n_months"].fillna(0) > 0, 0).fillna(0)
     p = p.merge(units[["project_id", "unit"]], on="project_id", how="left")
     p["unit"] = p["unit"].fillna("")
@@ -65,22 +61,33 @@ def summarise(report: StatusReport, units: pd.DataFrame) -> Overview:
     p = p.reset_index(drop=True)
 
     # a unit's 执行率 is its spending over its budget: each project's rate weighted by its budget
-    u = p.groupby("unit", sort=False).agg(
-        projects=("project_id", "count"),
-        severity=("severity", "min"),
-        red=("red", "sum"),
-        yellow=("yellow", "sum"),
-        grey=("grey", "sum"),
-        green=("green", "sum"),
-        blue=("blue", "sum"),
-        budget=("budget", "sum"),
-        spent=("spent", "sum"),
-        first=("position", "min"),
+    by_unit = p.groupby("unit", sort=False)
+    least = by_unit[["severity", "position"]].min()
+    u = pd.concat(
+        [
+            by_unit["project_id"].count().rename("projects"),
+            least["severity"],
+            by_unit[[*LIGHTS, "budget", "spent"]].sum(),
+        ],
+        axis=1,
     )
+    u = u[["projects", "severity", "red", "yellow", "grey", "green", "blue", "budget", "spent"]]
+    u["first"] = least["position"]
     u = u.reset_index().sort_values(["severity", "red", "yellow", "first"], ascending=[True, False, False, True])
     u["status"] = [LIGHTS[int(k)] for k in u["severity"]]
     u["execution_rate"] = (u["spent"] / u["budget"].where(u["budget"] > 0)).fillna(0)
     return Overview(report.month, report.unit(), p, u.reset_index(drop=True))
+
+
+def _light_counts(indicators: pd.DataFrame, project_ids: pd.Series) -> pd.DataFrame:
+    """How many of each project's indicators are under each light: one column per light, a row per project id
+    given (0 where it has none), on ``project_ids``' index."""
+    row = pd.Index(project_ids.to_numpy()).get_indexer(indicators["project_id"].to_numpy())
+    light = pd.Index(LIGHTS).get_indexer(indicators["status"].to_numpy(dtype=object))
+    kept = (row >= 0) & (light >= 0)
+    counts = np.zeros((len(project_ids), len(LIGHTS)), dtype="int64")
+    np.add.at(counts, (row[kept], light[kept]), 1)
+    return pd.DataFrame(counts, columns=LIGHTS, index=project_ids.index)
 
 
 def matching(projects: pd.DataFrame, choice: str | None) -> pd.DataFrame:

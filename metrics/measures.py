@@ -13,7 +13,7 @@ each month m reported, and ``n_months`` counts them, so a gap is found without a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from core.config import Config
 
@@ -31,13 +32,20 @@ class Measure:
     key: str  # how it joins an indicator row: "project", "indicator", "item" (project and item) or "month"
     sql: str
     limits: Callable[[Config], dict] = lambda config: {}
+    # Optional: a month-independent first step (``rows``, with $year and the limits only) whose result the
+    # ``sql`` reads as the relation ``rows_name``. Run alone, the two are one query (``run``); a caller that
+    # keeps the rows of a data version (``year_rows``) runs only the month's step over them (``run_all``).
+    rows: str = ""
+    rows_name: str = ""
 
-    def params(self, year: int, month: int, config: Config) -> dict:
+    def params(self, year: int, month: int, config: Config, text: str | None = None) -> dict:
+        """The parameters ``text`` (by default the measure's own SQL and rows) names."""
         following = f"{year + 1}-01-01" if month == 12 else f"{year}-{month + 1:02d}-01"
         used = {"start": f"{year}-01-01", "end": f"{year}-{month:02d}-01", "next": following}
         used |= {"year": year, "month": month}
         used |= self.limits(config)
-        return {k: v for k, v in used.items() if f"${k}" in self.sql}
+        text = self.rows + self.sql if text is None else text
+        return {k: v for k, v in used.items() if f"${k}" in text}
 
 
 # Spending and funds to date against the budget in force at the as-of month (the latest adjustment up to
@@ -92,23 +100,40 @@ BUDGET = Measure(
 # As of means as of: a ticket counts as accepted or closed only if that happened before the as-of month
 # ended ($next). A closed 工单状态 without a 办结时间 is known only from the export itself, so it counts
 # from the latest month the export covers. A monthly report states the closures made within its month.
-_HOTLINE_MONTHS = """
+#
+# The tickets are first counted once per data version, whatever the month (``_TICKET_ROWS``): per project
+# and month, by the month each was accepted and closed in, whether in time, and whether its state says
+# closed. A time is before $next (the first day of a month) exactly when its month is, so the month's step
+# adds up those counts with the same tests as on the tickets themselves.
+_TICKET_ROWS = """
     WITH latest AS (
         SELECT project_id, max(month) AS last_month FROM hotline_ticket
         WHERE replaced_by IS NULL AND year(month) = $year GROUP BY project_id
-    ), tickets AS (
-        SELECT t.project_id, t.month,
-               count(*) AS received,
-               count(*) FILTER (WHERE t.accepted_at < CAST($next AS TIMESTAMP)) AS accepted,
-               count(*) FILTER (WHERE t.accepted_at < CAST($next AS TIMESTAMP)
-                                  AND t.accepted_at <= coalesce(t.accept_due_at, t.received_at
-                                      + to_microseconds(CAST($accept_hours * 3600e6 AS BIGINT)))) AS accepted_on_time,
-               count(*) FILTER (WHERE t.closed_at < CAST($next AS TIMESTAMP)
-                                   OR (t.closed_at IS NULL AND list_contains($closed_states, trim(t.state))
-                                       AND l.last_month <= CAST($end AS DATE))) AS closed
-        FROM hotline_ticket t JOIN latest l USING (project_id)
-        WHERE t.replaced_by IS NULL AND t.month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-        GROUP BY t.project_id, t.month
+    )
+    SELECT t.project_id, t.month, l.last_month,
+           date_trunc('month', t.accepted_at) AS accepted_month,
+           t.accepted_at <= coalesce(t.accept_due_at, t.received_at
+               + to_microseconds(CAST($accept_hours * 3600e6 AS BIGINT))) AS in_time,
+           date_trunc('month', t.closed_at) AS closed_month,
+           t.closed_at IS NULL AND list_contains($closed_states, trim(t.state)) AS closed_state,
+           count(*) AS n
+    FROM hotline_ticket t JOIN latest l USING (project_id)
+    WHERE t.replaced_by IS NULL AND year(t.month) = $year
+    GROUP BY ALL
+"""
+_HOTLINE_MONTHS = """
+    WITH tickets AS (
+        SELECT project_id, month,
+               sum(n)::BIGINT AS received,
+               coalesce(sum(n) FILTER (WHERE accepted_month < CAST($next AS TIMESTAMP)), 0)::BIGINT AS accepted,
+               coalesce(sum(n) FILTER (WHERE accepted_month < CAST($next AS TIMESTAMP) AND in_time), 0)::BIGINT
+                   AS accepted_on_time,
+               coalesce(sum(n) FILTER (WHERE closed_month < CAST($next AS TIMESTAMP)
+                                            OR (closed_state AND last_month <= CAST($end AS DATE))), 0)::BIGINT
+                   AS closed
+        FROM ticket_rows
+        WHERE month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+        GROUP BY project_id, month
     ), monthly AS (
         SELECT project_id, month, received, accepted, accepted_on_time, closed
         FROM hotline_month m
@@ -122,24 +147,6 @@ def _hotline_limits(config: Config) -> dict:
     return {"accept_hours": config.hotline.accept_limit_hours, "closed_states": list(config.hotline.closed_states)}
 
 
-HOTLINE = Measure(
-    "hotline",
-    "project",
-    _HOTLINE_MONTHS
-    + """
-    SELECT project_id,
-           sum(received)::BIGINT AS received, sum(accepted)::BIGINT AS accepted,
-           sum(accepted_on_time)::BIGINT AS accepted_on_time, sum(closed)::BIGINT AS closed,
-           (sum(accepted) / nullif(sum(received), 0))::DOUBLE AS accept_rate,
-           (sum(accepted_on_time) / nullif(sum(received), 0))::DOUBLE AS ontime_rate,
-           (sum(closed) / nullif(sum(received), 0))::DOUBLE AS close_rate,
-           bit_or(1::BIGINT << month(month)) AS months_mask,
-           count(DISTINCT month) AS n_months
-    FROM both_ GROUP BY project_id
-    """,
-    _hotline_limits,
-)
-
 # Per project and month (for targets that every month must meet): the same counts, month by month.
 HOTLINE_MONTHS = Measure(
     "hotline_months",
@@ -151,6 +158,31 @@ HOTLINE_MONTHS = Measure(
     FROM both_
     """,
     _hotline_limits,
+    _TICKET_ROWS,
+    "ticket_rows",
+)
+
+# Per project: the months added up. Read from the month-by-month rows, so when a status needs both (every
+# hotline rule does) the tickets are scanned once (``run_all``), not once for each.
+_HOTLINE_TOTALS = """
+    SELECT project_id,
+           sum(received)::BIGINT AS received, sum(accepted)::BIGINT AS accepted,
+           sum(accepted_on_time)::BIGINT AS accepted_on_time, sum(closed)::BIGINT AS closed,
+           (sum(accepted) / nullif(sum(received), 0))::DOUBLE AS accept_rate,
+           (sum(accepted_on_time) / nullif(sum(received), 0))::DOUBLE AS ontime_rate,
+           (sum(closed) / nullif(sum(received), 0))::DOUBLE AS close_rate,
+           bit_or(1::BIGINT << m) AS months_mask,
+           count(DISTINCT m) AS n_months
+    FROM hotline_months GROUP BY project_id
+"""
+
+HOTLINE = Measure(
+    "hotline",
+    "project",
+    f"WITH hotline_months AS ({HOTLINE_MONTHS.sql}) {_HOTLINE_TOTALS}",
+    _hotline_limits,
+    _TICKET_ROWS,
+    "ticket_rows",
 )
 
 # Response time is from the event appearing to it being reported (发现、上报 within the limit).
@@ -380,6 +412,38 @@ def only_project(project_id: int) -> Iterator[None]:
         _SCOPE.reset(token)
 
 
+ORDER = {"project": "project_id", "indicator": "indicator_id", "item": "project_id, item", "month": "project_id, m"}
+
+# A measure read from another measure's rows when both are asked for: the rows are scanned once.
+FROM_ROWS_OF = {"hotline": ("hotline_months", _HOTLINE_TOTALS)}
+# The scans of the largest tables start first, so that the two at a time end together.
+LONGEST_FIRST = ("hotline_months", "hotline", "values", "opinion_hours", "opinion_events", "budget")
+
+
+def _table(
+    con: duckdb.DuckDBPyConnection,
+    measure: Measure,
+    year: int,
+    month: int,
+    config: Config,
+    scope: int | None,
+    kept: Mapping[str, pa.Table] | None = None,
+) -> pa.Table:
+    ctes = [f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()] if scope is not None else []
+    if measure.rows:
+        if scope is None and kept and measure.rows_name in kept:
+            con.register(measure.rows_name, kept[measure.rows_name])  # the rows kept: the month's step only
+        else:
+            ctes.append(f"{measure.rows_name} AS ({measure.rows})")
+    prefix = "WITH " + ", ".join(ctes) + " " if ctes else ""
+    text = f"{prefix}SELECT * FROM ({measure.sql}) ORDER BY {ORDER[measure.key]}"
+    params = measure.params(year, month, config, text)
+    if scope is not None:
+        params["scope"] = scope
+    con.complete()
+    return con.sql(text, params=params).to_arrow_table()
+
+
 def run(
     con: duckdb.DuckDBPyConnection,
     measure: Measure,
@@ -389,41 +453,61 @@ def run(
     scope: int | None = None,
 ) -> pd.DataFrame:
     """One measure alone, one row per key (``scope``: only that project's rows, see ``only_project``)."""
-    order = {
-        "project": "project_id",
-        "indicator": "indicator_id",
-        "item": "project_id, item",
-        "month": "project_id, m",
-    }[measure.key]
-    params = measure.params(year, month, config)
-    prefix = ""
-    if scope is not None:
-        prefix = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()) + " "
-        params["scope"] = scope
-    return frame(con, f"{prefix}SELECT * FROM ({measure.sql}) ORDER BY {order}", params)
+    return _table(con, measure, year, month, config, scope).to_pandas()
+
+
+def year_rows(con: duckdb.DuckDBPyConnection, names: list[str], year: int, config: Config) -> dict[str, pa.Table]:
+    """The month-independent rows of the named measures that have them (``Measure.rows``), by ``rows_name``:
+    what a caller keeps per data version and configuration and hands to ``run_all`` for every month."""
+    out: dict[str, pa.Table] = {}
+    for measure in (MEASURES[name] for name in names):
+        if measure.rows and measure.rows_name not in out:
+            params = {"year": year} | measure.limits(config)
+            con.complete()
+            used = {k: v for k, v in params.items() if f"${k}" in measure.rows}
+            out[measure.rows_name] = con.sql(measure.rows, params=used).to_arrow_table()
+    return out
 
 
 def run_all(
-    con: duckdb.DuckDBPyConnection, names: list[str], year: int, month: int, config: Config
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    year: int,
+    month: int,
+    config: Config,
+    kept: Mapping[str, pa.Table] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The named measures, two at a time: DuckDB works while Python waits, so the queries overlap.
 
     Each runs on its own cursor (a connection to the same database): only committed data is read,
-    which is all a status ever reads.
+    which is all a status ever reads.  A measure of ``FROM_ROWS_OF`` whose source is also asked for is
+    then added up from the source's rows (the same SQL as when it runs alone, over those rows).
+    ``kept``: rows of ``year_rows`` for this year and configuration (ignored within ``only_project``).
     """
 
     scope = _SCOPE.get()  # read here: the pool's threads do not carry this thread's context
+    derived = {n: FROM_ROWS_OF[n] for n in names if n in FROM_ROWS_OF and FROM_ROWS_OF[n][0] in names}
+    direct = sorted(
+        (n for n in names if n not in derived), key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else 99
+    )
 
-    def one(measure: Measure) -> pd.DataFrame:
+    def one(name: str) -> pa.Table:
         cursor = con.cursor()
         try:
-            return run(cursor, measure, year, month, config, scope)
+            return _table(cursor, MEASURES[name], year, month, config, scope, kept)
         finally:
             cursor.close()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        frames = pool.map(one, [MEASURES[name] for name in names])
-        return dict(zip(names, frames, strict=True))
+        tables = dict(zip(direct, pool.map(one, direct), strict=True))
+    for name, (source, sql) in derived.items():
+        cursor = con.cursor()
+        try:
+            cursor.register(source, tables[source])
+            tables[name] = cursor.sql(f"SELECT * FROM ({sql}) ORDER BY {ORDER[MEASURES[name].key]}").to_arrow_table()
+        finally:
+            cursor.close()
+    return {name: tables[name].to_pandas() for name in names}
 
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list) -> pd.DataFrame:

@@ -19,11 +19,12 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core import clock
 from core.config import Config
 from metrics.lights import GREY, WORST_FIRST, Light
-from metrics.measures import frame, run_all
+from metrics.measures import frame, run_all, year_rows
 from metrics.rules import DEFAULT_RULE, REGISTRY, Grey, Period, RuleName, UnknownRule, rule
 from metrics.rules.base import explain_demoted, explain_grey, explain_revised, missing_months, no_green_at_risk
 from metrics.rules.budget import explain_budget_light, project_budget_lights
@@ -392,13 +393,17 @@ def latest_month_with_data(con: duckdb.DuckDBPyConnection, year: int) -> int | N
     return row[0].month if row and row[0] else None
 
 
-def _targets(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None) -> pd.DataFrame:
+def _targets(
+    con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None, revised: bool = True
+) -> pd.DataFrame:
     """One row per project and indicator (a project without indicators has one row with no indicator).
 
     The target is the one in force at ``month``: the latest revision up to it (绩效目标调整), else the
-    table's; the original stays beside it.
+    table's; the original stays beside it.  ``revised=False``: the table's targets, as at any month
+    before the first revision.
     """
-    where, params = "WHERE p.year = $year", {"year": year, "start": f"{year}-01-01", "end": f"{year}-{month:02d}-01"}
+    where = "WHERE p.year = $year"
+    params = {"year": year, "start": f"{year}-01-01", "end": f"{year}-{month:02d}-01", "revised": revised}
     if project:
         where += " AND p.name = $project"
         params["project"] = project
@@ -417,7 +422,7 @@ def _targets(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str
             SELECT * FROM (
                 SELECT r.*, row_number() OVER (PARTITION BY indicator_id ORDER BY month DESC) AS latest
                 FROM target_revision r
-                WHERE replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+                WHERE $revised AND replaced_by IS NULL AND month BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
             ) WHERE latest = 1
         )
         SELECT p.project_id, p.name AS project, CAST(p.budget AS DOUBLE) AS budget,
@@ -462,41 +467,128 @@ def _resolve_rules(indicators: pd.DataFrame) -> pd.Series:
     return names
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What a status judges, the month aside: the target rows, each indicator's rule, the rows split by rule.
+
+    Made from ``_targets`` (``_prepare``); the same for every month up to the first target revision, so a
+    caller may keep it (``status_basis``) instead of reading and resolving it again for each month.
+    """
+
+    rows: pd.DataFrame  # one per project and indicator (``_targets``)
+    indicators: pd.DataFrame  # the rows with an indicator, ``rule`` resolved
+    groups: Mapping[RuleName, pd.DataFrame]  # the indicators of each rule, without the table's words
+    words: pd.DataFrame  # the table's words of each indicator, in the order of ``indicators`` (0…n-1)
+    projects: pd.DataFrame  # one row per project: its budget and header fields
+    wanted: tuple[str, ...]  # the measures the rules read
+
+
+def _prepare(rows: pd.DataFrame) -> Targets:
+    indicators = rows[rows["indicator_id"].notna()].copy()
+    indicators["indicator_id"] = indicators["indicator_id"].astype("int64")
+    indicators["rule"] = _resolve_rules(indicators)
+    used = [REGISTRY[RuleName(name)] for name in indicators["rule"].unique()]
+    wanted = {"budget"} | {m for r in used for m in r.measures}
+    # the target's text stays: a range's bounds are read from it (metrics/rules/between.py)
+    shown = [c for c in [*SHOWN, *HEADER_FIELDS] if c != "target"]
+    groups = {RuleName(name): g for name, g in indicators.drop(columns=shown).groupby("rule", sort=False)}
+    words = indicators[["indicator_id", "project_id", "seq", *SHOWN, "kind"]].reset_index(drop=True)
+    projects = rows[["project_id", "project", "budget", "budget_initial", *HEADER_FIELDS]].drop_duplicates("project_id")
+    return Targets(rows, indicators, groups, words, projects, tuple(sorted(wanted)))
+
+
+@dataclass(frozen=True)
+class StatusBasis:
+    """What a year's status needs whatever the month, made once: the targets (``Targets``, for every month
+    before the first target revision) and the measures' month-independent rows (``measures.year_rows``,
+    for the configuration whose digest it holds).
+
+    The dashboard keeps one per data version (dashboard/data.py) and passes it to ``compute_status``, so a
+    month not seen before costs only the month's step of its measures and its judging; from
+    ``first_revision`` on the targets in force are read again for the month, and another configuration
+    reads its rows again (the result is the same either way)."""
+
+    year: int
+    project: str | None
+    first_revision: int | None  # the first month of the year with a 绩效目标调整 (None: none)
+    targets: Targets
+    kept: Mapping[str, pa.Table] = field(default_factory=dict, repr=False)  # ``measures.year_rows``
+    digest: str | None = None  # the ``Config`` the kept rows were counted with
+
+    def serves(self, year: int, month: int, project: str | None) -> bool:
+        return (
+            self.year == year
+            and self.project == project
+            and (self.first_revision is None or month < self.first_revision)
+        )
+
+
+def status_basis(
+    con: duckdb.DuckDBPyConnection, year: int, project: str | None = None, config: Config | None = None
+) -> StatusBasis:
+    """The month-independent inputs of ``year``'s status (or one project's): see ``StatusBasis``.  With
+    ``config``, the measures' rows too (they depend on its limits)."""
+    row = con.execute(
+        "SELECT min(month(month)) FROM target_revision WHERE replaced_by IS NULL AND year(month) = ?", [year]
+    ).fetchone()
+    first = int(row[0]) if row and row[0] is not None else None
+    targets = _prepare(_targets(con, year, 12, project, revised=False))
+    if config is None or project is not None:  # one project's rows are cheap to read for each month
+        return StatusBasis(year, project, first, targets)
+    kept = year_rows(con, list(targets.wanted), year, config)
+    return StatusBasis(year, project, first, targets, kept, config.digest)
+
+
 def compute_status(
     con: duckdb.DuckDBPyConnection,
     config: Config,
     year: int | None = None,
     month: int | None = None,
     project: str | None = None,
+    basis: StatusBasis | None = None,
 ) -> StatusReport:
-    """Lights for every indicator of every project of ``year`` as of ``month`` (1–12), judged in bulk."""
+    """Lights for every indicator of every project of ``year`` as of ``month`` (1–12), judged in bulk.
+
+    ``basis``: the year's targets prepared before (``status_basis``), used when it serves this month."""
     if year is None:
         row = con.execute("SELECT max(year) FROM project").fetchone()
         year = row[0] if row and row[0] else clock.today().year
     month = month or default_month(year)
     period = Period(year, month, config)
-    rows = _targets(con, year, month, project)
-    indicators = rows[rows["indicator_id"].notna()].copy()
-    indicators["indicator_id"] = indicators["indicator_id"].astype("int64")
-    indicators["rule"] = _resolve_rules(indicators)
-    used = [REGISTRY[RuleName(name)] for name in indicators["rule"].unique()]
-    wanted = {"budget"} | {m for r in used for m in r.measures}
-    measures = run_all(con, sorted(wanted), year, month, config)
+    if basis is not None and basis.serves(year, month, project):
+        targets = basis.targets
+    else:
+        targets = _prepare(_targets(con, year, month, project))
+    same = basis is not None and basis.year == year and basis.project == project and basis.digest == config.digest
+    measures = run_all(con, list(targets.wanted), year, month, config, basis.kept if same else None)
     measures["budget_light"] = budget = project_budget_lights(measures["budget"], period)
 
-    judged: dict[RuleName, pd.DataFrame] = {}
-    # the target's text stays: a range's bounds are read from it (metrics/rules/between.py)
-    shown = [c for c in [*SHOWN, *HEADER_FIELDS] if c != "target"]
-    for name, group in indicators.drop(columns=shown).groupby("rule", sort=False):
-        judged[RuleName(name)] = no_green_at_risk(REGISTRY[RuleName(name)].judge(group, measures, period))
+    judged: dict[RuleName, pd.DataFrame] = {
+        name: no_green_at_risk(REGISTRY[name].judge(group, measures, period)) for name, group in targets.groups.items()
+    }
     columns = ["indicator_id", "project_id", "status", "grey", "kind"]
     verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)
-    indicator_frame = indicators[["indicator_id", "project_id", "seq", *SHOWN]].merge(
-        verdicts[["indicator_id", "status", "grey", "kind"]], on="indicator_id"
-    )
-    projects = _project_lights(rows, budget, verdicts)
+    indicator_frame = _with_verdicts(targets, verdicts)
+    projects = _project_lights(targets.projects, budget, verdicts)
     adjustments = _adjustments(con, year, month, project)
     return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged, adjustments)
+
+
+def _with_verdicts(targets: Targets, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """The table's words of each indicator with its light, in the table's order.
+
+    Every indicator is judged by exactly one rule, and each rule keeps its rows' labels, so the verdicts
+    are put in place by label instead of joined (the words, mostly text, are not copied)."""
+    labels = targets.indicators.index
+    if len(verdicts) != len(labels) or not verdicts.index.is_unique:  # pragma: no cover (a rule lost or added rows)
+        words = targets.words.drop(columns="kind")
+        return words.merge(verdicts[["indicator_id", "status", "grey", "kind"]], on="indicator_id")
+    placed = verdicts.reindex(labels)
+    words = targets.words
+    kind = words["kind"]  # the target's: no rule changes it
+    return words.drop(columns="kind").assign(
+        status=placed["status"].to_numpy(), grey=placed["grey"].to_numpy(), kind=kind
+    )
 
 
 def _adjustments(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None) -> dict[int, list[dict]]:
@@ -521,9 +613,8 @@ def _adjustments(con: duckdb.DuckDBPyConnection, year: int, month: int, project:
     return out
 
 
-def _project_lights(rows: pd.DataFrame, budget: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
+def _project_lights(projects: pd.DataFrame, budget: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     """Per project: its budget light and figures, and its light, the worst of the budget's and its indicators'."""
-    projects = rows[["project_id", "project", "budget", "budget_initial", *HEADER_FIELDS]].drop_duplicates("project_id")
     projects = projects.merge(budget, on="project_id", how="left")
     projects["budget"] = projects["budget_in_force"].fillna(projects["budget"])  # the figure in force
     projects["budget_status"] = projects["budget_status"].fillna(str(GREY))

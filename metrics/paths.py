@@ -5,8 +5,8 @@ and the light never disagree.  The months are judged in one pass instead of twel
 not depend on the month is read once (the targets in force, which change only in a month with a
 绩效目标调整, and the rules they resolve to); each measure is one query for all the months (``months_of``)
 over the project's rows alone (``measures.PROJECT_ROWS``, as ``measures.only_project`` reads them); and
-each rule then judges the project's indicators once per month, with that month's ``Period``, exactly as
-the status engine does.  Rules that judged several months in one call would remove most of what is left.
+each rule then judges the project's indicators once per month, with that month's ``Period``, by the status
+engine's own judging step (``status.judge``).  Rules that judged several months in one call would remove most of what is left.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ import pandas as pd
 
 from core.config import Config
 from metrics.measures import MEASURES, PROJECT_ROWS, Measure, frame
-from metrics.rules import REGISTRY, Period, RuleName
-from metrics.rules.base import no_green_at_risk
-from metrics.rules.budget import project_budget_lights
-from metrics.status import _resolve_rules, _targets  # status.py keeps them private; see targets_by_month
+from metrics.rules import Period
+from metrics.status import Targets, judge, prepare_targets
 
 COLUMNS = ["indicator", "month", "actual", "expected", "status"]
 _PARAM = re.compile(r"\$([a-z_]+)\b")
@@ -37,25 +35,26 @@ def months_of(
     The measure's SQL is repeated once per month with its parameters renamed (``$end`` → ``$end_6``) and
     the copies joined by UNION ALL under the project's rows (``measures.PROJECT_ROWS``)."""
     params: dict = {"scope": scope}
+    ctes = [f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()]
+    if measure.rows:  # its month-independent step (the tickets counted by month), once for every month
+        ctes.append(f"{measure.rows_name} AS ({measure.rows})")
+        params |= measure.params(year, months[-1], config, measure.rows)
     copies = []
     for month in months:
         renamed = _PARAM.sub(lambda found, m=month: f"${found[1]}_{m}", measure.sql)
         copies.append(f"SELECT {month} AS as_of, * FROM ({renamed})")
-        params |= {f"{k}_{month}": v for k, v in measure.params(year, month, config).items()}
-    rows = ", ".join(f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items())
-    sql = f"WITH {rows} SELECT * FROM ({' UNION ALL '.join(copies)}) ORDER BY as_of, {ORDER[measure.key]}"
+        params |= {f"{k}_{month}": v for k, v in measure.params(year, month, config, measure.sql).items()}
+    sql = f"WITH {', '.join(ctes)} SELECT * FROM ({' UNION ALL '.join(copies)}) ORDER BY as_of, {ORDER[measure.key]}"
     every = frame(con, sql, params)
     empty = every.iloc[0:0].drop(columns="as_of")
     split = {int(m): f.drop(columns="as_of").reset_index(drop=True) for m, f in every.groupby("as_of", sort=False)}
     return {m: split.get(m, empty) for m in months}
 
 
-def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, months: list[int]) -> dict:
-    """The project's indicators with the target in force and its rule, for each month: read again only in
-    a month in which some 绩效目标调整 takes effect (the targets in between are those of the month before).
-
-    ``status._targets`` and ``status._resolve_rules`` are the status engine's own steps (so the paths cannot
-    read targets differently); status.py would make them public as they are."""
+def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, months: list[int]) -> dict[int, Targets]:
+    """The project's targets in force with their rules (``status.prepare_targets``, as the status reads them),
+    for each month: read again only in a month in which some 绩效目标调整 takes effect (the targets in between
+    are those of the month before)."""
     revised = {
         m
         for (m,) in con.execute(
@@ -66,10 +65,7 @@ def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, mo
     current = None
     for month in months:
         if current is None or month in revised:
-            rows = _targets(con, year, month, project)
-            current = rows[rows["indicator_id"].notna()].copy()
-            current["indicator_id"] = current["indicator_id"].astype("int64")
-            current["rule"] = _resolve_rules(current)
+            current = prepare_targets(con, year, month, project)
         out[month] = current
     return out
 
@@ -83,26 +79,23 @@ def indicator_paths(
         return pd.DataFrame(columns=COLUMNS)
     months = list(range(1, last_month + 1))
     targets = targets_by_month(con, year, project, months)
-    rules = {RuleName(n) for t in targets.values() for n in t["rule"].unique()}
-    wanted = sorted({"budget"} | {m for name in rules for m in REGISTRY[name].measures})
+    wanted = sorted({name for t in targets.values() for name in t.wanted})
     measured = {name: months_of(con, MEASURES[name], year, months, config, row[0]) for name in wanted}
     parts = []
     for month in months:
-        period = Period(year, month, config)
         measures = {name: by_month[month] for name, by_month in measured.items()}
-        measures["budget_light"] = project_budget_lights(measures["budget"], period)
-        for name, group in targets[month].groupby("rule", sort=False):
-            judged = no_green_at_risk(REGISTRY[RuleName(name)].judge(group, measures, period))
+        for judged in judge(targets[month], measures, Period(year, month, config)).values():
             parts.append(judged[["indicator_id", "actual", "expected", "status"]].assign(month=month))
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
     return _points(pd.concat(parts, ignore_index=True), targets)
 
 
-def _points(verdicts: pd.DataFrame, targets: dict[int, pd.DataFrame]) -> pd.DataFrame:
+def _points(verdicts: pd.DataFrame, targets: dict[int, Targets]) -> pd.DataFrame:
     """The verdicts as the status report reads them (NaN as None, a float actual rounded to 4 places), each
     month's indicators in the report's order: by seq, stable over the order the rules judged them in."""
-    words = pd.concat(targets.values()).drop_duplicates("indicator_id").set_index("indicator_id")
+    every = pd.concat(t.indicators for t in targets.values())
+    words = every.drop_duplicates("indicator_id").set_index("indicator_id")
     ids = verdicts["indicator_id"].to_numpy()
     points = pd.DataFrame(
         {

@@ -558,20 +558,31 @@ def compute_status(
     if basis is not None and basis.serves(year, month, project):
         targets = basis.targets
     else:
-        targets = _prepare(_targets(con, year, month, project))
+        targets = prepare_targets(con, year, month, project)
     same = basis is not None and basis.year == year and basis.project == project and basis.digest == config.digest
     measures = run_all(con, list(targets.wanted), year, month, config, basis.kept if same else None)
-    measures["budget_light"] = budget = project_budget_lights(measures["budget"], period)
-
-    judged: dict[RuleName, pd.DataFrame] = {
-        name: no_green_at_risk(REGISTRY[name].judge(group, measures, period)) for name, group in targets.groups.items()
-    }
+    judged = judge(targets, measures, period)
+    budget = measures["budget_light"]
     columns = ["indicator_id", "project_id", "status", "grey", "kind"]
     verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)
     indicator_frame = _with_verdicts(targets, verdicts)
     projects = _project_lights(targets.projects, budget, verdicts)
     adjustments = _adjustments(con, year, month, project)
     return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged, adjustments)
+
+
+def prepare_targets(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None = None) -> Targets:
+    """The targets in force at ``month`` with their rules, ready to judge (``Targets``)."""
+    return _prepare(_targets(con, year, month, project))
+
+
+def judge(targets: Targets, measures: dict[str, pd.DataFrame], period: Period) -> dict[RuleName, pd.DataFrame]:
+    """Each rule's verdicts on its indicators as of ``period`` (the budget light added to ``measures`` first):
+    the one judging step of the status report and of the project page's paths (metrics/paths.py)."""
+    measures["budget_light"] = project_budget_lights(measures["budget"], period)
+    return {
+        name: no_green_at_risk(REGISTRY[name].judge(group, measures, period)) for name, group in targets.groups.items()
+    }
 
 
 def _with_verdicts(targets: Targets, verdicts: pd.DataFrame) -> pd.DataFrame:

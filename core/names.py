@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -34,15 +35,26 @@ _FOLDED_RUN = re.compile(r"[^\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff6
 
 def normalise_name(text: object) -> str:
     """NFKC but full-width punctuation, invisible characters dropped, whitespace collapsed to one space, trimmed."""
-    if text is None:
-        return ""
-    folded = _FOLDED_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), str(text))
-    return " ".join(folded.translate(_INVISIBLE).split())
+    return "" if text is None else _normalised(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # an upload's checks look up each of a city's 20,000 names several times
+def _normalised(text: str) -> str:
+    # a name already in NFKC form has no full-width punctuation (NFKC folds every one of them), so it is one run
+    # that NFKC leaves as it is: the common case, checked in C instead of a regex and a normalisation per run
+    if not unicodedata.is_normalized("NFKC", text):
+        text = _FOLDED_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def loose_key(text: object) -> str:
     """How a name is found when its normal form is not: full NFKC, no spaces at all."""
-    return unicodedata.normalize("NFKC", normalise_name(text)).replace(" ", "")
+    return _loose(normalise_name(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _loose(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).replace(" ", "")
 
 
 class NameIndex(Generic[V]):

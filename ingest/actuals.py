@@ -94,7 +94,7 @@ class Catalog:
 
     projects: pd.DataFrame  # project_id, name, year, budget
     indicators: pd.DataFrame  # indicator_id, project_id, level3, unit, target_value
-    items: dict[int, set[str]]
+    deliverables: pd.DataFrame  # project_id, item: the items listed beside the indicators
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
@@ -103,12 +103,18 @@ class Catalog:
             "SELECT indicator_id, project_id, level3, CASE WHEN kind = 'increase' THEN NULL ELSE unit END AS unit, "
             "target_value FROM indicator"
         ).df()
-        items: dict[int, set[str]] = {}
-        for pid, level3 in indicators[["project_id", "level3"]].itertuples(index=False):
-            items.setdefault(int(pid), set()).add(level3)
-        for pid, item in con.execute("SELECT project_id, item FROM deliverable_item").fetchall():
-            items.setdefault(int(pid), set()).add(item)
-        return cls(projects, indicators, items)
+        deliverables = con.execute("SELECT project_id, item FROM deliverable_item").df()
+        return cls(projects, indicators, deliverables)
+
+    def items(self, projects: set[int]) -> dict[int, set[str]]:
+        """The deliverable items of ``projects``: their indicators' names and the items listed. Gathered for the
+        upload's projects only (a city-scale year has 200,000 indicators)."""
+        out: dict[int, set[str]] = {}
+        for frame, column in ((self.indicators, "level3"), (self.deliverables, "item")):
+            mine = frame[frame["project_id"].isin(projects)]
+            for pid, item in zip(mine["project_id"], mine[column], strict=True):
+                out.setdefault(int(pid), set()).add(item)
+        return out
 
 
 def detect_kind(header: list[str], forced: str | None, file: str, line: int) -> tuple[Kind | None, Problem | None]:
@@ -527,9 +533,7 @@ class _Checker:
     def resolve_items(self) -> None:
         """Items by their normal form; a row keeps the stored spelling, so measures and re-uploads meet it."""
         present = set(self.out["project_id"].dropna().astype(int))
-        index = NameIndex(
-            (pid, item, item) for pid, items in self.catalog.items.items() if pid in present for item in items
-        )
+        index = NameIndex((pid, item, item) for pid, items in self.catalog.items(present).items() for item in items)
         found = _find_all(index, self.out["project_id"], self.out["item"])
         unknown = found.isna() & self.out["project_id"].notna() & self.out["item"].notna()
         self.out["item"] = found.fillna(self.out["item"])

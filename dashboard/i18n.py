@@ -132,6 +132,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "preparing": ("正在生成…", "Preparing…"),
     "ready": ("已生成", "Ready"),
     "download_zip": ("下载 ZIP", "Download ZIP"),
+    "more_warnings": ("另有 {n} 条提示", "{n} more warnings"),
+    "warning_column": ("提示", "Warning"),
     "summary_form": ("年度总体目标实际完成情况", "What the year achieved (for the self-evaluation)"),
     "busy": ("数据库正忙，请稍后重试。", "The database is busy; try again shortly."),
     "rows_label": ("行", "row"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
@@ -52,10 +53,22 @@ def forms(year: int, month: int) -> None:
         st.error(plain(pending.format(lang())))
         return
     bar.progress(1.0, text=t("ready"))
-    for warning in warnings:
-        st.warning(plain(warning))
+    warned(warnings)
     name = f"{'自评表' if kind == 'selfeval' else '监控表'}_{year}{'' if kind == 'selfeval' else f'年1-{month}月'}.zip"
     st.download_button(t("download_zip"), content, file_name=name, mime="application/zip", key="form_zip")
+
+
+SHOWN_WARNINGS = 10  # each its own box; the rest listed in one table (a city's export can have thousands)
+
+
+def warned(warnings: list[str]) -> None:
+    """The export's warnings: the first few as boxes, the others in a table under an expander."""
+    for warning in warnings[:SHOWN_WARNINGS]:
+        st.warning(plain(warning))
+    rest = warnings[SHOWN_WARNINGS:]
+    if rest:
+        with st.expander(t("more_warnings", n=f"{len(rest):,}")):
+            st.dataframe(pd.DataFrame({t("warning_column"): rest}), hide_index=True, width="stretch")
 
 
 def _progress(bar) -> Callable[[float], None]:

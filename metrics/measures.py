@@ -420,6 +420,15 @@ FROM_ROWS_OF = {"hotline": ("hotline_months", _HOTLINE_TOTALS)}
 LONGEST_FIRST = ("hotline_months", "hotline", "values", "opinion_hours", "opinion_events", "budget")
 
 
+def with_clauses(measure: Measure, scoped: bool, rows_kept: bool = False) -> list[str]:
+    """The relations a measure's SQL reads besides the tables: the project's own rows when ``scoped``
+    (``PROJECT_ROWS``, under the tables' names), and its month-independent step unless its rows are kept."""
+    ctes = [f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()] if scoped else []
+    if measure.rows and not rows_kept:
+        ctes.append(f"{measure.rows_name} AS ({measure.rows})")
+    return ctes
+
+
 def _table(
     con: duckdb.DuckDBPyConnection,
     measure: Measure,
@@ -429,12 +438,10 @@ def _table(
     scope: int | None,
     kept: Mapping[str, pa.Table] | None = None,
 ) -> pa.Table:
-    ctes = [f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()] if scope is not None else []
-    if measure.rows:
-        if scope is None and kept and measure.rows_name in kept:
-            con.register(measure.rows_name, kept[measure.rows_name])  # the rows kept: the month's step only
-        else:
-            ctes.append(f"{measure.rows_name} AS ({measure.rows})")
+    rows_kept = bool(measure.rows and scope is None and kept and measure.rows_name in kept)
+    if rows_kept:
+        con.register(measure.rows_name, kept[measure.rows_name])  # the rows kept: the month's step only
+    ctes = with_clauses(measure, scope is not None, rows_kept)
     prefix = "WITH " + ", ".join(ctes) + " " if ctes else ""
     text = f"{prefix}SELECT * FROM ({measure.sql}) ORDER BY {ORDER[measure.key]}"
     params = measure.params(year, month, config, text)

@@ -17,13 +17,12 @@ import duckdb
 import pandas as pd
 
 from core.config import Config
-from metrics.measures import MEASURES, PROJECT_ROWS, Measure, frame
+from metrics.measures import MEASURES, ORDER, Measure, frame, with_clauses
 from metrics.rules import Period
-from metrics.status import Targets, judge, prepare_targets
+from metrics.status import Targets, judge, prepare_targets, rounded
 
 COLUMNS = ["indicator", "month", "actual", "expected", "status"]
 _PARAM = re.compile(r"\$([a-z_]+)\b")
-ORDER = {"project": "project_id", "indicator": "indicator_id", "item": "project_id, item", "month": "project_id, m"}
 
 
 def months_of(
@@ -35,9 +34,8 @@ def months_of(
     The measure's SQL is repeated once per month with its parameters renamed (``$end`` → ``$end_6``) and
     the copies joined by UNION ALL under the project's rows (``measures.PROJECT_ROWS``)."""
     params: dict = {"scope": scope}
-    ctes = [f"{name} AS ({sql})" for name, sql in PROJECT_ROWS.items()]
-    if measure.rows:  # its month-independent step (the tickets counted by month), once for every month
-        ctes.append(f"{measure.rows_name} AS ({measure.rows})")
+    ctes = with_clauses(measure, scoped=True)  # a month-independent step (tickets by month) once for every month
+    if measure.rows:
         params |= measure.params(year, months[-1], config, measure.rows)
     copies = []
     for month in months:
@@ -102,7 +100,7 @@ def _points(verdicts: pd.DataFrame, targets: dict[int, Targets]) -> pd.DataFrame
             "indicator": words["name"].reindex(ids).to_numpy(dtype=object),
             "seq": words["seq"].reindex(ids).to_numpy(),
             "month": verdicts["month"].to_numpy(),
-            "actual": [_round(_known(v)) for v in verdicts["actual"].to_numpy(dtype=object)],
+            "actual": [rounded(_known(v)) for v in verdicts["actual"].to_numpy(dtype=object)],
             "expected": [_known(v) for v in verdicts["expected"].to_numpy(dtype=object)],
             "status": [str(s) for s in verdicts["status"]],
         }
@@ -112,7 +110,3 @@ def _points(verdicts: pd.DataFrame, targets: dict[int, Targets]) -> pd.DataFrame
 
 def _known(value):
     return None if pd.api.types.is_scalar(value) and pd.isna(value) else value
-
-
-def _round(value):
-    return round(value, 4) if isinstance(value, float) else value

@@ -68,7 +68,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in values]
 
 
-def _round(v):
+def rounded(v):
+    """A figure as the report gives it: a float to 4 places (the status JSON, the project page's paths)."""
     return round(v, 4) if isinstance(v, float) else v
 
 
@@ -153,7 +154,7 @@ class IndicatorStatus:
 
     rule = property(lambda self: self.judgement.rule)
     status = property(lambda self: self.judgement.status)
-    actual = property(lambda self: _round(self.judgement.actual))
+    actual = property(lambda self: rounded(self.judgement.actual))
     expected = property(lambda self: self.judgement.expected)
     projection = property(lambda self: self.judgement.projection)
     at_risk = property(lambda self: self.judgement.at_risk)
@@ -320,10 +321,10 @@ class StatusReport:
                             "target_in_force": i.target,
                             "target_original": i.target_original,
                             "actual": i.actual,
-                            "expected": _round(i.expected),
+                            "expected": rounded(i.expected),
                             "status": i.status,
                             "explanation": i.explanation_en if en else i.explanation,
-                            "projection": _round(i.projection),
+                            "projection": rounded(i.projection),
                             "at_risk": i.at_risk,
                             "plan_target": i.origin == "plan",
                         }
@@ -659,7 +660,7 @@ def status_rows(report: StatusReport, lang: str = "zh") -> list[dict]:
                     "indicator": i.name,
                     "target": i.target,
                     "actual": i.actual,
-                    "expected": _round(i.expected),
+                    "expected": rounded(i.expected),
                     "status": i.status,
                     "at_risk": i.at_risk,
                     "explanation": i.explanation_en if lang == "en" else i.explanation,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -81,3 +81,14 @@ class NameIndex(Generic[V]):
     def names(self, scope: Hashable) -> set[str]:
         """The stored names of a scope in normal form (for "did you mean" hints)."""
         return self._names.get(scope, set())
+
+
+def numbered(name: str, taken: set[str], join: Callable[[str, str], str] = lambda name, suffix: name + suffix) -> str:
+    """``name``, or ``join(name, "_2")``, ``_3``… when it is in ``taken``, which holds the names given so far
+    lower-cased (Windows, macOS and Excel ignore case) and gets this one.  ``join`` may cut the name to make
+    room for the suffix (a sheet name has 31 characters)."""
+    candidate, k = name, 2
+    while candidate.lower() in taken:
+        candidate, k = join(name, f"_{k}"), k + 1
+    taken.add(candidate.lower())
+    return candidate

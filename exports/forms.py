@@ -19,6 +19,7 @@ from pathlib import Path
 from core import db
 from core.accounts import Actor, PermissionDenied, local_operator, record, record_refusal, require_admin
 from core.config import Config
+from core.names import numbered
 from exports.forms_pdf import monitor_batch, selfeval_batch
 from exports.forms_xlsx import XlsxBatch, workbook_bytes, write_monitor, write_selfeval
 from ingest.summaries import DraftsPending
@@ -42,12 +43,7 @@ def unique_file_name(name: str, taken: set[str]) -> str:
     """``safe_file_name``, with _2, _3… when two projects would get the same file: names that differ only in
     punctuation or past 80 characters would otherwise overwrite each other and repeat in the ZIP. Case is
     ignored, as Windows and macOS ignore it; ``taken`` holds the lower-cased names given so far."""
-    base = safe_file_name(name)
-    candidate, k = base, 2
-    while candidate.lower() in taken:
-        candidate, k = f"{base}_{k}", k + 1
-    taken.add(candidate.lower())
-    return candidate
+    return numbered(safe_file_name(name), taken)
 
 
 def form_digest(form: ProjectForm) -> str:

@@ -18,6 +18,7 @@ from dataclasses import astuple
 import xlsxwriter
 from xlsxwriter.exceptions import DuplicateWorksheetName
 
+from core.names import numbered
 from metrics.forms import (
     MISSING_MARK,
     ProjectForm,
@@ -352,12 +353,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
     characters; a name already in ``taken`` (the lower-cased names given so far: Excel ignores case) gets
     _2, _3… within the 31."""
     clean = re.sub(r"^'|'\Z", "_", _cut(name.translate(_FORBIDDEN), 31)) or "sheet"
-    candidate, k = clean, 2
-    while candidate.lower() in taken:
-        suffix = f"_{k}"
-        candidate, k = _cut(clean, 31 - len(suffix)) + suffix, k + 1
-    taken.add(candidate.lower())
-    return candidate
+    return numbered(clean, taken, lambda text, suffix: _cut(text, 31 - len(suffix)) + suffix)
 
 
 def workbook_bytes(forms: list[ProjectForm], writer, title: str, notes: dict[str, str] | None = None) -> bytes:

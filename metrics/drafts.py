@@ -76,12 +76,12 @@ def draft_indicator(i: IndicatorStatus) -> str:
         return f"参观人数{num(a)}人次，同比{_change(a, e)}（上年{num(e)}人次），{said}"
     if rule == "opinion_daily_hours":
         days, short = _fact(i, "days"), _fact(i, "days_under") or 0
-        floor = duration(i.target_value) if i.target_value is not None else duration(e)
+        floor = _target_duration(i)
         gaps = f"{num(short)}天不足{floor}" if short else f"每天均不少于{floor}"
         return f"全年监控{num(days)}天，每日最少{duration(a)}，{gaps}，{said}"
     if rule == "opinion_report_within":
         events, within = _fact(i, "events"), _fact(i, "within_limit")
-        limit = duration(i.target_value) if i.target_value is not None else duration(e)
+        limit = _target_duration(i)
         return f"全年舆情{num(events)}起，{num(within)}起在{limit}内上报，最长{duration(a)}，{said}"
     if rule == "deliverable_count":
         return f"全年完成{name}{with_unit(a, unit)}，{said}{goal}"
@@ -94,6 +94,11 @@ def draft_indicator(i: IndicatorStatus) -> str:
     if rule == "value_sum":
         return f"{name}全年累计{with_unit(a, unit)}，{said}{goal}"
     return f"{name}为{with_unit(a, unit)}，{said}{goal}"
+
+
+def _target_duration(i: IndicatorStatus) -> str:
+    """The hours a duration target names (``1小时内``), else the expected hours the rule judged against."""
+    return duration(i.target_value if i.target_value is not None else i.expected)
 
 
 def on_form(i: IndicatorStatus) -> bool:

@@ -20,8 +20,9 @@ subprocess (so a crash or a timeout costs that line only):
 - pdf: the same as PDF for a sample city of ``--pdf-sample`` projects, per form, extrapolated to N, vs the
   same text in a bare PDF (no font embedded);
 - overview: ``perfboard serve`` on a copy of the city, a leader signed in (Playwright, Debian's Chromium):
-  the time until the lights table is visible at a month not shown before, and a month switch on the
-  slider, vs an empty Streamlit page (a slider and one line) served with the same flags.
+  the time until the lights table is visible at a month not shown before, a month switch on the slider
+  (one step, to a month judged while the page was read) and a jump to a month not yet judged, vs an empty
+  Streamlit page (a slider and one line) served with the same flags.
 
 Times are wall seconds, the best of ``--runs`` (a run slower than ``--max-seconds`` ends its series); status
 is warmed up once first. The peak is the VmHWM of our side's fresh process (for the overview: the server's).
@@ -58,6 +59,7 @@ LIMIT_LABELS = {
     "pdf": "same text, bare PDF",
     "overview": "empty Streamlit page",
     "month switch": "empty Streamlit page",
+    "month jump": "empty Streamlit page",
 }
 
 

@@ -73,17 +73,19 @@ def budget_execution(
 
     ``totals`` (month, spent, budget) is the whole unit's line made once per data version; without it
     the line is summed from ``curves`` (then every project's curve must be in it).  With ``totals``
-    and no ``names``, every line of ``curves`` is drawn (the rows on the page)."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[0, *MONTHS],
-            y=[m / 12 * 100 for m in [0, *MONTHS]],
-            name=labels["time"],
-            mode="lines",
-            line=dict(color="#888", dash="dash"),
-        )
-    )
+    and no ``names``, every line of ``curves`` is drawn (the rows on the page).  Drawn on every render
+    of the overview, so, like ``indicator_path``, written as one plain specification and built without
+    Plotly's per-property validation (a test checks that it validates, and equals the validated figure)."""
+    traces: list[dict] = [
+        {
+            "type": "scatter",
+            "x": [0, *MONTHS],
+            "y": [m / 12 * 100 for m in [0, *MONTHS]],
+            "name": labels["time"],
+            "mode": "lines",
+            "line": {"color": "#888", "dash": "dash"},
+        }
+    ]
     data = curves[curves["month"] <= as_of]
     if totals is not None:
         unit = totals[totals["month"] <= as_of]
@@ -92,30 +94,44 @@ def budget_execution(
     else:
         unit = None
     if unit is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=unit["month"],
-                y=unit["spent"] / unit["budget"] * 100,
-                name=labels["unit"],
-                mode="lines",
-                line=dict(color="#222", width=4),
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": unit["month"].tolist(),
+                "y": (unit["spent"] / unit["budget"] * 100).tolist(),
+                "name": labels["unit"],
+                "mode": "lines",
+                "line": {"color": "#222", "width": 4},
+            }
         )
     if names is not None:
         data = data[data["name"].isin(names)]
     for name, rows in data.groupby("name", sort=False):
-        fig.add_trace(
-            go.Scatter(
-                x=rows["month"],
-                y=rows["execution_rate"] * 100,
-                customdata=[month_name(int(m), lang) for m in rows["month"]],
-                name=escape(str(name)),
-                mode="lines+markers",
-                hovertemplate="%{customdata} %{y:.1f}%<extra>%{fullData.name}</extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows["month"].tolist(),
+                "y": (rows["execution_rate"] * 100).tolist(),
+                "customdata": [month_name(int(m), lang) for m in rows["month"]],
+                "name": escape(str(name)),
+                "mode": "lines+markers",
+                "hovertemplate": "%{customdata} %{y:.1f}%<extra>%{fullData.name}</extra>",
+            }
         )
-    fig.add_vline(x=as_of, line=dict(color="#bbb", width=1))
-    return _layout(fig, labels["rate"] + " %", 400, lang)
+    layout = _layout_spec(labels["rate"] + " %", 400, lang)
+    layout["shapes"] = [  # the month shown: what add_vline draws
+        {
+            "type": "line",
+            "x0": as_of,
+            "x1": as_of,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "line": {"color": "#bbb", "width": 1},
+        }
+    ]
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
 def _changes(texts: list[str]) -> list[str]:

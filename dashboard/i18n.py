@@ -419,6 +419,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "q_fast_good": ("花钱快、效果好", "Spending fast, results good"),
     "q_slow_weak": ("花钱慢、效果慢", "Spending slow, results slow"),
     "q_none": ("无", "none"),
+    "quadrant_open": ("展开图表（{n} 个项目）", "Show the chart ({n} projects)"),
     "q_more": ("另有 {n} 个项目", "{n} more projects"),
     # fix14
     "no_access_title": ("无权访问", "No access"),

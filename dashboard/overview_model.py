@@ -224,6 +224,7 @@ def with_review(ov: Overview, marks: ReviewMarks, approved_only: bool) -> Overvi
 
 # phone14: budget × results (issue 14, part 4) ----------------------------------------------------------
 ON_TRACK_SPLIT = 0.8  # results are "good" when at least 80% of the indicators due are green or blue
+QUADRANT_AT_ONCE = 300  # projects: up to this many the chart is drawn with the page, above when asked for
 QUADRANTS = ("fast_weak", "slow_good", "fast_good", "slow_weak")  # the first two are named on the page
 
 

@@ -3,7 +3,9 @@ list, and budget × results (the quadrant).
 
 At city scale the year is judged once per data version and month (``data.overview``) and the browser is
 sent only the page it shows: 25 projects, or, when the year has several units, 25 unit rows, each opening
-into its own projects (only an open unit's lights are made and sent).
+into its own projects (only an open unit's lights are made and sent).  The budget × results chart of
+more than ``overview_model.QUADRANT_AT_ONCE`` projects is drawn when its box is opened, and the months either side of
+the one shown are judged in the background while the page is read (``data.judge_ahead``).
 
 On a phone (below ``render.PHONE_WIDTH``) the lights table gives way to one card per project: both are
 sent and CSS shows one (Python cannot know the viewport), see docs/design.md and issue 14.
@@ -15,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from core.numbers import money, num, pct, share
-from dashboard import charts, data
+from dashboard import charts, data, overview_model
 from dashboard.i18n import lang, lang_params, t
 from dashboard.overview_model import ON_TRACK_SPLIT, Overview, matching
 from dashboard.render import CARDS, FIGURES, LAYOUT_CSS, WIDE, plain
@@ -150,22 +152,33 @@ def attention(year: int, month: int, choice: str, view: data.View) -> None:
         st.caption(t("more_attention", n=total - len(rows)))
 
 
-def quadrant(year: int, month: int, view: data.View) -> None:
-    """Budget × results: the chart, and under it the projects of the two named quadrants, each a link."""
-    st.subheader(t("quadrant"), help=t("quadrant_help"))
-    points = data.quadrant(year, month, view)
-    names = {k: t(f"q_{k}") for k in ("fast_weak", "slow_good", "fast_good", "slow_weak")}
+def quadrant_chart(year: int, month: int, points: pd.DataFrame, names: dict[str, str]) -> None:
+    """The chart itself; a point clicked opens its project."""
     figure = charts.quadrant(points, {"x": t("quadrant_x"), "y": t("quadrant_y"), **names}, ON_TRACK_SPLIT, lang())
     chosen = st.plotly_chart(
         figure, width="stretch", config=charts.CONFIG, key="quadrant", on_select="rerun", selection_mode="points"
     )
     picked = [p.get("customdata") for p in (chosen.selection.points if chosen else [])]
     row = int(picked[0]) if picked and isinstance(picked[0], int | float) else -1
-    if 0 <= row < len(points):  # a point clicked: open its project
+    if 0 <= row < len(points):
         name = points["name"].iloc[row]
         st.switch_page(
             "views/project.py", query_params={"project": name, "month": f"{year}-{month:02d}", **lang_params()}
         )
+
+
+def quadrant(year: int, month: int, view: data.View) -> None:
+    """Budget × results: the chart, and under it the projects of the two named quadrants, each a link."""
+    st.subheader(t("quadrant"), help=t("quadrant_help"))
+    points = data.quadrant(year, month, view)
+    names = {k: t(f"q_{k}") for k in ("fast_weak", "slow_good", "fast_good", "slow_weak")}
+    if len(points) <= overview_model.QUADRANT_AT_ONCE:
+        quadrant_chart(year, month, points, names)
+    else:  # thousands of bubbles cost the browser a second on every render: drawn when asked for
+        box = st.expander(t("quadrant_open", n=num(len(points))), key="quadrant_box", on_change="rerun")
+        if box.open:
+            with box:
+                quadrant_chart(year, month, points, names)
     for key in ("fast_weak", "slow_good"):
         members = points[points["quadrant"] == key]["name"].tolist()
         with st.container(key=f"pb_q_{key}"):
@@ -222,6 +235,7 @@ def render() -> None:
         st.subheader(t("attention"))
         attention(year, month, choice or "all", view)
     quadrant(year, month, view)
+    data.judge_ahead(year, month, view, choice or "all", ATTENTION_ROWS, lang(), len(ov.projects))
 
 
 render()

@@ -216,13 +216,21 @@ def _full_report(path: str, ver: int, cfg: Config, year: int, month: int) -> Sta
         return compute_status(con, cfg, year, month, basis=basis)
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
-def _overview(path: str, ver: int, cfg: Config, year: int, month: int, key: tuple = (None, None, False)) -> Overview:
-    who, unit, approved_only = key
+@st.cache_data(max_entries=16, show_spinner=False)
+def _year_scope(path: str, ver: int, year: int, who, unit: str | None):
+    """The month-independent part of an overview: each project's unit, the projects ``who`` sees (None:
+    all), and their review states; read once per data version, not once per month."""
     with reading() as con:
         units = con.execute("SELECT project_id, unit FROM project WHERE year = ?", [year]).df()
         ids = scoped_ids(con, who, year, unit)
         states = review_states(con, year, ids)
+    return units, ids, states
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _overview(path: str, ver: int, cfg: Config, year: int, month: int, key: tuple = (None, None, False)) -> Overview:
+    who, unit, approved_only = key
+    units, ids, states = _year_scope(path, ver, year, who, unit)
     seen = units["project_id"].tolist() if ids is None else ids
     marks = review_marks(states, seen, month)
     selected = _full_report(path, ver, cfg, year, month)

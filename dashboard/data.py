@@ -30,14 +30,12 @@ import logging
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from core import accounts, db
 from core.accounts import Actor
@@ -90,6 +88,11 @@ def _ensure(path: str) -> bool:
 
 @contextmanager
 def reading_path(path) -> Iterator:
+    """A read-only connection, held under the process's one lock.
+
+    Never call a cached function (``version()``, ``config()``, …) while holding the lock: a cached
+    function that misses takes its own compute lock and then this one, so a thread holding this lock
+    and waiting for that compute lock would wait forever."""
     with _LOCK:
         con = db.connect(path, read_only=True)
         try:
@@ -280,46 +283,76 @@ def attention(
     return _attention(str(db_path()), version(), config(), year, month, choice or "all", limit, lang, key)
 
 
-# -- the slider's next steps, judged while the page is read ------------------------------------------------
-AHEAD_FROM = 300  # projects: below this a month not yet seen costs tens of milliseconds, no thread needed
-_ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfboard-ahead")  # one core at most
-_ahead_asked: set[tuple] = set()  # the months handed to it (each once per data version and view)
-_ahead_lock = threading.Lock()
+# -- judging ahead: what a user is about to see, made in one background thread ----------------------------
+AHEAD_FROM = 300  # projects in the year: below this a month not yet seen costs tens of milliseconds
+AHEAD_QUEUE = 8  # jobs waiting at most; beyond, a job is not asked for (the page judges it when shown)
+_ahead_jobs: dict[tuple, tuple] = {}  # job → (function, arguments), oldest first; waiting or running
+_ahead_changed = threading.Condition()
+_ahead_worker: list[threading.Thread] = []
+_log = logging.getLogger(__name__)
 
 
-def judge_ahead(year: int, month: int, view: View, choice: str, limit: int, lang: str, projects: int) -> None:
-    """Judge the months either side of ``month`` in the background, as ``overview``, ``attention`` and
-    ``quadrant`` would for this view, so that the month slider's next step finds them made.
+def _ask_ahead(job: tuple, fn, *args) -> None:
+    """Have the background thread run ``fn(*args)`` unless the same job is waiting or running already.
 
-    At city scale a month not seen before costs its judging (0.4 s at 2,000 projects); a leader reading
-    the page gives the thread that time.  The results go into the same caches the page reads (a page that
-    asks while the thread is still at it waits for that one computation), and one thread at most runs,
-    so the look-ahead never takes more than one core."""
-    if projects < AHEAD_FROM:
-        return
+    One daemon thread runs the jobs one after another (it does not hold up the server's exit); each reads
+    under the process's lock like any page, and a page that asks for a result being made waits for that
+    one computation instead of repeating it (Streamlit's cache takes a lock per entry)."""
+    with _ahead_changed:
+        if job in _ahead_jobs or len(_ahead_jobs) >= AHEAD_QUEUE:
+            return
+        _ahead_jobs[job] = (fn, args)
+        if not _ahead_worker or not _ahead_worker[0].is_alive():
+            _ahead_worker[:] = [threading.Thread(target=_run_ahead, daemon=True, name="perfboard-ahead")]
+            _ahead_worker[0].start()
+        _ahead_changed.notify_all()
+
+
+def _run_ahead() -> None:
+    while True:
+        with _ahead_changed:
+            _ahead_changed.wait_for(lambda: _ahead_jobs)
+            job, (fn, args) = next(iter(_ahead_jobs.items()))
+        try:
+            fn(*args)
+        except Exception:  # noqa: BLE001 (a job never fails a page: the page computes what is missing)
+            _log.warning("judging ahead (%s) failed", job[0], exc_info=True)
+        finally:
+            with _ahead_changed:
+                del _ahead_jobs[job]
+                _ahead_changed.notify_all()
+
+
+def ahead_settled(timeout: float = 120.0) -> bool:
+    """Wait until the background thread has nothing left to do (for tests); False if it timed out."""
+    with _ahead_changed:
+        return _ahead_changed.wait_for(lambda: not _ahead_jobs, timeout)
+
+
+def judge_ahead(year: int, month: int, view: View, choice: str, limit: int, lang: str, toward: int = -1) -> None:
+    """Judge the months either side of ``month`` in the background, the one ``toward`` it first, as
+    ``overview``, ``attention`` and ``quadrant`` make them for this view, so that a step of the month
+    slider finds its month made.
+
+    Only in a year of ``AHEAD_FROM`` projects or more (the whole year is judged whatever the view's
+    scope): there a month not seen before costs its judging, 0.4 s at 2,000 projects, and a leader
+    reading the page gives the thread that time."""
     path, ver, cfg = str(db_path()), version(), config()
-    ctx = get_script_run_ctx()
-    for m in (month - 1, month + 1):
-        job = (path, ver, cfg.digest, year, m, view.key, choice, limit, lang)
-        with _ahead_lock:
-            if not 1 <= m <= 12 or job in _ahead_asked:
-                continue
-            if len(_ahead_asked) >= 256:  # old versions' jobs: forget them rather than grow
-                _ahead_asked.clear()
-            _ahead_asked.add(job)
-        _ahead.submit(_judge_month, ctx, path, ver, cfg, year, m, view.key, choice, limit, lang)
+    if len(_year_scope(path, ver, year, None, None)[0]) < AHEAD_FROM:
+        return
+    for m in (month + toward, month - toward):
+        if 1 <= m <= 12:
+            job = ("month", path, ver, cfg.digest, year, m, view.key, choice, limit, lang)
+            _ask_ahead(job, _judge_month, path, ver, cfg, year, m, view.key, choice, limit, lang)
 
 
-def _judge_month(ctx, path: str, ver: int, cfg: Config, year: int, month: int, key: tuple, *rest) -> None:
-    choice, limit, lang = rest
-    if ctx is not None:  # the caches report to the session that asked, as they do for its own script
-        add_script_run_ctx(threading.current_thread(), ctx)
-    try:
-        _overview(path, ver, cfg, year, month, key)
-        _attention(path, ver, cfg, year, month, choice, limit, lang, key)
-        _quadrant(path, ver, cfg, year, month, key)
-    except Exception:  # noqa: BLE001 (a file gone or replaced: the page judges the month itself when asked)
-        logging.getLogger(__name__).debug("looking ahead to %s-%02d failed", year, month, exc_info=True)
+def _judge_month(path: str, ver: int, cfg: Config, year: int, month: int, key: tuple, *page) -> None:
+    if ver != _version(path):  # the data changed since it was asked: nobody will read this version
+        return
+    choice, limit, lang = page
+    _overview(path, ver, cfg, year, month, key)
+    _attention(path, ver, cfg, year, month, choice, limit, lang, key)
+    _quadrant(path, ver, cfg, year, month, key)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -419,15 +452,12 @@ def warm_overview(asked: str = "") -> None:
         if (path, ver, year, month) in _WARMED:
             return
         _WARMED.add((path, ver, year, month))
-    threading.Thread(target=_warm, args=(path, ver, cfg, year, month), daemon=True, name="pb-warm").start()
+    _ask_ahead(("sign-in", path, ver, year, month), _warm, path, ver, cfg, year, month)
 
 
 def _warm(path: str, ver: int, cfg: Config, year: int, month: int) -> None:
-    try:
-        _overview(path, ver, cfg, year, month)  # the whole year's report with it
-        _budget_curves(path, ver, year)
-    except Exception:  # noqa: BLE001  (a warm-up never fails a page: the page computes it again)
-        pass
+    _overview(path, ver, cfg, year, month)  # the whole year's report with it
+    _budget_curves(path, ver, year)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -642,17 +672,19 @@ def sign_in(username: str, password: str, previous: str | None = None) -> str:
     with _LOCK:
         try:
             who = accounts.authenticate(db_path(), username, password)
-            return accounts.start_session(db_path(), who, user_agent=user_agent(), replaces=previous)
+            token = accounts.start_session(db_path(), who, user_agent=user_agent(), replaces=previous)
+            _sessions_change()  # the session it replaces ends for every tab at once
+            return token
         finally:
             _version.clear()
-            _actor.clear()
 
 
 SESSION_RECHECK_SECONDS = 10  # how long a looked-up session is trusted before it is read again
+_sessions_changed = [0]  # bumped (under the lock) by every sign-in, sign-out and account change made here
 
 
 @st.cache_data(ttl=SESSION_RECHECK_SECONDS, max_entries=256, show_spinner=False)
-def _actor(path: str, token: str, agent: str) -> Actor | None:
+def _actor(path: str, token: str, agent: str, ver: int, changes: int) -> Actor | None:
     with reading() as con:
         return accounts.resume_session(con, token, user_agent=agent)
 
@@ -660,12 +692,18 @@ def _actor(path: str, token: str, agent: str) -> Actor | None:
 def current_actor(token: str | None) -> Actor | None:
     """Who is signed in with this token in this browser, if the session has not expired.
 
-    Every rerun asks, and opening the database costs 30–60 ms, so the answer is kept for
-    ``SESSION_RECHECK_SECONDS``; signing in or out and account changes made here forget it at once
-    (a change from the command line takes effect within those seconds)."""
+    Every rerun asks, and opening the database costs 30–60 ms, so the answer is kept for at most
+    ``SESSION_RECHECK_SECONDS``, keyed on the data version (an account changed from the command line
+    bumps it: seen within ``version``'s 2 s) and on ``_sessions_changed`` (a sign-out or an account
+    change made here: at once, and a lookup still under way then is stored under the old key)."""
     if not token:
         return None
-    return _actor(str(db_path()), token, user_agent())
+    return _actor(str(db_path()), token, user_agent(), version(), _sessions_changed[0])
+
+
+def _sessions_change() -> None:
+    with _LOCK:
+        _sessions_changed[0] += 1
 
 
 def sign_out(token: str) -> None:
@@ -673,7 +711,7 @@ def sign_out(token: str) -> None:
         try:
             accounts.end_session(db_path(), token, user_agent=user_agent())
         finally:
-            _actor.clear()
+            _sessions_change()
 
 
 def account_rows() -> pd.DataFrame:
@@ -704,7 +742,7 @@ def admin_write(action, *args, actor: Actor):
             return action(db_path(), *args, by=actor)
         finally:
             _version.clear()
-            _actor.clear()
+            _sessions_change()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -820,9 +858,10 @@ def confirm_year_end(year: int, texts: dict[int, str], overall: dict[int, str], 
     """Confirm (or edit) indicators' 实际完成情况 and projects' 年度总体目标 as ``actor``."""
     from ingest.summaries import confirm_summaries
 
+    cfg = config()  # before the lock: a cached call under it could wait on another thread's (see reading_path)
     with _LOCK:
         try:
-            return confirm_summaries(db_path(), year, texts, actor, config=config(), overall=overall)
+            return confirm_summaries(db_path(), year, texts, actor, config=cfg, overall=overall)
         finally:
             _version.clear()
 
@@ -913,9 +952,10 @@ def review_step(step: str, project_id: int, month, actor: Actor, reason: str | N
     """Take one step of the cycle as ``actor`` (``ingest.review``): raises ``ReviewRefused``, writing nothing."""
     from ingest import review
 
+    cfg = config()  # before the lock (see reading_path)
     with _LOCK:
         try:
-            return review.run_step(db_path(), actor, int(project_id), month, review.Step(step), reason, config=config())
+            return review.run_step(db_path(), actor, int(project_id), month, review.Step(step), reason, config=cfg)
         finally:
             _version.clear()
 

@@ -38,8 +38,9 @@ def _mine(year: int) -> dict[str, int]:
 
 def templates() -> None:
     st.subheader(t("templates"))
+    mine = _mine(_year())  # (a cached read, never under another reading's lock)
     with data.reading() as con:
-        due = entry_model.due_kinds(con, _mine(_year()).values())
+        due = entry_model.due_kinds(con, mine.values())
     st.caption(t("templates_due_help"))
     cols = st.columns(5)
     for k, kind in enumerate(TEMPLATE_KINDS):

@@ -235,7 +235,9 @@ def render() -> None:
         st.subheader(t("attention"))
         attention(year, month, choice or "all", view)
     quadrant(year, month, view)
-    data.judge_ahead(year, month, view, choice or "all", ATTENTION_ROWS, lang(), len(ov.projects))
+    shown_before = st.session_state.get("pb_overview_month", month)  # the way the user moves: looked at first
+    st.session_state["pb_overview_month"] = month
+    data.judge_ahead(year, month, view, choice or "all", ATTENTION_ROWS, lang(), 1 if month > shown_before else -1)
 
 
 render()

@@ -9,7 +9,7 @@ from dash_helpers import APP, app, matrix_lights, token_for
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, overview_model
-from tests.dashboard.test_overview_scale import cli_report
+from tests.dashboard.test_overview_scale import cli_report, three_units  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -27,8 +27,24 @@ def judged(monkeypatch) -> list[int]:
 
 
 def settled() -> None:
-    """Wait until the look-ahead thread has done what it was given (it runs its jobs in order)."""
-    data._ahead.submit(lambda: None).result(timeout=120)
+    """Wait until the look-ahead thread has done what it was given."""
+    assert data.ahead_settled(timeout=120)
+
+
+@pytest.fixture
+def made(monkeypatch) -> list[str]:
+    """What the overview's cached results were made from, in order: its summary, attention list and
+    quadrant (a step that finds them made by the look-ahead adds nothing here)."""
+    calls: list[str] = []
+    for module, name in ((data, "summarise"), (data, "attention_rows"), (overview_model, "quadrant")):
+        real = getattr(module, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+    return calls
 
 
 def test_the_months_either_side_are_judged_while_the_page_is_read(demo_db, monkeypatch, judged):
@@ -63,6 +79,66 @@ def test_a_month_is_judged_ahead_once_per_data_version(demo_db, monkeypatch, jud
     app("2020-06")  # another session, same view and version: the months are not asked for again
     settled()
     assert sorted(judged) == [5, 6, 7]
+
+
+@pytest.mark.usefixtures("three_units")
+def test_a_step_finds_what_the_page_shows_made_for_its_view(monkeypatch, judged, made):
+    """A unit chosen in the filter and approved data only: the look-ahead makes the overview, the attention
+    list and the quadrant under that view's key, so the step to May computes none of them."""
+    monkeypatch.setattr(data, "AHEAD_FROM", 5)  # the year's five projects (the unit chosen has two)
+    at = app("2020-06")
+    at.selectbox(key="unit").set_value("乙单位").run()
+    at.toggle(key="approved_only").set_value(True).run()
+    settled()
+    assert not at.exception and 5 in judged and 7 in judged
+    before = len(made)
+    at.select_slider(key="month_2020").set_value(5).run()
+    assert not at.exception
+    assert made[before:] == []
+
+
+def test_the_way_the_user_moves_is_looked_at_first(demo_db, monkeypatch, judged):
+    monkeypatch.setattr(data, "AHEAD_FROM", 1)
+    asked: list[int] = []
+    real = data._ask_ahead
+    monkeypatch.setattr(data, "_ask_ahead", lambda job, fn, *args: (asked.append(job[5]), real(job, fn, *args)))
+    at = app("2020-06")
+    settled()
+    at.select_slider(key="month_2020").set_value(7).run()  # a step right: 8 first
+    settled()
+    at.select_slider(key="month_2020").set_value(4).run()  # a jump left: 3 first
+    settled()
+    assert asked == [5, 7, 8, 6, 3, 5]
+    assert sorted(judged) == [3, 4, 5, 6, 7, 8]  # each month judged once
+
+
+def test_a_job_of_an_older_data_version_is_dropped(demo_db, monkeypatch, judged):
+    monkeypatch.setattr(data, "AHEAD_FROM", 1)
+    app("2020-06")
+    settled()
+    ver = data._version(str(demo_db))
+    data._judge_month(str(demo_db), ver - 1, None, 2020, 3, (None, None, False), "all", 200, "zh")
+    assert 3 not in judged  # the data changed since: nothing judged, nothing cached under the old version
+
+
+def test_jobs_wait_once_each_and_the_queue_is_bounded(monkeypatch):
+    import threading
+
+    release, started, ran = threading.Event(), threading.Event(), []
+
+    def blocking(label):
+        started.set()
+        release.wait(30)
+        ran.append(label)
+
+    data._ask_ahead(("test", "first"), blocking, "first")
+    assert started.wait(30)  # running: asking again while it runs adds nothing
+    data._ask_ahead(("test", "first"), blocking, "first")
+    for k in range(data.AHEAD_QUEUE + 3):
+        data._ask_ahead(("test", k), ran.append, k)
+    release.set()
+    settled()
+    assert ran == ["first", *range(data.AHEAD_QUEUE - 1)]  # the first, and as many more as the queue holds
 
 
 def test_a_small_year_judges_only_the_month_shown(demo_db, judged):
@@ -118,7 +194,8 @@ def unset(spec):
 
 def test_the_budget_chart_is_a_plain_specification_that_validates():
     """Built without Plotly's validation on every render: the same figure as the validated one, and the
-    month shown marked as ``add_vline`` marks it."""
+    month shown marked as ``add_vline`` marks it.  (Compared with the go.Scatter figure it replaced, in zh
+    and en, with and without totals and names: the same JSON, numbers sent as lists, not typed arrays.)"""
     import pandas as pd
     import plotly.graph_objects as go
 

@@ -61,7 +61,15 @@ from ingest.entry import Entry, enter_value
 from metrics import measures
 from metrics.paths import indicator_paths as _paths_of
 from metrics.review_state import month_states as review_states
-from metrics.status import StatusBasis, StatusReport, compute_status, latest_month_with_data, status_basis
+from metrics.status import (
+    StatusBasis,
+    StatusReport,
+    compute_status,
+    judge_inputs,
+    latest_month_with_data,
+    status_basis,
+    status_inputs,
+)
 
 _LOCK = threading.RLock()
 BY_DIGEST = {Config: lambda c: c.digest}  # a cached function taking the Config keys on its fingerprint
@@ -216,7 +224,8 @@ def _full_report(path: str, ver: int, cfg: Config, year: int, month: int) -> Sta
     copied out.  Few are kept: at 20,000 projects one report holds some hundred MB."""
     basis = _basis(path, ver, cfg, year)
     with reading() as con:
-        return compute_status(con, cfg, year, month, basis=basis)
+        inputs = status_inputs(con, cfg, year, month, basis=basis)
+    return judge_inputs(inputs)  # judged with the lock let go: other sessions read meanwhile
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -551,25 +551,54 @@ def compute_status(
     """Lights for every indicator of every project of ``year`` as of ``month`` (1–12), judged in bulk.
 
     ``basis``: the year's targets prepared before (``status_basis``), used when it serves this month."""
+    return judge_inputs(status_inputs(con, config, year, month, project, basis))
+
+
+@dataclass(frozen=True)
+class StatusInputs:
+    """What a status reads from the database (``status_inputs``); judging them (``judge_inputs``) needs
+    no connection, so a caller sharing one lock for its connections can let go of it before judging."""
+
+    period: Period
+    targets: Targets
+    measures: dict[str, pd.DataFrame]
+    adjustments: Mapping[int, list[dict]]
+
+
+def status_inputs(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    year: int | None = None,
+    month: int | None = None,
+    project: str | None = None,
+    basis: StatusBasis | None = None,
+) -> StatusInputs:
+    """The targets in force, the measures and the budget adjustments of ``year`` as of ``month``."""
     if year is None:
         row = con.execute("SELECT max(year) FROM project").fetchone()
         year = row[0] if row and row[0] else clock.today().year
     month = month or default_month(year)
-    period = Period(year, month, config)
     if basis is not None and basis.serves(year, month, project):
         targets = basis.targets
     else:
         targets = prepare_targets(con, year, month, project)
     same = basis is not None and basis.year == year and basis.project == project and basis.digest == config.digest
     measures = run_all(con, list(targets.wanted), year, month, config, basis.kept if same else None)
+    return StatusInputs(Period(year, month, config), targets, measures, _adjustments(con, year, month, project))
+
+
+def judge_inputs(inputs: StatusInputs) -> StatusReport:
+    """The report of ``status_inputs``: every rule's verdicts, the indicators' words beside them, the
+    projects' lights."""
+    period, targets, measures = inputs.period, inputs.targets, inputs.measures
     judged = judge(targets, measures, period)
     budget = measures["budget_light"]
     columns = ["indicator_id", "project_id", "status", "grey", "kind"]
     verdicts = pd.concat([f[columns] for f in judged.values()]) if judged else pd.DataFrame(columns=columns)
     indicator_frame = _with_verdicts(targets, verdicts)
     projects = _project_lights(targets.projects, budget, verdicts)
-    adjustments = _adjustments(con, year, month, project)
-    return StatusReport(year, f"{year}-{month:02d}", period, projects, indicator_frame, judged, adjustments)
+    month = f"{period.year}-{period.month:02d}"
+    return StatusReport(period.year, month, period, projects, indicator_frame, judged, inputs.adjustments)
 
 
 def prepare_targets(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None = None) -> Targets:

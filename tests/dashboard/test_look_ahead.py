@@ -14,21 +14,29 @@ from tests.dashboard.test_overview_scale import cli_report, three_units  # noqa:
 
 @pytest.fixture
 def judged(monkeypatch) -> list[int]:
-    """The months the status engine judges, in order (every call, the look-ahead's included)."""
+    """The months the overview's status reads and judges, in order (every call, the look-ahead's included)."""
     months: list[int] = []
-    real = data.compute_status
+    real = data.status_inputs
 
     def counting(con, cfg, year, month, *args, **kwargs):
         months.append(month)
         return real(con, cfg, year, month, *args, **kwargs)
 
-    monkeypatch.setattr(data, "compute_status", counting)
+    monkeypatch.setattr(data, "status_inputs", counting)
     return months
 
 
 def settled() -> None:
     """Wait until the look-ahead thread has done what it was given."""
     assert data.ahead_settled(timeout=120)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running():
+    """A test ends with the thread idle: a job still running would fill the shared caches (and evict
+    entries) in the next test."""
+    yield
+    settled()
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ not copied, and few kept), from the year's month-independent inputs made once pe
 pages need: the projects and units worst first
 (``overview``), each page's lights matrix (``matrix``) and the attention list (``attention``); a
 project's own status and month-by-month paths read only that project's rows (``measures.only_project``).
+One background thread judges ahead what a user is about to see (the month being signed in to, the
+overview's neighbouring months), into the same caches, one job at a time (``judge_ahead``).
 
 Who sees what (docs/domain.md §10): every page passes the signed-in actor; an actor scoped to a unit or a
 主管部门 (``core.accounts.visible_project_ids``) gets the same cached report cut to their projects

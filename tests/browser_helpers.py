@@ -14,6 +14,8 @@ from pathlib import Path
 
 from helpers import ROOT
 
+from dashboard.session_cookie import COOKIE
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -28,11 +30,20 @@ DEMO_PASSWORD = "browser-demo-pw"
 
 
 def sign_in(page, server: str, user: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in, and wait until the browser holds the session cookie.
+
+    The page hands the cookie over in a request of its own after the overview shows
+    (dashboard/session_cookie.py); a test that opened another address before it arrived, on a busy
+    machine, was shown the sign-in page again."""
     page.goto(server)
     page.get_by_label("账号").fill(user)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_selector('h1:has-text("总览")')
+    deadline = time.monotonic() + 60
+    while not any(c["name"] == COOKIE for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the session cookie never arrived"
+        page.wait_for_timeout(100)
 
 
 def free_port() -> int:

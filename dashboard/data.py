@@ -369,8 +369,7 @@ def _judge_month(path: str, ver: int, cfg: Config, year: int, month: int, key: t
 @st.cache_data(max_entries=16, show_spinner=False)
 def _curve_totals(path: str, ver: int, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     curves = _budget_curves(path, ver, year)
-    with reading() as con:
-        units = con.execute("SELECT project_id, unit FROM project WHERE year = ?", [year]).df()
+    units = _year_scope(path, ver, year, None, None)[0]  # each project's unit, as the overview reads it
     whole = curves.groupby("month").agg(spent=("spent_to_date", "sum"), budget=("budget", "sum")).reset_index()
     by_unit = (
         curves.merge(units, on="project_id")

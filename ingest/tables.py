@@ -4,8 +4,8 @@ CSV comes as Excel in China saves it: UTF-8, UTF-8 with BOM, or GBK/GB18030; any
 (CR LF, LF, or the old Mac CR).  A quote that never closes, a misplaced quote or an endless cell is
 refused with its line, never read as some other table.  XLSX is looked into first
 (``ingest.workbook``: size, compression, rows and cells within ``[limits]``) and then read by
-calamine, or streaming with openpyxl where calamine would read it otherwise (``ingest.xlsx_cells``); merged cells and title rows above the header are reported, never
-guessed around.  Every reader stops at the first limit passed, so no file can exhaust the
+calamine, or streaming with openpyxl where calamine would read it otherwise (``ingest.xlsx_cells``);
+merged cells and title rows above the header are reported, never guessed around.  Every reader stops at the first limit passed, so no file can exhaust the
 server; the message says which limit and how to split the file.
 """
 

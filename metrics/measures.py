@@ -469,9 +469,8 @@ def year_rows(con: duckdb.DuckDBPyConnection, names: list[str], year: int, confi
     out: dict[str, pa.Table] = {}
     for measure in (MEASURES[name] for name in names):
         if measure.rows and measure.rows_name not in out:
-            params = {"year": year} | measure.limits(config)
             con.complete()
-            used = {k: v for k, v in params.items() if f"${k}" in measure.rows}
+            used = measure.params(year, 12, config, measure.rows)  # the rows name $year and the limits only
             out[measure.rows_name] = con.sql(measure.rows, params=used).to_arrow_table()
     return out
 

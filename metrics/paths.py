@@ -6,7 +6,8 @@ not depend on the month is read once (the targets in force, which change only in
 绩效目标调整, and the rules they resolve to); each measure is one query for all the months (``months_of``)
 over the project's rows alone (``measures.PROJECT_ROWS``, as ``measures.only_project`` reads them); and
 each rule then judges the project's indicators once per month, with that month's ``Period``, by the status
-engine's own judging step (``status.judge``).  Rules that judged several months in one call would remove most of what is left.
+engine's own judging step (``status.judge``).  Rules that judged several months in one call would remove
+most of what is left.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 from core.config import Config
 from metrics.measures import MEASURES, ORDER, Measure, frame, with_clauses
 from metrics.rules import Period
-from metrics.status import Targets, judge, prepare_targets, rounded
+from metrics.status import Targets, judge, prepare_targets, revision_months, rounded
 
 COLUMNS = ["indicator", "month", "actual", "expected", "status"]
 _PARAM = re.compile(r"\$([a-z_]+)\b")
@@ -53,13 +54,8 @@ def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, mo
     """The project's targets in force with their rules (``status.prepare_targets``, as the status reads them),
     for each month: read again only in a month in which some 绩效目标调整 takes effect (the targets in between
     are those of the month before)."""
-    revised = {
-        m
-        for (m,) in con.execute(
-            "SELECT DISTINCT month(month) FROM target_revision WHERE replaced_by IS NULL AND year(month) = ?", [year]
-        ).fetchall()
-    }
-    out: dict[int, pd.DataFrame] = {}
+    revised = revision_months(con, year)
+    out: dict[int, Targets] = {}
     current = None
     for month in months:
         if current is None or month in revised:

@@ -524,15 +524,20 @@ class StatusBasis:
         )
 
 
+def revision_months(con: duckdb.DuckDBPyConnection, year: int) -> set[int]:
+    """The months of ``year`` in which some 绩效目标调整 takes effect: the targets in force change only there."""
+    rows = con.execute(
+        "SELECT DISTINCT month(month) FROM target_revision WHERE replaced_by IS NULL AND year(month) = ?", [year]
+    ).fetchall()
+    return {int(m) for (m,) in rows}
+
+
 def status_basis(
     con: duckdb.DuckDBPyConnection, year: int, project: str | None = None, config: Config | None = None
 ) -> StatusBasis:
     """The month-independent inputs of ``year``'s status (or one project's): see ``StatusBasis``.  With
     ``config``, the measures' rows too (they depend on its limits)."""
-    row = con.execute(
-        "SELECT min(month(month)) FROM target_revision WHERE replaced_by IS NULL AND year(month) = ?", [year]
-    ).fetchone()
-    first = int(row[0]) if row and row[0] is not None else None
+    first = min(revision_months(con, year), default=None)
     targets = _prepare(_targets(con, year, 12, project, revised=False))
     if config is None or project is not None:  # one project's rows are cheap to read for each month
         return StatusBasis(year, project, first, targets)

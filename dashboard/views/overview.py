@@ -4,8 +4,8 @@ list, and budget × results (the quadrant).
 At city scale the year is judged once per data version and month (``data.overview``) and the browser is
 sent only the page it shows: 25 projects, or, when the year has several units, 25 unit rows, each opening
 into its own projects (only an open unit's lights are made and sent).  The budget × results chart of
-more than ``overview_model.QUADRANT_AT_ONCE`` projects is drawn when its box is opened, and the months either side of
-the one shown are judged in the background while the page is read (``data.judge_ahead``).
+more than ``overview_model.QUADRANT_AT_ONCE`` projects is drawn when its box is opened, and the months
+either side of the one shown are judged in the background while the page is read (``data.judge_ahead``).
 
 On a phone (below ``render.PHONE_WIDTH``) the lights table gives way to one card per project: both are
 sent and CSS shows one (Python cannot know the viewport), see docs/design.md and issue 14.

@@ -189,7 +189,7 @@ def page(path: Path, name: str, month: int, profile: bool) -> None:
     if profiler:
         script_runner.exec_func_with_error_handling = plain
     assert not at.exception, at.exception
-    charts = len(at.get("plotly_chart"))
+    charts = sum(m.value.count('class="pb-chart"') for m in at.markdown)
     line("page, warm (AppTest)", clocked(at.run))
     at.session_state["month_2020"] = month - 1  # the month slider one step back
     line(f"page, month {month - 1} (AppTest)", clocked(at.run))
@@ -225,9 +225,8 @@ def browser(path: Path, name: str, month: int) -> None:
                     marks = []
                     for what, selector in (
                         ("lights", "#pb-matrix"),
-                        ("first path", ".stPlotlyChart .main-svg"),
-                        ("every chart", ".stPlotlyChart >> nth=12"),  # 12 paths and the S-curve
-                        ("last chart drawn", ".stPlotlyChart >> nth=12 >> .main-svg"),
+                        ("first path", ".pb-chart svg"),
+                        ("every chart", f".pb-chart >> nth={INDICATORS} >> svg"),  # a path each and the S-curve
                     ):
                         page.wait_for_selector(selector, timeout=180_000)
                         marks.append(f"{what} {time.perf_counter() - started:.2f} s")

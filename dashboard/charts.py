@@ -1,5 +1,5 @@
-"""Plotly figures: budget execution against time progress, an indicator's path through the year, and the
-budget × results quadrant of the overview.
+"""The overview's Plotly figures: budget execution against time progress, and the budget × results
+quadrant. (The project page draws its charts as SVG: ``dashboard.svg_charts``.)
 
 Plotly reads a subset of HTML in every text (``<a href>`` becomes a link), so each text from data is
 HTML-escaped here, and never pasted into a hover template (where ``%{…}`` would be read).
@@ -22,7 +22,6 @@ from dashboard.render import COLOURS
 
 MONTHS = list(range(1, 13))
 CONFIG = {"displayModeBar": False, "responsive": True}  # st.plotly_chart(config=CONFIG): no toolbar over titles
-TITLE_CHARS = 20  # a chart title is wrapped at this many characters so that it fits a phone's width
 FONT = {"family": "Noto Sans CJK SC, Noto Sans SC, sans-serif"}
 
 
@@ -47,20 +46,6 @@ def _layout_spec(y_title: str, height: int = 360, lang: str = "zh") -> dict:
     }
 
 
-def _layout(fig: go.Figure, y_title: str, height: int = 360, lang: str = "zh") -> go.Figure:
-    fig.update_layout(**_layout_spec(y_title, height, lang))
-    return fig
-
-
-def wrapped(title: str, width: int = TITLE_CHARS, lines: int = 3) -> list[str]:
-    """A title cut into lines of at most ``width`` characters (the last one ends with … when cut short)."""
-    parts = [title[k : k + width] for k in range(0, len(title), width)] or [""]
-    if len(parts) > lines:
-        parts = parts[:lines]
-        parts[-1] = parts[-1][:-1] + "…"
-    return parts
-
-
 def budget_execution(
     curves: pd.DataFrame,
     as_of: int,
@@ -74,7 +59,7 @@ def budget_execution(
     ``totals`` (month, spent, budget) is the whole unit's line made once per data version; without it
     the line is summed from ``curves`` (then every project's curve must be in it).  With ``totals``
     and no ``names``, every line of ``curves`` is drawn (the rows on the page).  Drawn on every render
-    of the overview, so, like ``indicator_path``, written as one plain specification and built without
+    of the overview, so written as one plain specification and built without
     Plotly's per-property validation (a test checks that it validates, and equals the validated figure)."""
     traces: list[dict] = [
         {
@@ -131,109 +116,6 @@ def budget_execution(
             "line": {"color": "#bbb", "width": 1},
         }
     ]
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
-
-
-def _changes(texts: list[str]) -> list[str]:
-    """A rating written only where it changes (and in the last month): twelve equal words would overlap."""
-    return [t if k == 0 or t != texts[k - 1] or k == len(texts) - 1 else "" for k, t in enumerate(texts)]
-
-
-def indicator_path(
-    path: pd.DataFrame, target: float | None, labels: dict[str, str], title: str, lang: str = "zh"
-) -> go.Figure:
-    """Actual month by month (to date for counts that accumulate, as ``labels["actual"]`` says), the
-    expected path, and the annual target.
-
-    A project page draws one per indicator (50 and more), so the figure is written as one plain
-    specification and built without Plotly's per-property validation (some 2 ms instead of 150 ms
-    each); a test checks that the specification validates."""
-    traces: list[dict] = []
-    yaxis: dict = {"title": {"text": ""}, "automargin": True}
-    numeric = path[pd.to_numeric(path["actual"], errors="coerce").notna()]
-    months = [month_name(int(m), lang) for m in path["month"]]
-    if numeric.empty:  # ratings and other texts: the light month by month, the rating where it changes
-        texts = [escape(str(a)) for a in path["actual"].astype(object).fillna("—")]
-        traces.append(
-            {
-                "type": "scatter",
-                "x": path["month"].tolist(),
-                "y": [0] * len(path),
-                "mode": "markers+text",
-                "text": _changes(texts),
-                "textposition": "top center",
-                "textfont": {"size": 11},
-                "cliponaxis": False,
-                "marker": {"size": 14, "color": [COLOURS[s] for s in path["status"]]},
-                "hovertext": [f"{m}：{x}" for m, x in zip(months, texts, strict=True)],
-                "hoverinfo": "text",
-                "showlegend": False,
-            }
-        )
-        yaxis |= {"visible": False, "range": [-0.6, 1.2]}
-    else:
-        traces.append(
-            {
-                "type": "scatter",
-                "x": numeric["month"].tolist(),
-                "y": [float(v) for v in numeric["actual"]],
-                "name": labels["actual"],
-                "mode": "lines+markers",
-                "marker": {"size": 10, "color": [COLOURS[s] for s in numeric["status"]]},
-                "line": {"color": "#444"},
-                "cliponaxis": False,
-            }
-        )
-    expected = path[pd.to_numeric(path["expected"], errors="coerce").notna()]
-    if not expected.empty:
-        traces.append(
-            {
-                "type": "scatter",
-                "x": expected["month"].tolist(),
-                "y": [float(v) for v in expected["expected"]],
-                "name": labels["expected"],
-                "mode": "lines",
-                "line": {"color": "#888", "dash": "dot"},
-            }
-        )
-    values = [float(v) for v in numeric["actual"]] + [float(v) for v in expected["expected"]]
-    values += [target] if target is not None else []
-    if values and min(values) >= 0:  # counts, rates and hours: the axis starts at 0, never at −1
-        yaxis |= {"rangemode": "tozero"}
-        if max(values) == 0:  # no event all year (a zero-events target met): 0 at the bottom, 1 above
-            yaxis |= {"range": [0, 1], "tickvals": [0, 1]}
-    lines = wrapped(title)
-    height = (150 if numeric.empty else 250) + 18 * len(lines)  # a row of ratings needs no height
-    layout = _layout_spec("", height, lang) | {
-        "title": {"text": "<br>".join(escape(x) for x in lines), "font": {"size": 13}, "x": 0, "xanchor": "left"},
-        "yaxis": yaxis,
-    }
-    layout["margin"] = layout["margin"] | {"t": 18 + 18 * len(lines)}
-    if target is not None:  # what ``add_hline(annotation_text=…)`` makes: a line across, labelled top right
-        layout["shapes"] = [
-            {
-                "type": "line",
-                "xref": "x domain",
-                "x0": 0,
-                "x1": 1,
-                "yref": "y",
-                "y0": target,
-                "y1": target,
-                "line": {"color": COLOURS["blue"], "dash": "dash"},
-            }
-        ]
-        layout["annotations"] = [
-            {
-                "text": labels["target"],
-                "xref": "x domain",
-                "x": 1,
-                "yref": "y",
-                "y": target,
-                "showarrow": False,
-                "xanchor": "right",
-                "yanchor": "bottom",
-            }
-        ]
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 

@@ -61,7 +61,8 @@ from ingest.actuals import Upload, check_read, ingest_actuals, read_upload, repl
 from ingest.demo_load import load_demo_if_empty
 from ingest.entry import Entry, enter_value
 from metrics import measures
-from metrics.paths import indicator_paths as _paths_of
+from metrics.paths import COLUMNS as PATH_COLUMNS
+from metrics.paths import ProjectYear, inputs_at, judge_paths, read_project_year
 from metrics.review_state import month_states as review_states
 from metrics.status import (
     StatusBasis,
@@ -149,6 +150,10 @@ def config() -> Config:
 @st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
 def _status(path: str, ver: int, cfg: Config, year: int, month: int, project: str | None) -> StatusReport:
     basis = _basis(path, ver, cfg, year) if project is None else None
+    if project is not None:  # the project page: judged from what its paths read (the same report)
+        read = _project_year(path, ver, cfg, year, project, max(month, latest_month(year)))
+        if read is not None:
+            return judge_inputs(inputs_at(read, month))
     with reading() as con:
         if project is None:
             return compute_status(con, cfg, year, month, basis=basis)
@@ -496,10 +501,18 @@ def project_facts(year: int, name: str) -> dict | None:
     return _project_facts(str(db_path()), version(), year, name)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs=BY_DIGEST)
+def _project_year(path: str, ver: int, cfg: Config, year: int, project: str, last_month: int) -> ProjectYear | None:
+    """One project's months 1…``last_month`` as read (``metrics.paths.read_project_year``): its paths and
+    its lights of each of those months are judged from it (shared, not copied: nothing changes it)."""
+    with reading() as con:
+        return read_project_year(con, cfg, year, project, last_month)
+
+
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
 def _indicator_paths(path: str, ver: int, cfg: Config, year: int, project: str, last_month: int) -> pd.DataFrame:
-    with reading() as con:
-        return _paths_of(con, cfg, year, project, last_month)
+    read = _project_year(path, ver, cfg, year, project, last_month)
+    return pd.DataFrame(columns=PATH_COLUMNS) if read is None else judge_paths(read)
 
 
 def indicator_paths(year: int, project: str, last_month: int) -> pd.DataFrame:

@@ -278,7 +278,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} projects · {red} red indicators · {yellow} yellow · {rate} executed",
     ),
     "unit_page": ("单位页", "Units page"),
-    "path_page": ("指标走势页", "Indicator paths page"),
     "units_hint": (
         "截至 {month}：共 {n} 个单位，最差的在前；点开单位查看其项目的指标灯。",
         "As of {month}: {n} units, worst first; open a unit to see its projects' lights.",

@@ -1,36 +1,54 @@
-"""Each indicator of one project month by month: the path the project page draws (docs/design.md, 项目).
+"""Each indicator of one project month by month: the path the project page draws (docs/design.md, Charts).
 
 Each month's point is what ``compute_status`` says as of that month (a test compares them), so the chart
 and the light never disagree.  The months are judged in one pass instead of twelve status runs: what does
 not depend on the month is read once (the targets in force, which change only in a month with a
 绩效目标调整, and the rules they resolve to); each measure is one query for all the months (``months_of``)
 over the project's rows alone (``measures.PROJECT_ROWS``, as ``measures.only_project`` reads them); and
-each rule then judges the project's indicators once per month, with that month's ``Period``, by the status
-engine's own judging step (``status.judge``).  Rules that judged several months in one call would remove
-most of what is left.
+the status engine's own judging step (``status.judge``) then judges the months before December in one call
+(``stacked``: one row per indicator and month, each with its month in ``rules.AS_OF``), and December,
+whose lights mean achieved or not, in a call of its own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.config import Config
-from metrics.measures import MEASURES, ORDER, Measure, frame, with_clauses
-from metrics.rules import Period
-from metrics.status import Targets, judge, prepare_targets, revision_months, rounded
+from metrics.measures import LONGEST_FIRST, MEASURES, ORDER, Measure, with_clauses
+from metrics.rules import AS_OF, Period
+from metrics.status import (
+    StatusInputs,
+    Targets,
+    adjustments_upto,
+    budget_adjustments,
+    judge,
+    prepare_targets,
+    revision_months,
+    rounded,
+)
 
 COLUMNS = ["indicator", "month", "actual", "expected", "status"]
 _PARAM = re.compile(r"\$([a-z_]+)\b")
+KEYS = ("project_id", "indicator_id")  # what the rules join a measure's rows on (with an item)
+STRIDE = 16  # in a stacked call a key k of month m is k × STRIDE + m: each month's rows join only each other
 
 
 def months_of(
     con: duckdb.DuckDBPyConnection, measure: Measure, year: int, months: list[int], config: Config, scope: int
-) -> dict[int, pd.DataFrame]:
-    """One measure as of each of ``months``, in one query for one project (``scope``): a frame per month,
-    with the rows and columns that ``measures.run`` gives for that month alone.
+) -> pa.Table:
+    """One measure as of each of ``months``, in one query for one project (``scope``): the rows and columns
+    that ``measures.run`` gives for each month alone, with that month in ``AS_OF`` (``month_rows`` takes
+    one month's out).
 
     The measure's SQL is repeated once per month with its parameters renamed (``$end`` → ``$end_6``) and
     the copies joined by UNION ALL under the project's rows (``measures.PROJECT_ROWS``)."""
@@ -41,13 +59,36 @@ def months_of(
     copies = []
     for month in months:
         renamed = _PARAM.sub(lambda found, m=month: f"${found[1]}_{m}", measure.sql)
-        copies.append(f"SELECT {month} AS as_of, * FROM ({renamed})")
+        copies.append(f"SELECT {month} AS {AS_OF}, * FROM ({renamed})")
         params |= {f"{k}_{month}": v for k, v in measure.params(year, month, config, measure.sql).items()}
-    sql = f"WITH {', '.join(ctes)} SELECT * FROM ({' UNION ALL '.join(copies)}) ORDER BY as_of, {ORDER[measure.key]}"
-    every = frame(con, sql, params)
-    empty = every.iloc[0:0].drop(columns="as_of")
-    split = {int(m): f.drop(columns="as_of").reset_index(drop=True) for m, f in every.groupby("as_of", sort=False)}
-    return {m: split.get(m, empty) for m in months}
+    union = " UNION ALL ".join(copies)
+    con.complete()
+    sql = f"WITH {', '.join(ctes)} SELECT * FROM ({union}) ORDER BY {AS_OF}, {ORDER[measure.key]}"
+    return con.sql(sql, params=params).to_arrow_table()
+
+
+def month_rows(table: pa.Table, month: int) -> pd.DataFrame:
+    """One month's rows of ``months_of``, as ``measures.run`` gives them: converted on their own, so a
+    column takes that month's type (an integer column stays one unless that month has a NULL)."""
+    return table.filter(pc.equal(table[AS_OF], month)).drop_columns([AS_OF]).to_pandas()
+
+
+def all_months_of(
+    con: duckdb.DuckDBPyConnection, names: list[str], year: int, months: list[int], config: Config, scope: int
+) -> dict[str, pa.Table]:
+    """``months_of`` for each named measure, two at a time on cursors of their own, as ``measures.run_all``
+    runs a status's: DuckDB works while Python waits."""
+    ordered = sorted(names, key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else len(LONGEST_FIRST))
+
+    def one(name: str) -> pa.Table:
+        cursor = con.cursor()
+        try:
+            return months_of(cursor, MEASURES[name], year, months, config, scope)
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(ordered, pool.map(one, ordered), strict=True))
 
 
 def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, months: list[int]) -> dict[int, Targets]:
@@ -64,25 +105,98 @@ def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, mo
     return out
 
 
+@dataclass(frozen=True)
+class ProjectYear:
+    """What one project's months 1…``months[-1]`` read from the database: the targets in force each month,
+    each measure for all the months (``months_of``) and the budget adjustments. Both the paths
+    (``judge_paths``) and the project's status of any of those months (``inputs_at``) are judged from it,
+    so the project page reads its project once per data version."""
+
+    year: int
+    months: list[int]
+    config: Config
+    targets: dict[int, Targets]
+    measured: dict[str, pa.Table]
+    adjustments: Mapping[int, list[dict]]  # up to the last month
+
+
+def read_project_year(
+    con: duckdb.DuckDBPyConnection, config: Config, year: int, project: str, last_month: int
+) -> ProjectYear | None:
+    """``project``'s months 1…``last_month`` (None for a project not in ``year``, or no month)."""
+    row = con.execute("SELECT project_id FROM project WHERE year = ? AND name = ?", [year, project]).fetchone()
+    if row is None or last_month < 1:
+        return None
+    months = list(range(1, last_month + 1))
+    targets = targets_by_month(con, year, project, months)
+    wanted = sorted({name for t in targets.values() for name in t.wanted})
+    measured = all_months_of(con, wanted, year, months, config, row[0])
+    adjustments = budget_adjustments(con, year, last_month, project)
+    return ProjectYear(year, months, config, targets, measured, adjustments)
+
+
+def inputs_at(project: ProjectYear, month: int) -> StatusInputs:
+    """What ``status.status_inputs`` reads for the project as of ``month`` (one of ``project.months``),
+    taken from what was read already: ``status.judge_inputs`` makes the same report of it."""
+    measures = {name: month_rows(table, month) for name, table in project.measured.items()}
+    adjustments = adjustments_upto(project.adjustments, project.year, month)
+    return StatusInputs(Period(project.year, month, project.config), project.targets[month], measures, adjustments)
+
+
 def indicator_paths(
     con: duckdb.DuckDBPyConnection, config: Config, year: int, project: str, last_month: int
 ) -> pd.DataFrame:
     """One row per indicator and month 1…``last_month``: actual and expected to date, and the light."""
-    row = con.execute("SELECT project_id FROM project WHERE year = ? AND name = ?", [year, project]).fetchone()
-    if row is None or last_month < 1:
-        return pd.DataFrame(columns=COLUMNS)
-    months = list(range(1, last_month + 1))
-    targets = targets_by_month(con, year, project, months)
-    wanted = sorted({name for t in targets.values() for name in t.wanted})
-    measured = {name: months_of(con, MEASURES[name], year, months, config, row[0]) for name in wanted}
+    read = read_project_year(con, config, year, project, last_month)
+    return pd.DataFrame(columns=COLUMNS) if read is None else judge_paths(read)
+
+
+def judge_paths(project: ProjectYear) -> pd.DataFrame:
+    """The paths of what ``read_project_year`` read: the months before December in one call, December in
+    one of its own."""
+    during = [m for m in project.months if m < 12]
+    final = [m for m in project.months if m == 12]
+    measured = {name: table.to_pandas() for name, table in project.measured.items()}
     parts = []
-    for month in months:
-        measures = {name: by_month[month] for name, by_month in measured.items()}
-        for judged in judge(targets[month], measures, Period(year, month, config)).values():
-            parts.append(judged[["indicator_id", "actual", "expected", "status"]].assign(month=month))
+    for chosen in (during, final):
+        if not chosen:
+            continue
+        groups, measures = stacked({m: project.targets[m] for m in chosen}, measured)
+        for judged in judge(groups, measures, Period(project.year, chosen[-1], project.config)).values():
+            parts.append(judged[["indicator_id", AS_OF, "actual", "expected", "status"]])
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
-    return _points(pd.concat(parts, ignore_index=True), targets)
+    verdicts = pd.concat(parts, ignore_index=True)
+    verdicts["indicator_id"] = (verdicts["indicator_id"] - verdicts[AS_OF]) // STRIDE
+    return _points(verdicts.rename(columns={AS_OF: "month"}), project.targets)
+
+
+def stacked(targets: dict[int, Targets], measured: dict[str, pd.DataFrame]) -> tuple[Targets, dict[str, pd.DataFrame]]:
+    """The months of ``targets`` as one: each rule's indicators and each measure's rows (``months_of``) once
+    per month, with the month in ``AS_OF`` and the keys made unique per month (``STRIDE``), so that one
+    call judges them all."""
+    months = list(targets)
+    by_targets: dict[int, tuple[Targets, list[int]]] = {}  # the months each reading of the targets holds for
+    for month, t in targets.items():
+        by_targets.setdefault(id(t), (t, []))[1].append(month)
+    rules = dict.fromkeys(name for t in targets.values() for name in t.groups)  # in the order first judged
+    groups = {}
+    for name in rules:
+        parts = []
+        for t, held in by_targets.values():
+            if name in t.groups:
+                group = t.groups[name]
+                parts.append(
+                    group.iloc[np.tile(np.arange(len(group)), len(held))].assign(**{AS_OF: np.repeat(held, len(group))})
+                )
+        groups[name] = _keyed(pd.concat(parts, ignore_index=True))
+    measures = {name: _keyed(rows[rows[AS_OF].isin(months)].reset_index(drop=True)) for name, rows in measured.items()}
+    return replace(targets[months[0]], groups=groups), measures
+
+
+def _keyed(rows: pd.DataFrame) -> pd.DataFrame:
+    month = rows[AS_OF].to_numpy(dtype=np.int64)
+    return rows.assign(**{k: rows[k].to_numpy(dtype=np.int64) * STRIDE + month for k in KEYS if k in rows.columns})
 
 
 def _points(verdicts: pd.DataFrame, targets: dict[int, Targets]) -> pd.DataFrame:

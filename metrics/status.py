@@ -589,7 +589,7 @@ def status_inputs(
         targets = prepare_targets(con, year, month, project)
     same = basis is not None and basis.year == year and basis.project == project and basis.digest == config.digest
     measures = run_all(con, list(targets.wanted), year, month, config, basis.kept if same else None)
-    return StatusInputs(Period(year, month, config), targets, measures, _adjustments(con, year, month, project))
+    return StatusInputs(Period(year, month, config), targets, measures, budget_adjustments(con, year, month, project))
 
 
 def judge_inputs(inputs: StatusInputs) -> StatusReport:
@@ -637,7 +637,9 @@ def _with_verdicts(targets: Targets, verdicts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _adjustments(con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None) -> dict[int, list[dict]]:
+def budget_adjustments(
+    con: duckdb.DuckDBPyConnection, year: int, month: int, project: str | None
+) -> dict[int, list[dict]]:
     """Per project, its 预算调整 up to ``month`` in order, each with the budget in force before it."""
     rows = con.execute(
         """
@@ -657,6 +659,14 @@ def _adjustments(con: duckdb.DuckDBPyConnection, year: int, month: int, project:
             dict(zip(("month", "before", "budget", "reason", "approval"), values, strict=True))
         )
     return out
+
+
+def adjustments_upto(adjustments: Mapping[int, list[dict]], year: int, month: int) -> dict[int, list[dict]]:
+    """``budget_adjustments`` read up to a later month, cut at ``month``: the same as reading them up to it
+    (each one's budget before it is the one before it, which a later adjustment does not change)."""
+    last = f"{year}-{month:02d}"
+    cut = {pid: [a for a in rows if a["month"] <= last] for pid, rows in adjustments.items()}
+    return {pid: rows for pid, rows in cut.items() if rows}
 
 
 def _project_lights(projects: pd.DataFrame, budget: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:

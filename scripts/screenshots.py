@@ -27,7 +27,7 @@ SIZES = {"": (1440, 1000), "_phone": (390, 844)}
 
 def _ready(page, phone: bool) -> None:
     page.wait_for_selector(".pb-card" if phone else "#pb-matrix", state="visible", timeout=60_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot, .pb-chart svg", timeout=60_000)  # the overview Plotly, a project SVG
     page.wait_for_timeout(1500)
 
 

@@ -52,3 +52,22 @@ def matrix_lights(at: AppTest) -> dict:
 
 def matrix_explanations(at: AppTest) -> dict:
     return {(p, i): e for p, i, _, e in _matrix_rows(at)}
+
+
+FIGURE = re.compile(r'<figure class="pb-chart" data-title="([^"]*)">(.*?)</figure>')
+
+
+def drawn_charts(at: AppTest, wide: bool = False) -> list[dict]:
+    """The project page's SVG charts (``dashboard.svg_charts``): the indicator paths, or with ``wide`` the
+    budget S-curve. Each: its title, the months of its points in order, and every text it draws."""
+    marker = 'class="pb-charts pb-wide"' if wide else 'class="pb-charts"'
+    block = next(m.value for m in at.markdown if marker in m.value)
+    return [
+        {
+            "title": html.unescape(title),
+            "months": [int(m) for m in re.findall(r'data-month="(\d+)"', svg)],
+            "texts": [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)],
+            "svg": svg,
+        }
+        for title, svg in FIGURE.findall(block)
+    ]

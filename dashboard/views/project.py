@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.accounts import PermissionDenied
 from core.numbers import money
-from dashboard import charts, data
+from dashboard import data, svg_charts
 from dashboard.i18n import lang, t
 from dashboard.project_tables import ledger_table, upload_table, value_history_table
 from dashboard.render import CARDS, FIGURES, LAYOUT_CSS, WIDE, card_html, matrix_html, plain
@@ -18,7 +18,6 @@ from dashboard.views.common import chart_labels, current_actor, matrix_headers, 
 from ingest.revert import NothingToRevert
 from metrics.status import missing_notice
 
-CHARTS_PER_PAGE = 12  # indicator paths drawn at once (each is a Plotly chart the browser lays out)
 ACCUMULATING = ("deliverable_count", "value_sum")  # rules whose actual is a running total (累计实际)
 
 
@@ -136,31 +135,20 @@ def render() -> None:
         st.html(card_html(project, lang(), open_all=True))
 
     paths = data.project_paths(year, name, month)
-    shown = list(enumerate(project.indicators))
-    pages = -(-len(shown) // CHARTS_PER_PAGE)
-    if pages > 1:  # a project with many indicators: the browser draws one page of paths at a time
-        page = st.number_input(t("path_page"), 1, pages, 1, help=t("of_pages", n=pages), key=f"paths:{name}")
-        shown = shown[(page - 1) * CHARTS_PER_PAGE : page * CHARTS_PER_PAGE]
-    columns = st.columns(2)
-    for k, indicator in shown:
+    figures = []
+    for indicator in project.indicators:
         path = paths[paths["indicator"] == indicator.name]
         target = indicator.expected if indicator.kind in ("at_least", "equal", "at_most") and month == 12 else None
         actual = t("actual_path") if indicator.rule in ACCUMULATING else t("actual_value")
         labels = {"actual": actual, "expected": t("expected_path"), "target": t("target_line")}
-        with columns[k % 2]:
-            st.plotly_chart(
-                charts.indicator_path(path, target, labels, f"{indicator.name}（{indicator.target}）", lang()),
-                width="stretch",
-                key=f"path_{k}",
-                config=charts.CONFIG,
-            )
+        figures.append(
+            svg_charts.indicator_path(path, target, labels, f"{indicator.name}（{indicator.target}）", lang())
+        )
+    st.markdown(svg_charts.grid(figures), unsafe_allow_html=True)
 
     st.subheader(t("s_curve"))
-    st.plotly_chart(
-        charts.budget_execution(data.project_curves(year, [name]), month, chart_labels(), [name], lang=lang()),
-        width="stretch",
-        config=charts.CONFIG,
-    )
+    curve = svg_charts.budget_curve(data.project_curves(year, [name]), month, chart_labels(), name, lang())
+    st.markdown(svg_charts.grid([curve], wide=True), unsafe_allow_html=True)
 
     value_history(year, name, [i.name for i in project.indicators])
     changes(year, name)

@@ -8,7 +8,7 @@ An unknown rule name is an error where it is met (``rule``), never a silent fall
 from __future__ import annotations
 
 from metrics.rules import between, budget, counts, hotline, opinion, values
-from metrics.rules.base import Grey, Period, Rule, RuleName
+from metrics.rules.base import AS_OF, Grey, Period, Rule, RuleName
 
 REGISTRY: dict[RuleName, Rule] = {
     r.name: r for r in (*budget.RULES, *hotline.RULES, *opinion.RULES, *counts.RULES, *values.RULES, *between.RULES)
@@ -50,4 +50,16 @@ def rule_for(name: str | None, kind: str) -> Rule:
 # rule name → (stream, formula): what ingest's binding check and the docs list
 RULES: dict[str, tuple[str, str]] = {str(r.name): (r.stream, r.formula) for r in REGISTRY.values()}
 
-__all__ = ["DEFAULT_RULE", "REGISTRY", "RULES", "Grey", "Period", "Rule", "RuleName", "UnknownRule", "rule", "rule_for"]
+__all__ = [
+    "AS_OF",
+    "DEFAULT_RULE",
+    "REGISTRY",
+    "RULES",
+    "Grey",
+    "Period",
+    "Rule",
+    "RuleName",
+    "UnknownRule",
+    "rule",
+    "rule_for",
+]

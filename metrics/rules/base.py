@@ -6,6 +6,10 @@ rows with the verdict columns of ``verdict`` filled (status, actual, expected, p
 grey), plus whatever facts its ``explain`` needs.
 Explanations are rendered later, only for the rows someone reads, from those facts and from the
 same band object (``metrics.lights``) the light was judged with.
+
+The rows may also be several months of the same indicators (the project page's paths, metrics/paths.py):
+each row then carries the month it is judged as of in ``AS_OF``, and what a rule does with the month it
+reads through ``as_of``; none of those months is the year's last, so ``period.final`` holds for them all.
 """
 
 from __future__ import annotations
@@ -78,6 +82,19 @@ class Period:
 
 
 Facts = Mapping[str, Any]
+
+AS_OF = "as_of"  # the column of a row's own as-of month, when several months are judged in one call
+MONTHS_CODED = 13  # a month 1–12 as one digit of a number in base 13 (``accumulate`` codes its pairs so)
+
+
+def as_of(rows: pd.DataFrame, period: Period) -> int | np.ndarray:
+    """The month each of ``rows`` is judged as of: its ``AS_OF`` when it has one, else the period's."""
+    return rows[AS_OF].to_numpy(dtype=np.int64) if AS_OF in rows.columns else period.month
+
+
+def time_progress(rows: pd.DataFrame, period: Period) -> float | np.ndarray:
+    """month ÷ 12 of each row (``as_of``)."""
+    return as_of(rows, period) / 12
 
 
 @dataclass(frozen=True)
@@ -188,7 +205,7 @@ def put(out: pd.DataFrame, rows, **columns) -> None:
 def stream_missing(out: pd.DataFrame, period: Period, column: str = "n_months") -> pd.Series:
     """Grey where the stream has fewer than ``month`` months reported; returns the rows still to judge."""
     reported = out[column].fillna(0).to_numpy(dtype=float) if column in out else np.zeros(len(out))
-    return grey_where(out, reported < period.month, Grey.STREAM_MISSING)
+    return grey_where(out, reported < as_of(out, period), Grey.STREAM_MISSING)
 
 
 def per_distinct(values: pd.Series, fn: Callable[[Any], Any], dtype=object) -> np.ndarray:
@@ -218,10 +235,14 @@ def due_grey(out: pd.DataFrame, period: Period, seen_column: str) -> pd.Series:
     Before the first due month with nothing entered the light is grey and *not due* (left out of
     the project's light); an entry made early is judged. Returns the rows still to judge.
     """
-    config, month = period.config, period.month
-    latest_due = per_distinct(
-        out["params"], lambda text: max((m for m in _due_months(text, config) if m <= month), default=0)
-    ).astype(int)
+    config, months = period.config, np.broadcast_to(as_of(out, period), len(out))
+    latest_due = np.zeros(len(out), dtype=int)
+    for month in np.unique(months):  # one month, or each of the months judged together
+        at = months == month
+        latest_due[at] = per_distinct(
+            out["params"][at],
+            lambda text, month=month: max((m for m in _due_months(text, config) if m <= month), default=0),
+        ).astype(int)
     first_due = per_distinct(out["params"], lambda text: min(_due_months(text, config), default=0)).astype(int)
     seen = pd.to_datetime(out[seen_column]).dt.month.fillna(0).to_numpy() if seen_column in out else 0
     out["due_month"] = latest_due
@@ -344,21 +365,22 @@ def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: n
     idx = np.flatnonzero(todo.to_numpy())
     if not len(idx):
         return
-    m = period.month
+    m = np.broadcast_to(as_of(out, period), len(out))[idx]
     plans = out["plan"].iloc[idx]
     target = np.asarray(target, dtype=float)[idx]
     actual = np.asarray(actual, dtype=float)[idx]
-    # each distinct (plan, target) pair is worked out once
+    # each distinct (plan, target, month) is worked out once
     plan_codes, plan_texts = pd.factorize(plans, use_na_sentinel=True)
     target_codes, targets = pd.factorize(target, use_na_sentinel=True)
     width = len(targets) + 1
-    pair_codes, pairs = pd.factorize((plan_codes.astype(np.int64) + 1) * width + target_codes + 1)
+    pair = (plan_codes.astype(np.int64) + 1) * width + target_codes + 1
+    pair_codes, pairs = pd.factorize(pair * MONTHS_CODED + m)  # the month in the lowest digit
     ends = np.array(
         [
             _expectations(
-                plan_texts[p // width - 1] if p // width else "",
-                targets[p % width - 1] if p % width else np.nan,
-                m,
+                plan_texts[p // MONTHS_CODED // width - 1] if p // MONTHS_CODED // width else "",
+                targets[p // MONTHS_CODED % width - 1] if p // MONTHS_CODED % width else np.nan,
+                p % MONTHS_CODED,
             )
             for p in pairs
         ],
@@ -369,10 +391,8 @@ def accumulate(out: pd.DataFrame, todo: pd.Series, actual: np.ndarray, target: n
     bands = accumulating_bands(period)
     x = percent(actual, expected)  # NaN where nothing is expected yet
     status = np.where(expected > 0, bands.classify(x), np.where(actual > 0, str(BLUE), str(GREEN)))
-    if m < 12:
-        projection = np.where(has_plan, actual + np.maximum(0.0, year_end - expected), actual * 12 / m)
-    else:
-        projection = actual
+    during = np.where(has_plan, actual + np.maximum(0.0, year_end - expected), actual * 12 / m)
+    projection = np.where(m < 12, during, actual)
     rows = out.index[idx]
     put(out, rows, status=status, actual=actual.astype(object), expected=expected, x=x)
     put(out, rows, projection=projection.astype(object), at_risk=projection < target, has_plan=has_plan)

@@ -10,12 +10,14 @@ import pandas as pd
 from core.config import BudgetMode
 from metrics.lights import GREY, RED, YELLOW, Accumulating, Achieved, BudgetPace
 from metrics.rules.base import (
+    AS_OF,
     Facts,
     Grey,
     Period,
     Rule,
     RuleName,
     accumulate,
+    as_of,
     explain_accumulating,
     explain_grey,
     grey_where,
@@ -24,6 +26,7 @@ from metrics.rules.base import (
     months_zh,
     pct,
     stream_missing,
+    time_progress,
     verdict,
 )
 
@@ -33,14 +36,14 @@ WHAT = ("预算执行", "budget")
 def project_budget_lights(budget: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per project (rows of the ``measures.BUDGET`` measure): the budget light, the figure it used, and why grey."""
     bands = BudgetPace.at(period.config, period.final)
-    out = budget[
-        ["project_id", "spent", "execution_rate", "budget_in_force", "adjusted_month", "months_mask", "n_months"]
-    ]
+    columns = ["project_id", "spent", "execution_rate", "budget_in_force", "adjusted_month", "months_mask", "n_months"]
+    out = budget[[*columns, AS_OF]] if AS_OF in budget.columns else budget[columns]
     out = out.copy()
     rate = out["execution_rate"].to_numpy(dtype=float)
-    figure = bands.figure(rate, period.time_progress)
-    status = bands.classify(rate, period.time_progress)
-    missing = out["n_months"].fillna(0).to_numpy() < period.month
+    progress = time_progress(out, period)
+    figure = bands.figure(rate, progress)
+    status = bands.classify(rate, progress)
+    missing = out["n_months"].fillna(0).to_numpy() < as_of(out, period)
     no_budget = ~missing & np.isnan(rate)
     out["budget_status"] = np.where(missing | no_budget, str(GREY), status)
     out["budget_figure"] = figure
@@ -137,7 +140,8 @@ def judge_timeliness(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], 
     out["status"] = status
     rate = np.round(out["execution_rate"].to_numpy(dtype=float) * 100, 2)
     out["actual"] = pd.Series(np.where(judged, rate, np.nan), index=out.index, dtype=object).where(judged, None)
-    out["expected"] = np.where(judged, round(period.time_progress * 100, 2), np.nan)
+    progress = {m: round(m / 12 * 100, 2) for m in np.unique(as_of(out, period))}  # time progress in %, per month
+    out["expected"] = np.where(judged, [progress[m] for m in np.broadcast_to(as_of(out, period), len(out))], np.nan)
     out["at_risk"] = np.isin(status, [str(RED), str(YELLOW)])
     # a grey budget light explains itself (explain_budget_light), so ``grey`` stays empty here
     return out

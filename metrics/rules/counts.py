@@ -15,6 +15,7 @@ from metrics.rules.base import (
     Rule,
     RuleName,
     accumulate,
+    as_of,
     explain_accumulating,
     grey_where,
     join,
@@ -30,7 +31,7 @@ def judge_visitors(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], pe
     """Visitors and visits to date, each against the same months a year before; the worse of the two lights."""
     out = join(verdict(frame), measures["visitors"], "project_id")
     todo = stream_missing(out, period)
-    no_base = out["baseline_months"].fillna(0).to_numpy() < period.month
+    no_base = out["baseline_months"].fillna(0).to_numpy() < as_of(out, period)
     rows = out.index[(todo.to_numpy() & no_base)]
     put(out, rows, actual=pd.Series(out.loc[rows, "visitors"].to_numpy(dtype=float), index=rows, dtype=object))
     todo = grey_where(out, todo & no_base, Grey.NO_VISITOR_BASELINE)

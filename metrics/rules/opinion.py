@@ -14,6 +14,7 @@ from metrics.rules.base import (
     Period,
     Rule,
     RuleName,
+    as_of,
     duration,
     grey_where,
     join,
@@ -80,7 +81,7 @@ def judge_report_within(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame
     has_events = out["events"].fillna(0).to_numpy() > 0
     # with events the events speak; without, the monitoring must have been reported for every month
     reported = out["n_months"].fillna(0).to_numpy(dtype=float)
-    quiet = grey_where(out, ~has_events & (reported < period.month), Grey.STREAM_MISSING).to_numpy() & ~has_events
+    quiet = grey_where(out, ~has_events & (reported < as_of(out, period)), Grey.STREAM_MISSING).to_numpy() & ~has_events
     rows = out.index[quiet]
     put(out, rows, status=str(GREEN))
     put(out, rows, actual=pd.Series(0.0, index=rows, dtype=object))

@@ -51,7 +51,7 @@ def test_navigation_to_a_project(server, page):
     rendered_overview(page)
     page.get_by_role("link", name="上海体育文史业务经费").click()
     page.wait_for_selector('h1:has-text("上海体育文史业务经费")')
-    page.wait_for_selector(".js-plotly-plot")
+    page.wait_for_selector(".pb-chart svg")
     assert "project" in page.url and quote("上海体育文史业务经费") in page.url
     assert page.locator("#pb-matrix tr.pb-row").count() == 10
 

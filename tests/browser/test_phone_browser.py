@@ -50,7 +50,7 @@ def test_phone_shows_cards_and_never_scrolls_sideways(server, leader):
 
     page.goto(f"{server}/project?project={quote(PROJECT)}&month=2020-06")
     page.wait_for_selector(".pb-card", state="visible")
-    page.wait_for_selector(".js-plotly-plot")
+    page.wait_for_selector(".pb-chart svg")
     page.wait_for_timeout(500)
     assert not page.locator("#pb-matrix").is_visible()
     no_sideways_scroll(page, 390)
@@ -108,8 +108,9 @@ def test_english_survives_a_reload_and_a_change_of_page(server, leader):
     assert "领导" not in page.get_by_test_id("stSidebar").inner_text()
     expect(page.get_by_text("Red indicators", exact=True)).to_be_visible()
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Project").click()
-    page.wait_for_selector(".js-plotly-plot .xtick")
+    page.wait_for_selector(".pb-chart svg")
     expect(page.get_by_text("Budget S-curve")).to_be_visible()  # the overview's charts may linger a moment
+    assert "Jun" in page.locator(".pb-chart text").all_text_contents()  # the paths' months in English too
     assert "lang=en" in page.url
     page.goto(server)  # a bare address: the browser's cookie remembers the choice
     page.wait_for_selector('h1:has-text("Overview")')

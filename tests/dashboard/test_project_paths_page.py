@@ -4,9 +4,7 @@ benchmarks/project_page_bench.py)."""
 
 from __future__ import annotations
 
-import json
-
-from dash_helpers import app
+from dash_helpers import app, drawn_charts
 
 from core import db
 from core.config import load_config
@@ -16,10 +14,9 @@ PROJECT = "上海体育文史业务经费"  # ten indicators in the demo
 
 
 def path_points(at) -> list[list[int]]:
-    """Each indicator chart's months with a point in its first trace (the actual), in the page's order
-    (the titles name the target in force, which a 绩效目标调整 changes between the months)."""
-    charts = at.get("plotly_chart")[:-1]  # the last chart is the budget S-curve
-    return [json.loads(chart.proto.spec)["data"][0]["x"] for chart in charts]
+    """Each indicator chart's months with a point (the actual, or the light of a rating), in the page's
+    order (the titles name the target in force, which a 绩效目标调整 changes between the months)."""
+    return [chart["months"] for chart in drawn_charts(at)]
 
 
 def test_an_earlier_month_shows_only_its_months(demo_db):

@@ -18,6 +18,7 @@ from helpers import run_cli
 
 from core import accounts, db
 from core.accounts import Actor
+from dashboard import svg_charts
 from dashboard.render import plain
 from ingest.actuals import ingest_actuals
 
@@ -116,7 +117,8 @@ def markup_from_data(at) -> list[tuple[str, str, str]]:
         for field, text in _strings(MessageToDict(proto)):
             if kind in PLAIN_OPTIONS and field in ("options", "rawValue", "rawValues", "default", "value"):
                 continue
-            if kind in ("html", "plotly_chart"):
+            raw_block = kind == "markdown" and text.startswith(svg_charts.GRID_CSS) and "\n" not in text
+            if kind in ("html", "plotly_chart") or raw_block:  # the project page's SVG: one line of raw HTML
                 found += [(kind, field, text) for fragment in HTML_RAW if fragment in text]
             else:  # what Markdown reads once the backslash escapes are taken out
                 read = ESCAPED.sub("\x00", text)

@@ -11,8 +11,8 @@ import pytest
 from core import db
 from core.config import load_config
 from metrics.measures import MEASURES, only_project, run
-from metrics.paths import COLUMNS, indicator_paths, months_of
-from metrics.status import compute_status
+from metrics.paths import COLUMNS, indicator_paths, inputs_at, month_rows, months_of, read_project_year
+from metrics.status import compute_status, judge_inputs
 
 MONTHS = (1, 6, 12)  # the revision of September: test_revised_target_is_judged_from_its_month
 
@@ -32,17 +32,19 @@ def known(value):
 
 
 def test_every_demo_project_path_equals_the_status_of_each_month(demo):
+    """Every month: the months before December are judged together in one call (``paths.stacked``) and
+    December alone, so each of the twelve is compared with the whole year's status of that month."""
     con, config = demo
     names = [n for (n,) in con.execute("SELECT name FROM project WHERE year = 2020 ORDER BY project_id").fetchall()]
     assert len(names) == 5
-    for name in names:
-        paths = indicator_paths(con, config, 2020, name, 12)
-        assert list(paths.columns) == COLUMNS
-        (pid,) = con.execute("SELECT project_id FROM project WHERE name = ?", [name]).fetchone()
-        for month in MONTHS:
-            with only_project(pid):
-                (project,) = compute_status(con, config, 2020, month, name).projects
-            got = paths[paths["month"] == month]
+    paths = {name: indicator_paths(con, config, 2020, name, 12) for name in names}
+    for month in range(1, 13):
+        report = compute_status(con, config, 2020, month)
+        for project in report.projects:
+            got = paths[project.name]
+            assert list(got.columns) == COLUMNS
+            got = got[got["month"] == month]
+            name = project.name
             assert list(got["indicator"]) == [i.name for i in project.indicators], (name, month)
             assert list(got["status"]) == [i.status for i in project.indicators], (name, month)
             assert [known(a) for a in got["actual"]] == [known(i.actual) for i in project.indicators], (name, month)
@@ -65,14 +67,15 @@ def test_revised_target_is_judged_from_its_month(demo):
 
 
 def test_one_query_per_measure_gives_each_months_rows(demo):
-    """``months_of`` (every month in one query) returns, month by month, the rows ``measures.run`` gives."""
+    """``months_of`` (every month in one query) returns, month by month (``month_rows``), the rows
+    ``measures.run`` gives."""
     con, config = demo
     (pid,) = con.execute("SELECT project_id FROM project WHERE name = '上海体育文史业务经费'").fetchone()
     for name, measure in MEASURES.items():
         together = months_of(con, measure, 2020, list(MONTHS), config, pid)
         for month in MONTHS:
             alone = run(con, measure, 2020, month, config, pid)
-            got = together[month]
+            got = month_rows(together, month)
             assert list(got.columns) == list(alone.columns), name
             assert len(got) == len(alone), (name, month)
             for column in alone.columns:  # dtypes may widen (an int column with a NULL in another month)
@@ -93,3 +96,30 @@ def test_unknown_project_or_no_month_gives_no_rows(demo):
     con, config = demo
     assert indicator_paths(con, config, 2020, "没有这个项目", 12).empty
     assert indicator_paths(con, config, 2020, "上海体育文史业务经费", 0).empty
+
+
+def report_words(project) -> list[tuple]:
+    """Everything the project page shows of a project's report: its light and budget figures, each
+    indicator's light, figures and both explanations, and its budget adjustments."""
+    head = (project.status, project.budget_status, project.budget, known(project.execution_rate))
+    head += (project.adjustments, project.budget_explanation, project.budget_explanation_en, project.missing)
+    rows = [
+        (i.name, i.status, known(i.actual), known(i.expected), i.explanation, i.explanation_en)
+        for i in project.indicators
+    ]
+    return [head, *rows]
+
+
+def test_a_months_status_from_the_project_year_equals_its_own(demo):
+    """The project page judges its lights from what it read for the paths (``inputs_at``): for every demo
+    project, the same report, explanations included, as the status of the month alone (January, June,
+    September with its target revision, and December)."""
+    con, config = demo
+    rows = con.execute("SELECT project_id, name FROM project WHERE year = 2020 ORDER BY project_id").fetchall()
+    for pid, name in rows:
+        read = read_project_year(con, config, 2020, name, 12)
+        for month in (1, 6, 9, 12):
+            with only_project(pid):
+                (alone,) = compute_status(con, config, 2020, month, name).projects
+            (taken,) = judge_inputs(inputs_at(read, month)).projects
+            assert report_words(taken) == report_words(alone), (name, month)

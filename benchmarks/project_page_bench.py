@@ -5,13 +5,14 @@ first project has 50 indicators: its ten (one per stream's rule) and four more c
 bindings and twelve months of values; and a leader account. Then times, each best of ``--runs``:
 
 - **paths**: ``metrics.paths.indicator_paths`` for months 1…``--month`` (no cache: the cold cost);
-- **status**: ``compute_status`` of the project for the as-of month alone (what the page's lights cost);
+- **status**: ``compute_status`` of the project for the as-of month alone (the page now judges its lights
+  from what the paths read; this is what they cost on their own);
 - **page, cold / warm**: the whole 项目 page through ``streamlit.testing.v1.AppTest``, signed in as the
   leader: cold is the first render in a fresh process (every cache empty; the overview is rendered first
   and not timed), warm a rerun of the same page, then the month slider one step back (a month not shown);
 - **browser** (``--browser``): ``perfboard serve`` and Debian's Chromium, signed in: from opening
-  ``/project?project=…&month=…`` until the last indicator chart is drawn (cold, then warm: a reload of the
-  page, which loads the chart library again); then the month slider moved one step back, twice, within
+  ``/project?project=…&month=…`` until every chart is drawn, the 50 paths and the S-curve (cold, then warm:
+  a reload of the page); then the month slider moved one step back, twice, within
   the page, until the lights show that month and the server has finished the page.
 
 Wall and CPU seconds (user + system of this process, all threads) for each; ``--profile`` prints the

@@ -58,6 +58,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "expected_path": ("应达", "Expected"),
     "target_line": ("年度目标", "Annual target"),
     "s_curve": ("预算执行 S 曲线", "Budget S-curve"),
+    "paths_title": ("指标走势", "Indicator paths"),
     "history": ("上传记录", "Upload history"),
     "budget_in_force": ("全年预算数（元）", "Budget in force (yuan)"),
     "budget_initial": ("年初预算数（元）", "Initial budget (yuan)"),

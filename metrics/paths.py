@@ -37,7 +37,7 @@ from metrics.status import (
     rounded,
 )
 
-COLUMNS = ["indicator", "month", "actual", "expected", "status"]
+COLUMNS = ["indicator_id", "indicator", "month", "actual", "expected", "status"]  # the id: two may share a name
 _PARAM = re.compile(r"\$([a-z_]+)\b")
 KEYS = ("project_id", "indicator_id")  # what the rules join a measure's rows on (with an item)
 STRIDE = 16  # in a stacked call a key k of month m is k × STRIDE + m: each month's rows join only each other
@@ -207,6 +207,7 @@ def _points(verdicts: pd.DataFrame, targets: dict[int, Targets]) -> pd.DataFrame
     ids = verdicts["indicator_id"].to_numpy()
     points = pd.DataFrame(
         {
+            "indicator_id": ids,
             "indicator": words["name"].reindex(ids).to_numpy(dtype=object),
             "seq": words["seq"].reindex(ids).to_numpy(),
             "month": verdicts["month"].to_numpy(),

@@ -134,10 +134,11 @@ def render() -> None:
     with st.container(key=CARDS):
         st.html(card_html(project, lang(), open_all=True))
 
+    st.subheader(t("paths_title"))
     paths = data.project_paths(year, name, month)
     figures = []
     for indicator in project.indicators:
-        path = paths[paths["indicator"] == indicator.name]
+        path = paths[paths["indicator_id"] == indicator.indicator_id]  # by id: two indicators may share a name
         target = indicator.expected if indicator.kind in ("at_least", "equal", "at_most") and month == 12 else None
         actual = t("actual_path") if indicator.rule in ACCUMULATING else t("actual_value")
         labels = {"actual": actual, "expected": t("expected_path"), "target": t("target_line")}

@@ -123,3 +123,24 @@ def test_a_months_status_from_the_project_year_equals_its_own(demo):
                 (alone,) = compute_status(con, config, 2020, month, name).projects
             (taken,) = judge_inputs(inputs_at(read, month)).projects
             assert report_words(taken) == report_words(alone), (name, month)
+
+
+def test_two_indicators_of_one_name_keep_their_own_paths(demo_template, tmp_path):
+    """A target table may name two indicators alike (under two 二级指标): each keeps its own path, found by
+    its id, as the page draws it."""
+    copy = tmp_path / "same-name.duckdb"
+    copy.write_bytes(demo_template.read_bytes())
+    con = db.connect(copy)
+    try:
+        pid, first, second = con.execute(
+            "SELECT project_id, min(indicator_id), max(indicator_id) FROM indicator GROUP BY project_id "
+            "ORDER BY project_id LIMIT 1"
+        ).fetchone()
+        con.execute("UPDATE indicator SET level3 = '同名指标' WHERE indicator_id IN (?, ?)", [first, second])
+        (name,) = con.execute("SELECT name FROM project WHERE project_id = ?", [pid]).fetchone()
+        paths = indicator_paths(con, load_config(con), 2020, name, 12)
+    finally:
+        con.close()
+    alike = paths[paths["indicator"] == "同名指标"]
+    assert sorted(alike["indicator_id"].unique()) == [first, second]
+    assert (alike.groupby("indicator_id")["month"].apply(list) == [list(range(1, 13))] * 2).all()

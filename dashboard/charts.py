@@ -18,11 +18,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.numbers import month_name, num, share
-from dashboard.render import COLOURS
+from dashboard.render import COLOURS, FONT_FAMILY
 
 MONTHS = list(range(1, 13))
 CONFIG = {"displayModeBar": False, "responsive": True}  # st.plotly_chart(config=CONFIG): no toolbar over titles
-FONT = {"family": "Noto Sans CJK SC, Noto Sans SC, sans-serif"}
+FONT = {"family": FONT_FAMILY}
 
 
 def _layout_spec(y_title: str, height: int = 360, lang: str = "zh") -> dict:

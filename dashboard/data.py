@@ -61,7 +61,6 @@ from ingest.actuals import Upload, check_read, ingest_actuals, read_upload, repl
 from ingest.demo_load import load_demo_if_empty
 from ingest.entry import Entry, enter_value
 from metrics import measures
-from metrics.paths import COLUMNS as PATH_COLUMNS
 from metrics.paths import ProjectYear, inputs_at, judge_paths, read_project_year
 from metrics.review_state import month_states as review_states
 from metrics.status import (
@@ -511,8 +510,7 @@ def _project_year(path: str, ver: int, cfg: Config, year: int, project: str, las
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
 def _indicator_paths(path: str, ver: int, cfg: Config, year: int, project: str, last_month: int) -> pd.DataFrame:
-    read = _project_year(path, ver, cfg, year, project, last_month)
-    return pd.DataFrame(columns=PATH_COLUMNS) if read is None else judge_paths(read)
+    return judge_paths(_project_year(path, ver, cfg, year, project, last_month))
 
 
 def indicator_paths(year: int, project: str, last_month: int) -> pd.DataFrame:

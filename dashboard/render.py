@@ -34,6 +34,7 @@ def plain(text) -> str:
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in joined)
 
 
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, sans-serif"  # the charts' type (Debian's fonts-noto-cjk)
 COLOURS = {"green": "#2e9d4b", "yellow": "#e0a800", "red": "#d64541", "blue": "#2f6fd6", "grey": "#9aa0a6"}
 
 

@@ -19,7 +19,7 @@ from html import escape
 import pandas as pd
 
 from core.numbers import month_name, num
-from dashboard.render import COLOURS
+from dashboard.render import COLOURS, FONT_FAMILY
 
 WIDTH, WIDE = 360, 720  # the viewBox's width (a path, the S-curve); the drawing scales to its column
 LEFT, RIGHT, BOTTOM = 46, 12, 22  # room for the value ticks, the last month, the month names
@@ -28,7 +28,7 @@ LEGEND = 20  # height of the legend row
 TITLE_CHARS = 22  # a title is wrapped at this many characters
 MONTHS = range(1, 13)
 INK, MUTED, GRID = "#444", "#888", "#e6e6e6"
-FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
+LARGEST = 1e15  # a figure beyond this (an absurd upload, a target of 400 nines) is left out of the chart
 GRID_CSS = (  # one line: the page sends the charts as one raw HTML block of Markdown (see ``grid``)
     "<style>"
     ".pb-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px 20px; }"
@@ -65,7 +65,7 @@ def wrapped(title: str, width: int = TITLE_CHARS, lines: int = 3) -> list[str]:
 def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     """Round values from at or below ``low`` to at or above ``high``, about ``count`` steps apart
     (steps of 1, 2, 2.5 or 5 times a power of ten)."""
-    if not high > low:
+    if not high - low > 1e-9 * max(1.0, abs(low), abs(high)):  # one value (or all but one): a span of one above
         high = low + 1
     raw = (high - low) / count
     power = 10 ** math.floor(math.log10(raw))
@@ -78,9 +78,16 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
 
 
 def tick_text(value: float, lang: str) -> str:
-    """A value tick in few characters: 120,000 as 12万 (zh) or 120k (en)."""
-    if abs(value) >= 10_000:
-        return f"{num(value / 10_000)}万" if lang != "en" else f"{num(value / 1_000)}k"
+    """A value tick in few characters: 120,000 as 12万 and 300,000,000 as 3亿 (zh), or 120k and 300M (en)."""
+    size = abs(value)
+    if lang == "en":
+        for unit, word in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+            if size >= unit * 10 or (unit > 1e3 and size >= unit):
+                return f"{num(value / unit)}{word}"
+        return num(value)
+    for unit, word in ((1e8, "亿"), (1e4, "万")):
+        if size >= unit:
+            return f"{num(value / unit)}{word}"
     return num(value)
 
 
@@ -127,7 +134,7 @@ def line_chart(
 
     out = [
         f'<svg viewBox="0 0 {width} {total_h:.0f}" role="img" aria-label="{said(name or " ".join(title))}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="{FONT}" font-size="11" fill="{INK}">'
+        f'xmlns="http://www.w3.org/2000/svg" font-family="{FONT_FAMILY}" font-size="11" fill="{INK}">'
     ]
     out += [
         f'<text x="0" y="{TITLE_LINE * (k + 1) - 4}" font-size="13">{said(line)}</text>' for k, line in enumerate(title)
@@ -140,11 +147,11 @@ def line_chart(
     base = top + plot_h
     out.append(f'<line x1="{LEFT}" x2="{right}" y1="{base}" y2="{base}" stroke="#bbb"/>')
     for month in MONTHS:
-        name = month_name(month, lang)
-        size = 10 if _text_width(name, 10) < (right - LEFT) / 12 else 8.5
+        called = month_name(month, lang)
+        size = 10 if _text_width(called, 10) < (right - LEFT) / 12 else 8.5
         out.append(
             f'<text x="{x(month):.1f}" y="{base + 15}" text-anchor="middle" font-size="{size}" '
-            f'fill="{MUTED}">{said(name)}</text>'
+            f'fill="{MUTED}">{said(called)}</text>'
         )
     if vline is not None:
         out.append(f'<line x1="{x(vline):.1f}" x2="{x(vline):.1f}" y1="{top}" y2="{base}" stroke="#bbb"/>')
@@ -190,10 +197,17 @@ def _legend(series: list[Series], hline: tuple[float, str] | None, at: float) ->
     return "".join(out)
 
 
+def placeable(value) -> bool:
+    """A number a chart can place: not text, missing, infinite or beyond ``LARGEST``."""
+    try:
+        return abs(float(value)) < LARGEST
+    except (TypeError, ValueError):
+        return False
+
+
 def _finite(values: pd.Series) -> pd.Series:
-    """Which values are numbers a chart can place (not text, missing or infinite)."""
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    return numbers.notna() & numbers.abs().lt(float("inf"))
+    """Which values are numbers a chart can place (``placeable``)."""
+    return pd.to_numeric(values, errors="coerce").astype(float).abs().lt(LARGEST)
 
 
 def _numbers(values) -> list[float]:
@@ -260,6 +274,7 @@ def indicator_path(
         series.append(
             Series(labels["expected"], list(zip(expected["month"].astype(int), wanted, strict=True)), MUTED, "4 3", 1.5)
         )
+    target = target if target is not None and placeable(target) else None
     ticks = _value_ticks(actual + wanted + ([target] if target is not None else []))
     hline = (target, labels["target"]) if target is not None else None
     return _figure(line_chart(lines, series, lang, ticks=ticks, hline=hline, name=title), title)
@@ -268,7 +283,7 @@ def indicator_path(
 def budget_curve(curves: pd.DataFrame, as_of: int, labels: dict[str, str], name: str, lang: str = "zh") -> str:
     """One project's cumulative 执行率 by month up to ``as_of`` against the time-progress line m/12, with
     the month shown marked. ``curves``: ``data.project_curves`` rows (name, month, execution_rate)."""
-    rows = curves[(curves["name"] == name) & (curves["month"] <= as_of)]
+    rows = curves[(curves["name"] == name) & (curves["month"] <= as_of) & _finite(curves["execution_rate"])]
     rates = _numbers(rows["execution_rate"] * 100)
     months = [int(m) for m in rows["month"]]
     time = Series(labels["time"], [(m, m / 12 * 100) for m in MONTHS], MUTED, "7 4", 1.5)

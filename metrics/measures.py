@@ -18,12 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from core.config import Config
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -475,6 +478,25 @@ def year_rows(con: duckdb.DuckDBPyConnection, names: list[str], year: int, confi
     return out
 
 
+def two_at_a_time(
+    con: duckdb.DuckDBPyConnection, names: list[str], read: Callable[[duckdb.DuckDBPyConnection, str], T]
+) -> dict[str, T]:
+    """``read(cursor, name)`` for each measure named, two at a time, each on a cursor of its own (a
+    connection to the same database: only committed data is read), the longest first so that the two
+    end together."""
+    ordered = sorted(names, key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else len(LONGEST_FIRST))
+
+    def one(name: str) -> T:
+        cursor = con.cursor()
+        try:
+            return read(cursor, name)
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(ordered, pool.map(one, ordered), strict=True))
+
+
 def run_all(
     con: duckdb.DuckDBPyConnection,
     names: list[str],
@@ -493,19 +515,10 @@ def run_all(
 
     scope = _SCOPE.get()  # read here: the pool's threads do not carry this thread's context
     derived = {n: FROM_ROWS_OF[n] for n in names if n in FROM_ROWS_OF and FROM_ROWS_OF[n][0] in names}
-    direct = sorted(
-        (n for n in names if n not in derived), key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else 99
+    direct = [n for n in names if n not in derived]
+    tables = two_at_a_time(
+        con, direct, lambda cursor, name: _table(cursor, MEASURES[name], year, month, config, scope, kept)
     )
-
-    def one(name: str) -> pa.Table:
-        cursor = con.cursor()
-        try:
-            return _table(cursor, MEASURES[name], year, month, config, scope, kept)
-        finally:
-            cursor.close()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        tables = dict(zip(direct, pool.map(one, direct), strict=True))
     for name, (source, sql) in derived.items():
         cursor = con.cursor()
         try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -24,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.config import Config
-from metrics.measures import LONGEST_FIRST, MEASURES, ORDER, Measure, with_clauses
+from metrics.measures import MEASURES, ORDER, Measure, two_at_a_time, with_clauses
 from metrics.rules import AS_OF, Period
 from metrics.status import (
     StatusInputs,
@@ -76,19 +75,10 @@ def month_rows(table: pa.Table, month: int) -> pd.DataFrame:
 def all_months_of(
     con: duckdb.DuckDBPyConnection, names: list[str], year: int, months: list[int], config: Config, scope: int
 ) -> dict[str, pa.Table]:
-    """``months_of`` for each named measure, two at a time on cursors of their own, as ``measures.run_all``
-    runs a status's: DuckDB works while Python waits."""
-    ordered = sorted(names, key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else len(LONGEST_FIRST))
-
-    def one(name: str) -> pa.Table:
-        cursor = con.cursor()
-        try:
-            return months_of(cursor, MEASURES[name], year, months, config, scope)
-        finally:
-            cursor.close()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(ordered, pool.map(one, ordered), strict=True))
+    """``months_of`` for each named measure, two at a time (``measures.two_at_a_time``, as a status's)."""
+    return two_at_a_time(
+        con, names, lambda cursor, name: months_of(cursor, MEASURES[name], year, months, config, scope)
+    )
 
 
 def targets_by_month(con: duckdb.DuckDBPyConnection, year: int, project: str, months: list[int]) -> dict[int, Targets]:
@@ -147,13 +137,14 @@ def indicator_paths(
     con: duckdb.DuckDBPyConnection, config: Config, year: int, project: str, last_month: int
 ) -> pd.DataFrame:
     """One row per indicator and month 1…``last_month``: actual and expected to date, and the light."""
-    read = read_project_year(con, config, year, project, last_month)
-    return pd.DataFrame(columns=COLUMNS) if read is None else judge_paths(read)
+    return judge_paths(read_project_year(con, config, year, project, last_month))
 
 
-def judge_paths(project: ProjectYear) -> pd.DataFrame:
-    """The paths of what ``read_project_year`` read: the months before December in one call, December in
-    one of its own."""
+def judge_paths(project: ProjectYear | None) -> pd.DataFrame:
+    """The paths of what ``read_project_year`` read (none when it read nothing): the months before December
+    in one call, December in one of its own."""
+    if project is None:
+        return pd.DataFrame(columns=COLUMNS)
     during = [m for m in project.months if m < 12]
     final = [m for m in project.months if m == 12]
     measured = {name: table.to_pandas() for name, table in project.measured.items()}

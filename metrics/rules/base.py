@@ -9,7 +9,8 @@ same band object (``metrics.lights``) the light was judged with.
 
 The rows may also be several months of the same indicators (the project page's paths, metrics/paths.py):
 each row then carries the month it is judged as of in ``AS_OF``, and what a rule does with the month it
-reads through ``as_of``; none of those months is the year's last, so ``period.final`` holds for them all.
+reads through ``as_of``. December is never judged in one call with another month (its lights mean
+achieved or not), so ``period.final`` holds for every row of a call.
 """
 
 from __future__ import annotations

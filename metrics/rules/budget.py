@@ -140,8 +140,8 @@ def judge_timeliness(frame: pd.DataFrame, measures: Mapping[str, pd.DataFrame], 
     out["status"] = status
     rate = np.round(out["execution_rate"].to_numpy(dtype=float) * 100, 2)
     out["actual"] = pd.Series(np.where(judged, rate, np.nan), index=out.index, dtype=object).where(judged, None)
-    progress = {m: round(m / 12 * 100, 2) for m in np.unique(as_of(out, period))}  # time progress in %, per month
-    out["expected"] = np.where(judged, [progress[m] for m in np.broadcast_to(as_of(out, period), len(out))], np.nan)
+    progress = np.round(np.broadcast_to(time_progress(out, period), len(out)) * 100, 2)  # m/12 in %: no half cents
+    out["expected"] = np.where(judged, progress, np.nan)
     out["at_risk"] = np.isin(status, [str(RED), str(YELLOW)])
     # a grey budget light explains itself (explain_budget_light), so ``grey`` stays empty here
     return out

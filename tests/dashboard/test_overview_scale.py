@@ -4,17 +4,11 @@ page's paths equal to the status of each month (no timing here: benchmarks measu
 from __future__ import annotations
 
 import json
-import math
 
 import duckdb
 import pytest
 from dash_helpers import app, drawn_charts, matrix_lights
 from helpers import run_cli
-
-from core import db
-from core.config import load_config
-from metrics.paths import indicator_paths
-from metrics.status import compute_status
 
 UNITS = {  # the demo's five projects spread over three units
     "上海体育系统人员培训经费": "甲单位",
@@ -119,30 +113,6 @@ def test_pages_of_25_projects_worst_first(demo_db):
     order = ["red", "yellow", "grey", "green", "blue"]
     ranks = {p["name"]: order.index(p["status"]) for p in report["projects"]}
     assert [ranks[p] for p in projects] == sorted(ranks[p] for p in projects)  # worst light first across pages
-
-
-def known(value):
-    """None for a missing value however the frame holds it (None or NaN)."""
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-
-
-def test_project_paths_equal_the_status_of_each_month(demo_db):
-    """The chart's path is the status engine's own verdict month by month, with the measures read for
-    the project alone: each month's actual, expected and light equal those of the whole year's run."""
-    con = db.connect(demo_db, read_only=True)
-    try:
-        config = load_config(con)
-        for project in ("上海体育文史业务经费", "上海体育系统人员培训经费"):
-            paths = indicator_paths(con, config, 2020, project, 12)
-            for month in (1, 6, 12):
-                whole = next(p for p in compute_status(con, config, 2020, month).projects if p.name == project)
-                got = paths[paths["month"] == month]
-                assert list(got["indicator"]) == [i.name for i in whole.indicators]
-                assert list(got["status"]) == [i.status for i in whole.indicators]
-                assert [known(a) for a in got["actual"]] == [known(i.actual) for i in whole.indicators]
-                assert [known(e) for e in got["expected"]] == [known(i.expected) for i in whole.indicators]
-    finally:
-        con.close()
 
 
 def test_project_page_draws_each_indicator_path(demo_db):

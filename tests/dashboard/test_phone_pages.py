@@ -6,7 +6,6 @@ import json
 import plotly.graph_objects as go
 from dash_helpers import app, drawn_charts
 
-from dashboard import charts, svg_charts
 from dashboard.overview_model import quadrant
 from metrics.status import compute_status
 
@@ -78,8 +77,3 @@ def test_project_page_money_and_labels(demo_db):
     legends = {text for f in paths for text in f["texts"]}
     assert "累计实际" in legends  # 党校微课堂: 期 completed to date accumulate
     assert all("1月" in f["texts"] and "12月" in f["texts"] for f in paths)  # the whole year along the bottom
-
-
-def test_charts_read_on_a_phone():
-    assert svg_charts.wrapped("一" * 45) == ["一" * 22, "一" * 22, "一" * 1]
-    assert charts.CONFIG["displayModeBar"] is False

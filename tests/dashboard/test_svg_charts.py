@@ -47,8 +47,17 @@ def test_nice_ticks_by_hand():
 def test_tick_text_is_short():
     assert tick_text(120_000, "zh") == "12万"
     assert tick_text(120_000, "en") == "120k"
+    assert tick_text(300_000_000, "zh") == "3亿"
+    assert tick_text(300_000_000, "en") == "300M"
+    assert tick_text(1_200_000_000, "en") == "1.2B"
     assert tick_text(2_500, "zh") == "2,500"
     assert tick_text(0.25, "zh") == "0.25"
+    assert nice_ticks(0, 5e-324) == [0, 0.25, 0.5, 0.75, 1]  # a span too small to divide: as one value
+
+
+def test_titles_wrap_to_a_phones_width():
+    assert svg_charts.wrapped("一" * 45) == ["一" * 22, "一" * 22, "一"]
+    assert svg_charts.wrapped("一" * 70) == ["一" * 22, "一" * 22, "一" * 21 + "…"]  # three lines at most
 
 
 def test_an_accumulating_path_by_hand():
@@ -145,3 +154,30 @@ def test_data_text_stays_text_on_one_line():
     assert 'data-title="&lt;img src=x onerror=alert(1)&gt; # 标题' in block
     svg = parsed(figure)
     assert svg.get("aria-label").startswith("<img src=x onerror=alert(1)> # 标题")  # read back as the words
+
+
+def test_figures_no_chart_can_place_are_left_out():
+    """A target of 400 nines parses to infinity, an upload may hold 1.7e308, a project without a budget
+    has no rate: the chart leaves them out instead of failing (or drawing at "nan")."""
+    months = [1, 2, 3]
+    huge = svg_charts.indicator_path(
+        path(months, [1.0, 1.7e308, 3.0], [1.0, 2.0, float("inf")], ["green"] * 3), float("inf"), LABELS, "大"
+    )
+    svg = parsed(huge)
+    assert [c.get("data-month") for c in svg.iter(f"{SVG}circle")] == ["1", "3"]
+    assert not any(line.get("stroke") == COLOURS["blue"] for line in svg.iter(f"{SVG}line"))  # no target line
+    curves = pd.DataFrame({"name": ["乙"] * 3, "month": [1, 2, 3], "execution_rate": [None, 0.1, float("nan")]})
+    labels = {"time": "时间进度", "rate": "累计执行率", "unit": "单位合计"}
+    curve = svg_charts.budget_curve(curves, 3, labels, "乙")
+    assert "nan" not in curve and len(points(parsed(curve))) == 1
+
+
+def test_data_text_in_legends_and_hover_stays_text():
+    hostile = '<a href="javascript:alert(1)">x</a>\n\n$y$'
+    curves = pd.DataFrame({"name": [hostile], "month": [1], "execution_rate": [0.1]})
+    labels = {"time": "时间进度", "rate": "累计执行率", "unit": "单位合计"}
+    block = svg_charts.grid([svg_charts.budget_curve(curves, 1, labels, hostile)], wide=True)
+    assert "\n" not in block and "<a " not in block and "&lt;a href=" in block
+    ratings = svg_charts.indicator_path(path([1], [hostile], [None], ["green"]), None, LABELS, "质量")
+    assert "<a " not in ratings and "&lt;a href=" in ratings
+    assert [t for *_, t in points(parsed(ratings))] == ['1月：<a href="javascript:alert(1)">x</a> $y$']

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
 from core import db
-from core.config import load_config
+from core.config import BudgetMode, load_config
 from metrics.measures import MEASURES, only_project, run
 from metrics.paths import COLUMNS, indicator_paths, inputs_at, month_rows, months_of, read_project_year
 from metrics.status import compute_status, judge_inputs
@@ -144,3 +145,45 @@ def test_two_indicators_of_one_name_keep_their_own_paths(demo_template, tmp_path
     alike = paths[paths["indicator"] == "同名指标"]
     assert sorted(alike["indicator_id"].unique()) == [first, second]
     assert (alike.groupby("indicator_id")["month"].apply(list) == [list(range(1, 13))] * 2).all()
+
+
+EDGES = (  # on a copy of the demo: what the demo itself does not have
+    "UPDATE indicator SET target_text='90%-95%', kind='between', operator=NULL, target_value=90, unit='%' "
+    "WHERE indicator_id=13",  # a range target, judged by the latest value
+    "DELETE FROM binding WHERE indicator_id=13",
+    "INSERT INTO target_revision VALUES (2, DATE '2020-05-01', '保持良好', 'qualitative', NULL, NULL, NULL, '调整', 16, "
+    "NULL)",  # a number revised to a text from May
+    "INSERT INTO target_revision VALUES (4, DATE '2020-04-01', '<=2起', 'at_most', '<=', 2, '起', '调整', 16, NULL)",
+    "INSERT INTO budget_adjustment VALUES (2, DATE '2020-03-01', 1000000, '调', 'y', 3, NULL)",
+    "INSERT INTO budget_adjustment VALUES (3, DATE '2020-10-01', 30000000, '再调', 'x', 3, NULL)",
+    "INSERT INTO project (project_id, year, unit, name, budget) VALUES (99, 2020, '上海市体育局', '无指标项目', 100000)",
+    """UPDATE binding SET plan='{"3": 1, "6": 10, "9": 30}' WHERE indicator_id=22""",  # a phased plan
+    """UPDATE binding SET params='{"each_month": true}' WHERE indicator_id=10""",  # a rate every month must meet
+    """UPDATE binding SET params='{"accumulate": true, "due": [2,5,8,11]}' WHERE indicator_id=11""",
+)
+
+
+def test_edge_cases_judged_together_equal_each_month_alone(demo_template, tmp_path):
+    """A range target, revisions from May and April, two budget adjustments, a project without indicators,
+    a plan, an every-month target and values due quarterly: every month of every path equals the whole
+    year's status of that month, with the budget light in ratio mode and (June, December) in gap mode."""
+    copy = tmp_path / "edges.duckdb"
+    copy.write_bytes(demo_template.read_bytes())
+    con = db.connect(copy)
+    try:
+        for sql in EDGES:
+            con.execute(sql)
+        config = load_config(con)
+        gap = replace(config, budget=replace(config.budget, mode=BudgetMode.GAP))
+        names = [n for (n,) in con.execute("SELECT name FROM project WHERE year = 2020").fetchall()]
+        for cfg, months in ((config, range(1, 13)), (gap, (6, 12))):
+            paths = {name: indicator_paths(con, cfg, 2020, name, 12) for name in names}
+            for month in months:
+                for project in compute_status(con, cfg, 2020, month).projects:
+                    got = paths[project.name][paths[project.name]["month"] == month]
+                    want = [(i.name, i.status, known(i.actual), known(i.expected)) for i in project.indicators]
+                    columns = (got["indicator"], got["status"], map(known, got["actual"]), map(known, got["expected"]))
+                    have = list(zip(*columns, strict=True))
+                    assert have == want, (project.name, month, cfg.budget.mode)
+    finally:
+        con.close()

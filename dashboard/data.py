@@ -148,17 +148,15 @@ def config() -> Config:
 # -- cached queries: each takes the path and data version so a write invalidates it -------------
 @st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_DIGEST)
 def _status(path: str, ver: int, cfg: Config, year: int, month: int, project: str | None) -> StatusReport:
-    basis = _basis(path, ver, cfg, year) if project is None else None
-    if project is not None:  # the project page: judged from what its paths read (the same report)
-        read = _project_year(path, ver, cfg, year, project, max(month, latest_month(year)))
-        if read is not None:
-            return judge_inputs(inputs_at(read, month))
-    with reading() as con:
-        if project is None:
+    if project is None:
+        basis = _basis(path, ver, cfg, year)
+        with reading() as con:
             return compute_status(con, cfg, year, month, basis=basis)
-        row = con.execute("SELECT project_id FROM project WHERE year = ? AND name = ?", [year, project]).fetchone()
-        with measures.only_project(row[0] if row else -1):  # one project's rows, not the city's
-            return compute_status(con, cfg, year, month, project)
+    read = _project_year(path, ver, cfg, year, project, max(month, latest_month(year)))
+    if read is not None:  # the project page: judged from what its paths read (the same report)
+        return judge_inputs(inputs_at(read, month))
+    with reading() as con, measures.only_project(-1):  # no such project: its empty report, the city's rows unread
+        return compute_status(con, cfg, year, month, project)
 
 
 def status(year: int, month: int, project: str | None = None, actor: Actor | None = None) -> StatusReport:

@@ -28,6 +28,7 @@ LEGEND = 20  # height of the legend row
 TITLE_CHARS = 22  # a title is wrapped at this many characters
 MONTHS = range(1, 13)
 INK, MUTED, GRID = "#444", "#888", "#e6e6e6"
+DASHED, DOTTED = "7 4", "4 3"  # stroke-dasharray of the target and time lines, and of the expected path
 LARGEST = 1e15  # a figure beyond this (an absurd upload, a target of 400 nines) is left out of the chart
 GRID_CSS = (  # one line: the page sends the charts as one raw HTML block of Markdown (see ``grid``)
     "<style>"
@@ -47,7 +48,7 @@ class Series:
     name: str
     points: list[tuple[float, float]]
     colour: str = INK
-    dash: str = ""  # an SVG stroke-dasharray ("4 3" dotted, "7 4" dashed)
+    dash: str = ""  # an SVG stroke-dasharray (DOTTED, DASHED)
     width: float = 2.0
     marker_colours: list[str] = field(default_factory=list)  # a marker per point when given
     tips: list[str] = field(default_factory=list)
@@ -119,8 +120,7 @@ def line_chart(
     above points (``labels``: month, text; on the single row), and the series named in a legend below;
     ``name``: what a screen reader says (the title unwrapped)."""
     top = TITLE_LINE * len(title) + 6
-    plot_h = height
-    legend_y = top + plot_h + BOTTOM + 14
+    legend_y = top + height + BOTTOM + 14
     total_h = legend_y + (LEGEND if any(s.name for s in series) or hline else 0)
     right = width - RIGHT
 
@@ -130,7 +130,7 @@ def line_chart(
     low, high = (ticks[0], ticks[-1]) if ticks else (-0.6, 1.2)
 
     def y(value: float) -> float:
-        return top + plot_h - (value - low) / (high - low) * plot_h
+        return top + height - (value - low) / (high - low) * height
 
     out = [
         f'<svg viewBox="0 0 {width} {total_h:.0f}" role="img" aria-label="{said(name or " ".join(title))}" '
@@ -144,7 +144,7 @@ def line_chart(
             f'<line x1="{LEFT}" x2="{right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="{GRID}"/>'
             f'<text x="{LEFT - 5}" y="{y(value) + 4:.1f}" text-anchor="end" fill="{MUTED}">{said(tick_text(value, lang))}</text>'
         )
-    base = top + plot_h
+    base = top + height
     out.append(f'<line x1="{LEFT}" x2="{right}" y1="{base}" y2="{base}" stroke="#bbb"/>')
     for month in MONTHS:
         called = month_name(month, lang)
@@ -159,16 +159,14 @@ def line_chart(
         value, label = hline
         out.append(
             f'<line x1="{LEFT}" x2="{right}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="{COLOURS["blue"]}" '
-            f'stroke-dasharray="7 4" stroke-width="1.5"/>'
+            f'stroke-dasharray="{DASHED}" stroke-width="1.5"/>'
         )
     for s in series:
-        if len(s.points) > 1 and (s.width > 0):
+        if len(s.points) > 1 and s.width > 0:
             points = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in s.points)
             dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
             out.append(f'<polyline points="{points}" fill="none" stroke="{s.colour}" stroke-width="{s.width}"{dash}/>')
-        for k, (m, v) in enumerate(s.points):
-            if not s.marker_colours:
-                continue
+        for k, (m, v) in enumerate(s.points if s.marker_colours else []):
             tip = f"<title>{said(s.tips[k])}</title>" if s.tips else ""
             out.append(
                 f'<circle cx="{x(m):.1f}" cy="{y(v):.1f}" r="4.5" fill="{s.marker_colours[k]}" stroke="#fff" '
@@ -185,7 +183,7 @@ def _legend(series: list[Series], hline: tuple[float, str] | None, at: float) ->
     """The named series and the line across, left to right, each after a short sample of its line."""
     items = [(wrapped(s.name, TITLE_CHARS, 1)[0], s.colour, s.dash) for s in series if s.name]
     if hline is not None:
-        items.append((hline[1], COLOURS["blue"], "7 4"))
+        items.append((hline[1], COLOURS["blue"], DASHED))
     out, left = [], 0.0
     for name, colour, dash in items:
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
@@ -272,7 +270,9 @@ def indicator_path(
     ]
     if wanted:
         series.append(
-            Series(labels["expected"], list(zip(expected["month"].astype(int), wanted, strict=True)), MUTED, "4 3", 1.5)
+            Series(
+                labels["expected"], list(zip(expected["month"].astype(int), wanted, strict=True)), MUTED, DOTTED, 1.5
+            )
         )
     target = target if target is not None and placeable(target) else None
     ticks = _value_ticks(actual + wanted + ([target] if target is not None else []))
@@ -286,7 +286,7 @@ def budget_curve(curves: pd.DataFrame, as_of: int, labels: dict[str, str], name:
     rows = curves[(curves["name"] == name) & (curves["month"] <= as_of) & _finite(curves["execution_rate"])]
     rates = _numbers(rows["execution_rate"] * 100)
     months = [int(m) for m in rows["month"]]
-    time = Series(labels["time"], [(m, m / 12 * 100) for m in MONTHS], MUTED, "7 4", 1.5)
+    time = Series(labels["time"], [(m, m / 12 * 100) for m in MONTHS], MUTED, DASHED, 1.5)
     own = Series(
         name,
         list(zip(months, rates, strict=True)),
